@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+"""Build the workout routine in content/ into a static site in site/.
+
+    python build.py            build content/ into site/
+    python build.py check      validate content/ only
+    python build.py serve      build, serve on 127.0.0.1:8000, rebuild on change
+    python build.py --help     every option
+
+The stages live in repcard/: content (read and validate) -> render -> write; serve.
+"""
+
+import sys
+
+from repcard.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

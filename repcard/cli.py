@@ -1,0 +1,121 @@
+"""The command line: build, check and serve, with problems printed one a line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from . import content, render, write
+from .model import ContentError, Problem
+
+PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
+
+
+@dataclass(frozen=True)
+class Options:
+    content: Path
+    output: Path
+    base_url: str
+    templates: Path = PROJECT / "templates"
+    assets: Path = PROJECT / "assets"
+
+
+def build_files(options: Options) -> dict[str, bytes]:
+    """Read, validate and render: every file of the site, in memory. Raises ContentError."""
+    routine = content.load(options.content)
+    env = render.make_environment(options.templates)
+    try:
+        pages = render.render_site(routine, env, options.base_url)
+    except jinja2.TemplateError as error:
+        raise ContentError([template_problem(error, options.templates)]) from None
+    return pages | write.read_assets(options.assets)
+
+
+def build(options: Options) -> list[Problem]:
+    """Build the site into options.output; return the problems (empty on success)."""
+    try:
+        files = build_files(options)
+    except ContentError as error:
+        return error.problems
+    write.write_site(files, options.output)
+    return []
+
+
+def template_problem(error: jinja2.TemplateError, templates: Path) -> Problem:
+    """Name the template file and line of a Jinja error, found in its traceback."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return Problem(str(templates / (error.name or "?")), error.lineno, f"template error: {error.message}")
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if f.filename and Path(f.filename).is_relative_to(templates)]
+    where = frames[-1] if frames else None
+    return Problem(where.filename if where else str(templates), where.lineno if where else None,
+                   f"template error: {error}")
+
+
+def report(problems: list[Problem], output: Path) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    print(f"repcard: {count}; {output} was left as it was", file=sys.stderr)
+
+
+def parse_base_url(value: str) -> str:
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(
+            f"expected an absolute http(s) address such as https://you.github.io/repcard/, got {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build a workout routine written in Markdown into a static site.",
+        epilog="Problems in the content are printed one a line as path:line: message; "
+               "exit status 1 for content problems, 2 for a wrong command line.",
+    )
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve"),
+                        help="build (default): write the site; check: validate the content only; "
+                             "serve: build, serve on this machine and rebuild on every change")
+    parser.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR",
+                        help="the routine: index.md and exercises/*.md (default: content/)")
+    parser.add_argument("--output", type=Path, default=PROJECT / "site", metavar="DIR",
+                        help="where the site is written (default: site/)")
+    parser.add_argument("--base-url", type=parse_base_url, default="", metavar="URL",
+                        help="the site's absolute address, e.g. https://you.github.io/repcard/; "
+                             "enables canonical links, the sitemap and the card's QR code")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="serve: address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    options = Options(args.content, args.output, args.base_url)
+    if args.command == "check":
+        try:
+            build_files(options)
+        except ContentError as error:
+            report(error.problems, options.output)
+            return 1
+        print(f"repcard: {options.content} is valid")
+        return 0
+    if args.command == "serve":
+        from . import serve  # livereload and tornado load only when serving
+
+        return serve.serve(options, args.host, args.port)
+    problems = build(options)
+    if problems:
+        report(problems, options.output)
+        return 1
+    print(f"repcard: built {options.output}")
+    return 0

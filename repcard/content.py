@@ -1,0 +1,445 @@
+"""Read content/ and turn it into a Routine, or into every problem found.
+
+The parsers take text and return values; only `load` touches the disk, so tests can
+feed them strings. A problem never stops the reading: all of them come back together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+
+from .model import Circuit, ContentError, Exercise, Problem, Reps, Routine, Variation
+
+# The C loader parses the same YAML about five times faster; fall back where it is missing.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+ROUTINE_KEYS = ("title", "description", "checkin", "rest", "circuits")
+CIRCUIT_KEYS = ("name", "note", "rest")
+EXERCISE_KEYS = ("title", "pair", "sets", "reps", "cue", "muscles", "equipment", "variations")
+
+DEFAULT_REST = 60  # seconds between rounds when the routine does not say
+MAX_FRONT_MATTER = 64 * 1024  # bytes: plenty for a routine, small enough that no YAML can blow up
+MAX_CUE = 140  # characters: a cue must fit one line of the printed card
+MAX_REPS_TEXT = 40
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+PAIR = re.compile(r"(\d{1,3})([A-Z])")
+REPS_RANGE = re.compile(r"(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*(.*)", re.DOTALL)
+REPS_COUNT = re.compile(r"(\d+)\s*(.*)", re.DOTALL)
+PLAIN_REPS_UNITS = ("", "rep", "reps")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file split into its front matter (a mapping) and its Markdown body."""
+
+    path: str
+    fields: dict[str, Any]
+    lines: dict[str, int]  # "key" or "key.subkey" -> line in the file
+    body: str
+
+    def line(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+
+# --- front matter -------------------------------------------------------------------
+
+
+def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]]:
+    """Split `---` front matter from the body and parse it as a YAML mapping."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None, [Problem(path, 1, "no front matter: the file must start with a '---' line")]
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
+    if end is None:
+        return None, [Problem(path, 1, "front matter is not closed: add a '---' line after it")]
+    source = "\n".join(lines[1:end])
+    if len(source.encode()) > MAX_FRONT_MATTER:
+        return None, [Problem(path, 2, f"front matter is over {MAX_FRONT_MATTER // 1024} KiB")]
+    data, key_lines, problems = _load_yaml(path, source, first_line=2)
+    if problems:
+        return None, problems
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = _kind(data)
+        return None, [Problem(path, 2, f"front matter must be a mapping of 'key: value' lines, not {kind}")]
+    body = "\n".join(lines[end + 1 :])
+    return Document(path, data, key_lines, body), []
+
+
+def _load_yaml(path: str, source: str, first_line: int):
+    """Safe-load YAML and note the line of every key, counted in the whole file."""
+    loader = _SafeLoader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, []
+        alias = _first_alias(node)
+        if alias is not None:
+            line = first_line + alias.start_mark.line
+            return None, {}, [Problem(path, line, "YAML anchors and aliases (&name, *name) are not supported")]
+        data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as error:
+        line = first_line + error.problem_mark.line if error.problem_mark else None
+        message = f"YAML tag {error.problem.split()[-1] if error.problem else ''} is not allowed: use plain values"
+        return None, {}, [Problem(path, line, message)]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else None
+        return None, {}, [Problem(path, line, f"invalid YAML: {error.problem or error.context}")]
+    except yaml.YAMLError as error:
+        return None, {}, [Problem(path, first_line, f"invalid YAML: {error}")]
+    except RecursionError:
+        return None, {}, [Problem(path, first_line, "invalid YAML: nested too deeply")]
+    finally:
+        loader.dispose()
+    return data, _key_lines(node, first_line), []
+
+
+def _first_alias(root: yaml.Node) -> yaml.Node | None:
+    """An alias makes the composer reuse a node; finding one reused node finds the alias."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def _key_lines(node: yaml.Node, first_line: int) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        lines[str(key.value)] = first_line + key.start_mark.line
+        if isinstance(value, yaml.MappingNode):
+            for subkey, _ in value.value:
+                lines[f"{key.value}.{subkey.value}"] = first_line + subkey.start_mark.line
+    return lines
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+             dict: "a mapping", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
+# --- fields ---------------------------------------------------------------------------
+
+
+class Fields:
+    """Reads typed fields out of a Document, collecting a Problem for each bad one."""
+
+    def __init__(self, doc: Document, allowed: tuple[str, ...]):
+        self.doc = doc
+        self.problems: list[Problem] = []
+        for key in doc.fields:
+            if str(key) not in allowed:
+                self.unknown(str(key), allowed, key_prefix="")
+
+    def unknown(self, key: str, allowed: tuple[str, ...], key_prefix: str) -> None:
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        self.add(key_prefix + key, f"unknown key '{key_prefix}{key}'{hint}; allowed: {', '.join(allowed)}")
+
+    def add(self, key: str, message: str) -> None:
+        line = self.doc.line(key) or self.doc.line(key.split(".")[0])
+        self.problems.append(Problem(self.doc.path, line, message))
+
+    def missing(self, key: str, expected: str) -> None:
+        self.add(key, f"{key}: missing; expected {expected}")
+
+    def get(self, key: str) -> Any:
+        return self.doc.fields.get(key)
+
+    def text(self, name: str, value: Any, *, required: bool = False, one_line: bool = False,
+             max_length: int | None = None) -> str:
+        if value is None:
+            if required:
+                self.missing(name, "text")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.add(name, f"{name}: expected text, got {_kind(value)}")
+            return ""
+        value = str(value).strip()
+        if required and not value:
+            self.add(name, f"{name}: expected text, got an empty value")
+        if one_line and "\n" in value:
+            self.add(name, f"{name}: expected one line of text")
+        if max_length and len(value) > max_length:
+            self.add(name, f"{name}: expected at most {max_length} characters, got {len(value)}")
+        return value
+
+    def integer(self, name: str, value: Any, *, minimum: int, required: bool = False,
+                default: int = 0) -> int:
+        if value is None:
+            if required:
+                self.missing(name, f"a whole number of at least {minimum}")
+            return default
+        if type(value) is not int or value < minimum:
+            self.add(name, f"{name}: expected a whole number of at least {minimum}, got {value!r}")
+            return default
+        return value
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.add(key, f"{key}: expected a list of text items, like [dumbbells, mat]")
+            return ()
+        return tuple(v.strip() for v in value)
+
+
+# --- the routine and its exercises ------------------------------------------------------
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML. Raw HTML passes through: content authors are trusted."""
+    return markdown.markdown(text, extensions=["sane_lists", "smarty"], output_format="html")
+
+
+def parse_reps(value: Any) -> Reps | str:
+    """Reps from `10`, `10-12`, `10–12`, `20 total each side`, `to failure`; else an error text."""
+    expected = "a number (10), a range (10-12) or a short text (20 total each side)"
+    if type(value) is int:
+        return Reps(value, value) if value >= 1 else f"expected at least 1, got {value}"
+    if not isinstance(value, str) or not value.strip():
+        return f"expected {expected}, got {_kind(value)}"
+    text = " ".join(value.split())
+    if len(text) > MAX_REPS_TEXT:
+        return f"expected a short text of at most {MAX_REPS_TEXT} characters, got {len(text)}"
+    if match := REPS_RANGE.fullmatch(text):
+        low, high, unit = int(match[1]), int(match[2]), match[3]
+        if not 1 <= low < high:
+            return f"expected a range from low to high, like 10-12, got {text!r}"
+    elif match := REPS_COUNT.fullmatch(text):
+        low = high = int(match[1])
+        unit = match[2]
+        if low < 1:
+            return f"expected at least 1, got {text!r}"
+    else:
+        return Reps(None, None, text)
+    return Reps(low, high, "" if unit.lower() in PLAIN_REPS_UNITS else unit)
+
+
+def parse_exercise(path: str, text: str) -> tuple[Exercise | None, list[Problem]]:
+    """One exercise file's text -> an Exercise, or the problems that stop it."""
+    doc, problems = split_document(path, text)
+    if doc is None:
+        return None, problems
+    fields = Fields(doc, EXERCISE_KEYS)
+    slug = Path(path).stem
+    if not SLUG.fullmatch(slug):
+        fields.problems.append(Problem(path, None, f"file name '{slug}' is not a URL slug: "
+                                       "use lowercase letters, digits and hyphens, like glute-bridge.md"))
+    title = fields.text("title", fields.get("title"), required=True, one_line=True)
+    circuit, slot = _parse_pair(fields)
+    sets = fields.integer("sets", fields.get("sets"), minimum=1, required=True)
+    reps = Reps(None, None)
+    if "reps" not in doc.fields:
+        fields.missing("reps", "a number (10), a range (10-12) or a short text (20 total each side)")
+    else:
+        parsed = parse_reps(doc.fields["reps"])
+        if isinstance(parsed, str):
+            fields.add("reps", f"reps: {parsed}")
+        else:
+            reps = parsed
+    cue = fields.text("cue", fields.get("cue"), one_line=True, max_length=MAX_CUE)
+    muscles = fields.text_list("muscles")
+    equipment = fields.text_list("equipment")
+    variations = _parse_variations(fields)
+    if fields.problems:
+        return None, fields.problems
+    return Exercise(
+        slug=slug, title=title, circuit=circuit, slot=slot, sets=sets, reps=reps, cue=cue,
+        muscles=muscles, equipment=equipment, variations=variations,
+        body_html=render_markdown(doc.body), source=path,
+    ), []
+
+
+def _parse_pair(fields: Fields) -> tuple[int, str]:
+    value = fields.get("pair")
+    if value is None:
+        fields.missing("pair", "a circuit number and a slot letter, like 1A")
+        return 0, ""
+    match = PAIR.fullmatch(str(value).strip().upper())
+    if isinstance(value, bool) or not match or int(match[1]) < 1:
+        fields.add("pair", f"pair: expected a circuit number and a slot letter, like 1A or 12C, got {value!r}")
+        return 0, ""
+    return int(match[1]), match[2]
+
+
+def _parse_variations(fields: Fields) -> tuple[Variation, ...]:
+    value = fields.get("variations")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        fields.add("variations", "variations: expected a mapping of label to text, like 'easier: Skip the curl.'")
+        return ()
+    variations = []
+    for label, text in value.items():
+        name = f"variations.{label}"
+        label_text = str(label).strip()
+        if not isinstance(label, str) or not label_text:
+            fields.add(name, f"{name}: expected a word as the label, like easier or harder")
+            continue
+        variations.append(Variation(label_text, fields.text(name, text, required=True)))
+    return tuple(variations)
+
+
+@dataclass(frozen=True)
+class RoutineHeader:
+    """What index.md says about the routine, before its exercises are known."""
+
+    title: str
+    description: str
+    checkin: str
+    rest: int
+    circuits: dict[int, tuple[str, str, int | None]]  # number -> (name, note, rest)
+    intro_html: str
+    doc: Document
+
+
+def parse_routine(path: str, text: str) -> tuple[RoutineHeader | None, list[Problem]]:
+    doc, problems = split_document(path, text)
+    if doc is None:
+        return None, problems
+    fields = Fields(doc, ROUTINE_KEYS)
+    title = fields.text("title", fields.get("title"), required=True, one_line=True)
+    description = fields.text("description", fields.get("description"), one_line=True)
+    checkin = fields.text("checkin", fields.get("checkin"), one_line=True)
+    rest = fields.integer("rest", fields.get("rest"), minimum=0, default=DEFAULT_REST)
+    circuits = _parse_circuits(fields, rest)
+    if fields.problems:
+        return None, fields.problems
+    return RoutineHeader(title, description, checkin, rest, circuits, render_markdown(doc.body), doc), []
+
+
+def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, str, int | None]]:
+    value = fields.get("circuits")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        fields.add("circuits", "circuits: expected a mapping from circuit number to a name, like '1: Alarm Clock'")
+        return {}
+    circuits = {}
+    for number, spec in value.items():
+        name = f"circuits.{number}"
+        if type(number) is not int or number < 1:
+            fields.add(name, f"circuits: expected circuit numbers 1, 2, 3, ..., got {number!r}")
+            continue
+        if isinstance(spec, dict):
+            for key in spec:
+                if key not in CIRCUIT_KEYS:
+                    fields.unknown(str(key), CIRCUIT_KEYS, key_prefix=f"{name}.")
+            title = fields.text(f"{name}.name", spec.get("name"), one_line=True)
+            note = fields.text(f"{name}.note", spec.get("note"))
+            rest = fields.integer(f"{name}.rest", spec.get("rest"), minimum=0, default=default_rest)
+            circuits[number] = (title, note, rest)
+        else:
+            circuits[number] = (fields.text(name, spec, one_line=True), "", default_rest)
+    return circuits
+
+
+def assemble(header: RoutineHeader, exercises: list[Exercise]) -> tuple[Routine | None, list[Problem]]:
+    """Group exercises into circuits, ordered by circuit number then slot letter.
+
+    A slot used twice, a circuit whose letters skip one, and a named circuit with no
+    exercises are problems.
+    """
+    problems: list[Problem] = []
+    by_pair: dict[tuple[int, str], Exercise] = {}
+    for exercise in sorted(exercises, key=lambda e: e.source):
+        key = (exercise.circuit, exercise.slot)
+        if key in by_pair:
+            problems.append(Problem(exercise.source, None,
+                                    f"pair: {exercise.pair} is already used by {by_pair[key].source}"))
+        else:
+            by_pair[key] = exercise
+    circuits = []
+    for number in sorted({c for c, _ in by_pair}):
+        members = tuple(by_pair[key] for key in sorted(k for k in by_pair if k[0] == number))
+        expected = [chr(ord("A") + i) for i in range(len(members))]
+        for exercise, letter in zip(members, expected):
+            if exercise.slot != letter:
+                problems.append(Problem(exercise.source, None,
+                                        f"pair: circuit {number} has no {number}{letter}, "
+                                        f"so {exercise.pair} leaves a gap; expected {number}{letter}"))
+                break
+        name, note, rest = header.circuits.get(number, ("", "", header.rest))
+        circuits.append(Circuit(number, name, note, rest, members))
+    for number in sorted(set(header.circuits) - {c.number for c in circuits}):
+        problems.append(Problem(header.doc.path, header.doc.line(f"circuits.{number}"),
+                                f"circuits: circuit {number} is named but no exercise has a pair {number}A"))
+    if problems:
+        return None, problems
+    return Routine(header.title, header.description, header.checkin, header.intro_html, header.rest,
+                   tuple(circuits)), []
+
+
+# --- reading the files ----------------------------------------------------------------
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(str(path), None, f"cannot read the file: {error.strerror or error}")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return None, [Problem(str(path), line, f"not UTF-8 text: byte 0x{data[error.start]:02x} "
+                                               "cannot be decoded; save the file as UTF-8")]
+
+
+def load(content_dir: Path) -> Routine:
+    """Read content_dir into a Routine, or raise ContentError with every problem found."""
+    problems: list[Problem] = []
+    header = None
+    index = content_dir / "index.md"
+    if not index.is_file():
+        problems.append(Problem(str(index), None, "missing: the routine's title and intro live in this file"))
+    else:
+        text, read_problems = read_text(index)
+        problems += read_problems
+        if text is not None:
+            header, parse_problems = parse_routine(str(index), text)
+            problems += parse_problems
+    exercises = []
+    exercise_dir = content_dir / "exercises"
+    files = sorted(exercise_dir.glob("*.md")) if exercise_dir.is_dir() else []
+    if not files:
+        problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
+    for path in files:
+        text, read_problems = read_text(path)
+        problems += read_problems
+        if text is not None:
+            exercise, parse_problems = parse_exercise(str(path), text)
+            problems += parse_problems
+            if exercise:
+                exercises.append(exercise)
+    if header and exercises:
+        routine, assemble_problems = assemble(header, exercises)
+        problems += assemble_problems
+        if routine and not problems:
+            return routine
+    raise ContentError(problems)

@@ -1,0 +1,59 @@
+"""Render the model into the site's files: {path inside site/: bytes}. Pure: no disk writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .model import Circuit, Exercise, Routine
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,  # every template is HTML; content text is escaped unless marked safe
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def relative_root(path: str) -> str:
+    """The prefix that leads from the page at `path` back to the site's root, e.g. '../../'."""
+    return "../" * path.count("/") or "./"
+
+
+def render_site(routine: Routine, env: jinja2.Environment, base_url: str = "") -> dict[str, bytes]:
+    """Every page of the site, keyed by its path inside the output folder.
+
+    All links are relative (through `root`), so the site works at any URL prefix.
+    `base_url` is the absolute address of the site's root, or "" when unknown.
+    """
+    pages: dict[str, bytes] = {}
+
+    def page(path: str, template: str, **context) -> None:
+        html = env.get_template(template).render(
+            routine=routine, path=path, root=relative_root(path), base_url=base_url, **context
+        )
+        pages[path] = html.encode("utf-8")
+
+    page("index.html", "routine.html")
+    exercises = routine.exercises
+    for i, exercise in enumerate(exercises):
+        page(
+            f"exercises/{exercise.slug}/index.html",
+            "exercise.html",
+            exercise=exercise,
+            circuit=circuit_of(routine, exercise),
+            previous=exercises[i - 1] if i > 0 else None,
+            next=exercises[i + 1] if i + 1 < len(exercises) else None,
+        )
+    page("card/index.html", "card.html")
+    page("404.html", "404.html")
+    return pages
+
+
+def circuit_of(routine: Routine, exercise: Exercise) -> Circuit:
+    return next(c for c in routine.circuits if c.number == exercise.circuit)
