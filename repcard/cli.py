@@ -17,13 +17,19 @@ from .model import ContentError, Problem
 PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
 
 
+def project_path(name: str) -> Path:
+    """A folder beside build.py, shown relative to the working directory when inside it."""
+    path = PROJECT / name
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
 @dataclass(frozen=True)
 class Options:
     content: Path
     output: Path
     base_url: str
-    templates: Path = PROJECT / "templates"
-    assets: Path = PROJECT / "assets"
+    templates: Path = project_path("templates")
+    assets: Path = project_path("assets")
 
 
 def build_files(options: Options) -> dict[str, bytes]:
@@ -43,7 +49,10 @@ def build(options: Options) -> list[Problem]:
         files = build_files(options)
     except ContentError as error:
         return error.problems
-    write.write_site(files, options.output)
+    try:
+        write.write_site(files, options.output)
+    except OSError as error:
+        return [Problem(str(options.output), None, f"cannot write the site: {error}")]
     return []
 
 
@@ -85,9 +94,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve"),
                         help="build (default): write the site; check: validate the content only; "
                              "serve: build, serve on this machine and rebuild on every change")
-    parser.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR",
+    parser.add_argument("--content", type=Path, default=project_path("content"), metavar="DIR",
                         help="the routine: index.md and exercises/*.md (default: content/)")
-    parser.add_argument("--output", type=Path, default=PROJECT / "site", metavar="DIR",
+    parser.add_argument("--output", type=Path, default=project_path("site"), metavar="DIR",
                         help="where the site is written (default: site/)")
     parser.add_argument("--base-url", type=parse_base_url, default="", metavar="URL",
                         help="the site's absolute address, e.g. https://you.github.io/repcard/; "

@@ -121,15 +121,15 @@ def _first_alias(root: yaml.Node) -> yaml.Node | None:
     return None
 
 
-def _key_lines(node: yaml.Node, first_line: int) -> dict[str, int]:
+def _key_lines(node: yaml.Node, first_line: int, prefix: str = "", depth: int = 3) -> dict[str, int]:
+    """Map "key", "key.subkey", ... (three levels deep) to their lines in the file."""
     lines: dict[str, int] = {}
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, yaml.MappingNode) or depth == 0:
         return lines
     for key, value in node.value:
-        lines[str(key.value)] = first_line + key.start_mark.line
-        if isinstance(value, yaml.MappingNode):
-            for subkey, _ in value.value:
-                lines[f"{key.value}.{subkey.value}"] = first_line + subkey.start_mark.line
+        name = f"{prefix}{key.value}"
+        lines[name] = first_line + key.start_mark.line
+        lines |= _key_lines(value, first_line, f"{name}.", depth - 1)
     return lines
 
 
@@ -158,7 +158,9 @@ class Fields:
         self.add(key_prefix + key, f"unknown key '{key_prefix}{key}'{hint}; allowed: {', '.join(allowed)}")
 
     def add(self, key: str, message: str) -> None:
-        line = self.doc.line(key) or self.doc.line(key.split(".")[0])
+        parts = key.split(".")  # "circuits.1.name": its own line, else its parent's
+        lines = (self.doc.line(".".join(parts[:n])) for n in range(len(parts), 0, -1))
+        line = next((n for n in lines if n), None)
         self.problems.append(Problem(self.doc.path, line, message))
 
     def missing(self, key: str, expected: str) -> None:
@@ -359,38 +361,47 @@ def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, s
     return circuits
 
 
-def assemble(header: RoutineHeader, exercises: list[Exercise]) -> tuple[Routine | None, list[Problem]]:
-    """Group exercises into circuits, ordered by circuit number then slot letter.
+def check_slots(exercises: list[Exercise], complete: bool) -> list[Problem]:
+    """A slot used twice is a problem; so, once every file has parsed, is a skipped letter.
 
-    A slot used twice, a circuit whose letters skip one, and a named circuit with no
-    exercises are problems.
+    With `complete` false some files failed to parse, and a gap may only be one of them.
     """
     problems: list[Problem] = []
-    by_pair: dict[tuple[int, str], Exercise] = {}
+    seen: dict[tuple[int, str], Exercise] = {}
     for exercise in sorted(exercises, key=lambda e: e.source):
         key = (exercise.circuit, exercise.slot)
-        if key in by_pair:
+        if key in seen:
             problems.append(Problem(exercise.source, None,
-                                    f"pair: {exercise.pair} is already used by {by_pair[key].source}"))
-        else:
-            by_pair[key] = exercise
-    circuits = []
-    for number in sorted({c for c, _ in by_pair}):
-        members = tuple(by_pair[key] for key in sorted(k for k in by_pair if k[0] == number))
-        expected = [chr(ord("A") + i) for i in range(len(members))]
-        for exercise, letter in zip(members, expected):
-            if exercise.slot != letter:
-                problems.append(Problem(exercise.source, None,
-                                        f"pair: circuit {number} has no {number}{letter}, "
-                                        f"so {exercise.pair} leaves a gap; expected {number}{letter}"))
+                                    f"pair: {exercise.pair} is already used by {seen[key].source}"))
+        seen[key] = seen.get(key, exercise)
+    if not complete:
+        return problems
+    for number in sorted({c for c, _ in seen}):
+        slots = sorted(slot for c, slot in seen if c == number)
+        for slot, letter in zip(slots, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+            if slot != letter:
+                exercise = seen[(number, slot)]
+                problems.append(Problem(exercise.source, None, f"pair: circuit {number} has no "
+                                        f"{number}{letter}, so {exercise.pair} leaves a gap; expected {number}{letter}"))
                 break
-        name, note, rest = header.circuits.get(number, ("", "", header.rest))
-        circuits.append(Circuit(number, name, note, rest, members))
-    for number in sorted(set(header.circuits) - {c.number for c in circuits}):
-        problems.append(Problem(header.doc.path, header.doc.line(f"circuits.{number}"),
-                                f"circuits: circuit {number} is named but no exercise has a pair {number}A"))
+    return problems
+
+
+def assemble(header: RoutineHeader, exercises: list[Exercise]) -> tuple[Routine | None, list[Problem]]:
+    """Group valid, uniquely slotted exercises into circuits: by circuit number, then letter."""
+    numbers = sorted({e.circuit for e in exercises})
+    problems = [
+        Problem(header.doc.path, header.doc.line(f"circuits.{number}"),
+                f"circuits: circuit {number} is named but no exercise has a pair {number}A")
+        for number in sorted(set(header.circuits) - set(numbers))
+    ]
     if problems:
         return None, problems
+    circuits = []
+    for number in numbers:
+        members = tuple(sorted((e for e in exercises if e.circuit == number), key=lambda e: e.slot))
+        name, note, rest = header.circuits.get(number, ("", "", header.rest))
+        circuits.append(Circuit(number, name, note, rest, members))
     return Routine(header.title, header.description, header.checkin, header.intro_html, header.rest,
                    tuple(circuits)), []
 
@@ -425,21 +436,23 @@ def load(content_dir: Path) -> Routine:
             header, parse_problems = parse_routine(str(index), text)
             problems += parse_problems
     exercises = []
+    exercise_problems: list[Problem] = []
     exercise_dir = content_dir / "exercises"
     files = sorted(exercise_dir.glob("*.md")) if exercise_dir.is_dir() else []
     if not files:
         problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
     for path in files:
         text, read_problems = read_text(path)
-        problems += read_problems
+        exercise_problems += read_problems
         if text is not None:
             exercise, parse_problems = parse_exercise(str(path), text)
-            problems += parse_problems
+            exercise_problems += parse_problems
             if exercise:
                 exercises.append(exercise)
-    if header and exercises:
-        routine, assemble_problems = assemble(header, exercises)
-        problems += assemble_problems
-        if routine and not problems:
+    problems += exercise_problems
+    problems += check_slots(exercises, complete=not exercise_problems)
+    if header and exercises and not problems:
+        routine, problems = assemble(header, exercises)
+        if routine:
             return routine
     raise ContentError(problems)

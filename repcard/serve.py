@@ -32,5 +32,8 @@ def serve(options: Options, host: str, port: int) -> int:
     for folder in (options.content, options.templates, options.assets):
         server.watch(str(folder), rebuild, delay=0.1)
     print(f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-    server.serve(host=host, port=port, root=str(options.output), restart_delay=0)
+    try:
+        server.serve(host=host, port=port, root=str(options.output), restart_delay=0)
+    except KeyboardInterrupt:
+        pass
     return 0

@@ -1,0 +1,98 @@
+"""Browser fixtures: Debian's Chromium through Playwright, and the built site served under a prefix.
+
+These tests never skip: a machine without Chromium fails them, and `make test` installs it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from ..conftest import SEED, run_build
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PREFIX = "/repcard/"  # as on a GitHub Pages project site: nothing is served at /
+PHONE = {"width": 360, "height": 740}
+
+
+class PrefixHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under PREFIX only, and notes every path asked for."""
+
+    def __init__(self, *args, requests: list[str], **kwargs):
+        self.requests = requests
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path):
+        self.requests.append(path)
+        if not path.startswith(PREFIX):
+            return str(Path(self.directory) / "does-not-exist")
+        return super().translate_path("/" + path[len(PREFIX):])
+
+    def log_message(self, *args):
+        pass
+
+
+class SiteServer:
+    def __init__(self, site: Path):
+        self.site = site
+        self.requests: list[str] = []
+        handler = functools.partial(PrefixHandler, directory=str(site), requests=self.requests)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def build_site(content: Path, out: Path, *extra: str) -> Path:
+    result = run_build("--content", content, "--output", out, *extra)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory) -> Path:
+    return build_site(SEED, tmp_path_factory.mktemp("seed") / "site")
+
+
+@pytest.fixture(scope="session")
+def served(seed_site):
+    server = SiteServer(seed_site)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2)
+    yield context
+    context.close()
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page's URL path relative to the site root, directory style."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        pages.append(rel.removesuffix("index.html"))
+    return pages

@@ -1,0 +1,56 @@
+"""Shared helpers: tiny content trees in tmp_path, and build.py run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content"
+
+MINIMAL_INDEX = "---\ntitle: Test Routine\n---\nIntro.\n"
+
+
+def exercise_text(title: str, pair: str, sets: int = 2, reps: str = "10", extra: str = "") -> str:
+    return f"---\ntitle: {title}\npair: {pair}\nsets: {sets}\nreps: {reps}\n{extra}---\n1. Do it.\n"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return root
+
+
+def run_build(*args: str | Path, cwd: Path = ROOT, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run build.py in a child process, as a user would."""
+    env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def seed(tmp_path: Path) -> Path:
+    """A private copy of the seed routine that a test may edit."""
+    return Path(shutil.copytree(SEED, tmp_path / "content"))
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """A two-circuit routine small enough to read in a test."""
+    return write_tree(tmp_path / "content", {
+        "index.md": MINIMAL_INDEX,
+        "exercises/a.md": exercise_text("Alpha", "1A"),
+        "exercises/b.md": exercise_text("Bravo", "1B"),
+        "exercises/c.md": exercise_text("Charlie", "2A", sets=3),
+    })

@@ -1,0 +1,105 @@
+"""build.py as a user runs it: exit status, messages, determinism, atomic output."""
+
+from __future__ import annotations
+
+from .conftest import ROOT, SEED, read_tree, run_build, write_tree
+
+
+def test_build_writes_the_site_and_says_where(tmp_path):
+    result = run_build("--content", SEED, "--output", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "built" in result.stdout
+    assert (tmp_path / "site/index.html").is_file()
+    assert (tmp_path / "site/exercises/glute-bridge/index.html").is_file()
+    assert (tmp_path / "site/card/index.html").is_file()
+    assert (tmp_path / "site/404.html").is_file()
+    assert (tmp_path / "site/assets/style.css").is_file()
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    for name in ("one", "two"):
+        assert run_build("--content", SEED, "--output", tmp_path / name).returncode == 0
+    assert read_tree(tmp_path / "one") == read_tree(tmp_path / "two")
+
+
+def test_bad_content_exits_1_with_every_problem_and_no_traceback(seed, tmp_path):
+    (seed / "exercises/glute-bridge.md").write_text("---\ntitle: Bridge\npair: 1A\nsets: zero\nreps: 10\n---\n")
+    (seed / "exercises/step-ups.md").write_text("---\ntitle: [Step\n---\n")
+    result = run_build("--content", seed, "--output", tmp_path / "site")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{seed}/exercises/glute-bridge.md:4: sets: expected a whole number of at least 1, got 'zero'"
+    assert lines[1].startswith(f"{seed}/exercises/step-ups.md:3: invalid YAML:")
+    assert lines[-1] == f"repcard: 2 problems; {tmp_path}/site was left as it was"
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(seed, tmp_path):
+    out = tmp_path / "site"
+    assert run_build("--content", seed, "--output", out).returncode == 0
+    before = read_tree(out)
+    (seed / "exercises/band-walking.md").write_text("---\ntitle: Walk\npair: 1A\nsets: 2\nreps: 20\n---\n")
+    assert run_build("--content", seed, "--output", out).returncode == 1
+    assert read_tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no staging left over
+
+
+def test_a_rebuild_replaces_the_whole_site(seed, tmp_path):
+    out = tmp_path / "site"
+    write_tree(out, {"stale.html": "old"})
+    (seed / "exercises/romanian-deadlift.md").unlink()
+    assert run_build("--content", seed, "--output", out).returncode == 0
+    assert not (out / "stale.html").exists()
+    assert not (out / "exercises/romanian-deadlift").exists()
+    assert (out / "exercises/reverse-lunge/index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_a_staging_folder_left_by_a_killed_build_is_cleared(tmp_path):
+    leftover = write_tree(tmp_path / ".site.building-abc123", {"index.html": "half"})
+    assert run_build("--content", SEED, "--output", tmp_path / "site").returncode == 0
+    assert not leftover.exists()
+
+
+def test_check_validates_without_writing(tmp_path):
+    result = run_build("check", "--content", SEED, "--output", tmp_path / "site")
+    assert result.returncode == 0 and "is valid" in result.stdout
+    assert not (tmp_path / "site").exists()
+
+
+def test_check_reports_problems_like_build(tmp_path):
+    root = write_tree(tmp_path / "c", {"index.md": "---\ntitle: T\n---\n"})
+    result = run_build("check", "--content", root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{root}/exercises: no exercises: add one .md file per exercise here"
+
+
+def test_wrong_usage_exits_2():
+    assert run_build("deploy").returncode == 2
+    result = run_build("--base-url", "ftp://example.com")
+    assert result.returncode == 2 and "expected an absolute http(s) address" in result.stderr
+
+
+def test_help_explains_every_option():
+    result = run_build("--help")
+    assert result.returncode == 0
+    for option in ("--content", "--output", "--base-url", "--port", "check", "serve"):
+        assert option in result.stdout
+
+
+def test_default_paths_are_beside_build_py_whatever_the_working_directory(tmp_path):
+    result = run_build("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_unwritable_output_is_one_line_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_build("--content", SEED, "--output", blocker / "site")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "cannot write the site" in result.stderr
+
+
+def test_the_repository_never_holds_a_built_site():
+    assert "site/" in (ROOT / ".gitignore").read_text().split()

@@ -1,0 +1,303 @@
+"""The content model and its validation: text in, model or problems out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from repcard.content import load, parse_exercise, parse_reps, parse_routine
+from repcard.model import ContentError, Reps
+
+from .conftest import MINIMAL_INDEX, SEED, exercise_text, write_tree
+
+PATH = "content/exercises/x.md"
+
+
+def problems_of(text: str) -> list[str]:
+    exercise, problems = parse_exercise(PATH, text)
+    assert exercise is None
+    return [str(p) for p in problems]
+
+
+def load_problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load(root)
+    return [str(p) for p in caught.value.problems]
+
+
+# --- the seed routine -------------------------------------------------------------------
+
+
+def test_seed_routine_has_three_pairs_in_doing_order():
+    routine = load(SEED)
+    assert routine.title == "Wake Up Your Glutes and Hamstrings"
+    assert [c.label for c in routine.circuits] == ["Alarm Clock", "Circuit 2", "Circuit 3"]
+    assert [(e.pair, e.title, e.sets, str(e.reps)) for e in routine.exercises] == [
+        ("1A", "Glute Bridge", 2, "10 reps"),
+        ("1B", "Band Walking", 2, "20 total each side"),
+        ("2A", "Hip Extension With Leg Curl", 2, "10–12 reps"),
+        ("2B", "Step-Ups", 2, "10–12 reps"),
+        ("3A", "Reverse Lunge", 2, "10–12 reps"),
+        ("3B", "Romanian Deadlift", 2, "10–12 reps"),
+    ]
+    curl = routine.exercises[2]
+    assert [(v.label, v.text) for v in curl.variations] == [
+        ("easier", "Leave out the curl; only raise and lower your hips."),
+        ("harder", "One leg at a time."),
+    ]
+    assert curl.equipment == ("exercise ball",)
+    assert "<ol>" in curl.body_html
+    assert routine.circuits[0].note.startswith("Do this pair at the start")
+
+
+def test_steps_alternate_a_circuit_round_by_round_with_rests_between():
+    routine = load(SEED)
+    names = [f"{s.exercise.pair}/{s.round}" if s.exercise else f"rest {s.rest}" for s in routine.steps]
+    assert names[:7] == ["1A/1", "1B/1", "rest 60", "1A/2", "1B/2", "rest 60", "2A/1"]
+    assert names[-2:] == ["3A/2", "3B/2"]  # no rest after the last set
+
+
+def test_an_exercise_with_fewer_sets_drops_out_of_later_rounds(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": MINIMAL_INDEX,
+        "exercises/a.md": exercise_text("A", "1A", sets=1),
+        "exercises/b.md": exercise_text("B", "1B", sets=2),
+    })
+    steps = [s.exercise.pair if s.exercise else "rest" for s in load(root).steps]
+    assert steps == ["1A", "1B", "rest", "1B"]
+
+
+def test_order_is_circuit_then_letter_never_file_name(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": MINIMAL_INDEX,
+        "exercises/aaa.md": exercise_text("Last", "10A"),
+        "exercises/bbb.md": exercise_text("Second", "2A"),
+        "exercises/ccc.md": exercise_text("First B", "1B"),
+        "exercises/zzz.md": exercise_text("First A", "1A"),
+    })
+    assert [e.title for e in load(root).exercises] == ["First A", "First B", "Second", "Last"]
+
+
+def test_crlf_line_endings_and_a_byte_order_mark_are_read():
+    text = "\ufeff" + exercise_text("Crlf", "1A").replace("\n", "\r\n")
+    exercise, problems = parse_exercise(PATH, text)
+    assert problems == [] and exercise.title == "Crlf"
+
+
+# --- reps -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, expected, shown", [
+    (10, Reps(10, 10, ""), "10 reps"),
+    ("10-12", Reps(10, 12, ""), "10–12 reps"),
+    ("10–12", Reps(10, 12, ""), "10–12 reps"),
+    ("8 to 10 reps", Reps(8, 10, ""), "8–10 reps"),
+    ("20 total each side", Reps(20, 20, "total each side"), "20 total each side"),
+    ("30 s hold", Reps(30, 30, "s hold"), "30 s hold"),
+    ("to failure", Reps(None, None, "to failure"), "to failure"),
+])
+def test_reps_are_modelled_as_count_or_range_plus_unit(value, expected, shown):
+    assert parse_reps(value) == expected
+    assert str(expected) == shown
+
+
+@pytest.mark.parametrize("value, message", [
+    (0, "expected at least 1, got 0"),
+    ("12-10", "expected a range from low to high, like 10-12, got '12-10'"),
+    ([10], "expected a number (10), a range (10-12) or a short text (20 total each side), got a list"),
+    (True, "got true/false"),
+    ("x" * 41, "expected a short text of at most 40 characters, got 41"),
+])
+def test_bad_reps_say_what_was_expected(value, message):
+    assert message in parse_reps(value)
+
+
+# --- one problem per bad input, with path and line ----------------------------------------
+
+
+def test_no_front_matter():
+    assert problems_of("# Glute Bridge\n") == [
+        f"{PATH}:1: no front matter: the file must start with a '---' line"]
+
+
+def test_unclosed_front_matter():
+    assert problems_of("---\ntitle: x\n") == [
+        f"{PATH}:1: front matter is not closed: add a '---' line after it"]
+
+
+def test_invalid_yaml_reports_the_line_in_the_file():
+    text = "---\ntitle: ok\npair: 1A\nsets: [2\nreps: 10\n---\n"
+    [problem] = problems_of(text)
+    assert problem.startswith(f"{PATH}:5: invalid YAML:")
+
+
+def test_front_matter_that_is_not_a_mapping():
+    assert problems_of("---\n- a list\n---\n") == [
+        f"{PATH}:2: front matter must be a mapping of 'key: value' lines, not a list"]
+
+
+def test_missing_required_fields_are_each_named():
+    assert problems_of("---\ncue: Squeeze.\n---\n") == [
+        f"{PATH}: title: missing; expected text",
+        f"{PATH}: pair: missing; expected a circuit number and a slot letter, like 1A",
+        f"{PATH}: sets: missing; expected a whole number of at least 1",
+        f"{PATH}: reps: missing; expected a number (10), a range (10-12) or a short text (20 total each side)",
+    ]
+
+
+def test_wrong_types_name_the_field_and_line():
+    text = "---\ntitle: [a, b]\npair: 1A\nsets: 2\nreps: 10\nequipment: {a: 1}\ncue: 5\n---\n"
+    assert problems_of(text) == [
+        f"{PATH}:2: title: expected text, got a list",
+        f"{PATH}:6: equipment: expected a list of text items, like [dumbbells, mat]",
+    ]
+
+
+@pytest.mark.parametrize("pair", ["1", "A1", "0A", "1AB", "true", "1.5"])
+def test_bad_pair(pair):
+    [problem] = problems_of(exercise_text("X", pair))
+    assert problem.startswith(f"{PATH}:3: pair: expected a circuit number and a slot letter, like 1A or 12C")
+
+
+@pytest.mark.parametrize("sets", ["0", "-1", "two", "2.5", "true"])
+def test_sets_must_be_a_positive_whole_number(sets):
+    [problem] = problems_of(exercise_text("X", "1A", sets=sets))
+    assert problem.startswith(f"{PATH}:4: sets: expected a whole number of at least 1, got ")
+
+
+def test_unknown_key_suggests_the_close_one_and_lists_the_allowed():
+    [problem] = problems_of(exercise_text("X", "1A", extra="setz: 3\n"))
+    assert problem == (f"{PATH}:6: unknown key 'setz' (did you mean 'sets'?); allowed: "
+                       "title, pair, sets, reps, cue, muscles, equipment, variations")
+
+
+def test_unknown_key_without_a_close_match_lists_the_allowed():
+    [problem] = problems_of(exercise_text("X", "1A", extra="colour: red\n"))
+    assert problem.startswith(f"{PATH}:6: unknown key 'colour'; allowed: title,")
+
+
+def test_variations_must_map_labels_to_text():
+    assert problems_of(exercise_text("X", "1A", extra="variations: easier\n")) == [
+        f"{PATH}:6: variations: expected a mapping of label to text, like 'easier: Skip the curl.'"]
+    assert problems_of(exercise_text("X", "1A", extra="variations:\n  easier:\n")) == [
+        f"{PATH}:7: variations.easier: missing; expected text"]
+
+
+def test_a_cue_is_one_short_line():
+    [problem] = problems_of(exercise_text("X", "1A", extra=f"cue: {'y' * 141}\n"))
+    assert problem == f"{PATH}:6: cue: expected at most 140 characters, got 141"
+
+
+def test_yaml_tags_that_would_construct_objects_are_refused():
+    [problem] = problems_of("---\ntitle: !!python/object/apply:os.system [ls]\n---\n")
+    assert problem.startswith(f"{PATH}:2: YAML tag")
+    assert "is not allowed: use plain values" in problem
+
+
+def test_yaml_aliases_are_refused_so_nothing_can_expand():
+    [problem] = problems_of("---\na: &x [1, 2]\nb: [*x, *x]\n---\n")
+    assert problem == f"{PATH}:2: YAML anchors and aliases (&name, *name) are not supported"
+
+
+def test_a_file_name_that_is_not_a_slug_is_refused():
+    exercise, problems = parse_exercise("content/exercises/Glute Bridge.md", exercise_text("X", "1A"))
+    assert [str(p) for p in problems] == [
+        "content/exercises/Glute Bridge.md: file name 'Glute Bridge' is not a URL slug: "
+        "use lowercase letters, digits and hyphens, like glute-bridge.md"]
+
+
+def test_every_problem_in_a_file_is_reported_at_once():
+    text = "---\ntitle: X\npair: Q\nsets: 0\nreps: -3\nsetz: 1\n---\n"
+    assert len(problems_of(text)) == 4
+
+
+def test_routine_fields_are_checked():
+    text = "---\ntitel: X\nrest: -5\ncircuits:\n  1: {name: Warm, colour: red}\n  x: Bad\n---\n"
+    header, problems = parse_routine("content/index.md", text)
+    assert header is None
+    assert [str(p) for p in problems] == [
+        "content/index.md:2: unknown key 'titel' (did you mean 'title'?); "
+        "allowed: title, description, checkin, rest, circuits",
+        "content/index.md: title: missing; expected text",
+        "content/index.md:3: rest: expected a whole number of at least 0, got -5",
+        "content/index.md:5: unknown key 'circuits.1.colour'; allowed: name, note, rest",
+        "content/index.md:6: circuits: expected circuit numbers 1, 2, 3, ..., got 'x'",
+    ]
+
+
+def test_circuits_take_a_name_or_a_name_with_note_and_rest(tmp_path):
+    index = "---\ntitle: T\nrest: 45\ncircuits:\n  1: Warm-up\n  2: {name: Main, note: Go, rest: 90}\n---\n"
+    root = write_tree(tmp_path, {
+        "index.md": index,
+        "exercises/a.md": exercise_text("A", "1A"),
+        "exercises/b.md": exercise_text("B", "2A"),
+        "exercises/c.md": exercise_text("C", "3A"),
+    })
+    circuits = load(root).circuits
+    assert [(c.label, c.note, c.rest) for c in circuits] == [
+        ("Warm-up", "", 45), ("Main", "Go", 90), ("Circuit 3", "", 45)]
+
+
+# --- the whole content folder -------------------------------------------------------------
+
+
+def test_missing_index_and_no_exercises(tmp_path):
+    assert load_problems(tmp_path) == [
+        f"{tmp_path}/index.md: missing: the routine's title and intro live in this file",
+        f"{tmp_path}/exercises: no exercises: add one .md file per exercise here",
+    ]
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": MINIMAL_INDEX,
+        "exercises/a.md": b"---\ntitle: Caf\xe9\npair: 1A\n---\n",
+    })
+    assert load_problems(root) == [
+        f"{root}/exercises/a.md:2: not UTF-8 text: byte 0xe9 cannot be decoded; save the file as UTF-8"]
+
+
+def test_duplicate_slot_is_reported_even_beside_other_problems(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": MINIMAL_INDEX,
+        "exercises/a.md": exercise_text("A", "1A"),
+        "exercises/b.md": exercise_text("B", "1A"),
+        "exercises/c.md": exercise_text("C", "2A", sets=0),
+    })
+    assert load_problems(root) == [
+        f"{root}/exercises/c.md:4: sets: expected a whole number of at least 1, got 0",
+        f"{root}/exercises/b.md: pair: 1A is already used by {root}/exercises/a.md",
+    ]
+
+
+def test_a_gap_in_a_circuit_is_reported(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": MINIMAL_INDEX,
+        "exercises/a.md": exercise_text("A", "1A"),
+        "exercises/c.md": exercise_text("C", "1C"),
+        "exercises/d.md": exercise_text("D", "2B"),
+    })
+    assert load_problems(root) == [
+        f"{root}/exercises/c.md: pair: circuit 1 has no 1B, so 1C leaves a gap; expected 1B",
+        f"{root}/exercises/d.md: pair: circuit 2 has no 2A, so 2B leaves a gap; expected 2A",
+    ]
+
+
+def test_a_named_circuit_without_exercises_is_reported(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": "---\ntitle: T\ncircuits:\n  1: One\n  4: Four\n---\n",
+        "exercises/a.md": exercise_text("A", "1A"),
+    })
+    assert load_problems(root) == [
+        f"{root}/index.md:5: circuits: circuit 4 is named but no exercise has a pair 4A"]
+
+
+def test_problems_from_every_file_come_together(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": "---\ntitle: [x\n---\n",
+        "exercises/a.md": "no front matter\n",
+        "exercises/b.md": exercise_text("B", "1B", sets=0),
+    })
+    problems = load_problems(root)
+    assert [p.split(":")[0].rsplit("/", 1)[-1] for p in problems] == ["index.md", "a.md", "b.md"]

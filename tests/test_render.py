@@ -1,0 +1,123 @@
+"""The generated HTML, read as structure: order, links, escaping. Rendered in memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from repcard.cli import Options, build_files
+from repcard.model import ContentError
+
+from .conftest import MINIMAL_INDEX, SEED, exercise_text, write_tree
+from .htmltools import parse, references, resolve
+
+SEED_ORDER = ["1A Glute Bridge", "1B Band Walking", "2A Hip Extension With Leg Curl", "2B Step-Ups",
+              "3A Reverse Lunge", "3B Romanian Deadlift"]
+
+
+@pytest.fixture(scope="module")
+def site() -> dict[str, bytes]:
+    return build_files(Options(SEED, output=SEED.parent / "unused", base_url=""))
+
+
+def test_the_site_has_the_promised_paths(site):
+    pages = sorted(p for p in site if p.endswith(".html"))
+    assert pages == ["404.html", "card/index.html"] + [
+        f"exercises/{slug}/index.html" for slug in sorted(
+            ["glute-bridge", "band-walking", "hip-extension-with-leg-curl", "step-ups", "reverse-lunge",
+             "romanian-deadlift"])
+    ] + ["index.html"]
+    assert "assets/style.css" in site
+
+
+def test_routine_page_lists_circuits_in_order_with_sets_and_reps(site):
+    page = parse(site["index.html"])
+    circuits = page.find_all("section", "circuit")
+    assert [c.find("h3").text for c in circuits] == ["1 Alarm Clock", "2 Circuit 2", "3 Circuit 3"]
+    rows = [li for c in circuits for li in c.find("ol", "exercises").find_all("li")]
+    assert [li.find("a").text for li in rows] == SEED_ORDER
+    assert rows[1].find("span", "prescription").text == "2 sets × 20 total each side"
+    assert rows[2].find("span", "prescription").text == "2 sets × 10–12 reps"
+    for section in ("Check in", "How to do it"):
+        assert section in [h.text for h in page.find_all("h2")]
+
+
+def test_exercise_page_shows_everything_and_links_partner_and_neighbours(site):
+    page = parse(site["exercises/hip-extension-with-leg-curl/index.html"])
+    assert page.find("h1").text == "2A Hip Extension With Leg Curl"
+    assert page.find("p", "stats").text == "2 sets 10–12 reps"
+    assert len(page.find("div", "steps").find("ol").find_all("li")) == 3
+    assert [d.text for d in page.find_all("div", "variation")] == [
+        "Easier Leave out the curl; only raise and lower your hips.", "Harder One leg at a time."]
+    assert page.find("ul", "equipment").text == "exercise ball"
+    assert "Circuit 2" in page.find("p", "kicker").text
+    order = page.find("p", "order")
+    assert [a.attrs["href"] for a in order.find_all("a")] == ["../../exercises/step-ups/"]
+    assert page.find("a", rel="prev").attrs["href"] == "../../exercises/band-walking/"
+    assert page.find("a", rel="next").attrs["href"] == "../../exercises/step-ups/"
+
+
+def test_first_and_last_exercises_lead_back_to_the_routine(site):
+    first = parse(site["exercises/glute-bridge/index.html"])
+    last = parse(site["exercises/romanian-deadlift/index.html"])
+    assert first.find("a", rel="prev").attrs["href"] == "../../"
+    assert last.find("a", rel="next").attrs["href"] == "../../"
+
+
+def test_card_lists_every_exercise_in_order_with_sets_and_reps(site):
+    page = parse(site["card/index.html"])
+    items = [li.text for li in page.find("main").find_all("li")]
+    assert [" ".join(i.split()[:len(n.split())]) for i, n in zip(items, SEED_ORDER)] == SEED_ORDER
+    assert "2 sets × 10 reps" in items[0]
+
+
+def test_every_internal_reference_is_relative_and_exists(site):
+    for path, data in site.items():
+        if not path.endswith(".html"):
+            continue
+        for url in references(parse(data)):
+            assert not url.startswith(("/", "http:", "https:")), f"{path}: {url} is not relative"
+            assert resolve(path, url) in site, f"{path}: {url} leads nowhere"
+
+
+def test_text_from_content_is_escaped(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": '---\ntitle: "Legs & <b>Lungs</b>"\ncircuits:\n  1: "<script>x</script>"\n---\nIntro\n',
+        "exercises/a.md": exercise_text('"Q & <i>A</i>"', "1A",
+                                        extra="cue: <img src=x onerror=alert(1)>\n"
+                                              "variations:\n  easier: a < b & c\n"),
+    })
+    site = build_files(Options(root, tmp_path / "out", ""))
+    home = site["index.html"].decode()
+    assert "<title>Legs &amp; &lt;b&gt;Lungs&lt;/b&gt;</title>" in home
+    assert "<script>x</script>" not in home and "&lt;script&gt;x&lt;/script&gt;" in home
+    assert "&lt;img src=x onerror=alert(1)&gt;" in home
+    exercise = site["exercises/a/index.html"].decode()
+    assert "Q &amp; &lt;i&gt;A&lt;/i&gt;" in exercise and "<i>A</i>" not in exercise
+    assert "a &lt; b &amp; c" in exercise
+
+
+def test_a_template_typo_fails_the_build_naming_the_template(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for source in (SEED.parent / "templates").iterdir():
+        (templates / source.name).write_text(source.read_text())
+    card = templates / "card.html"
+    card.write_text(card.read_text().replace("{{ routine.title }}", "{{ routine.titel }}", 1))
+    with pytest.raises(ContentError) as caught:
+        build_files(Options(SEED, tmp_path / "out", "", templates=templates))
+    [problem] = caught.value.problems
+    assert problem.path == str(card) and problem.line
+    assert "template error:" in problem.message and "titel" in problem.message
+
+
+def test_the_404_page_gets_a_base_only_with_a_base_url(tmp_path):
+    without = build_files(Options(SEED, tmp_path, ""))["404.html"].decode()
+    with_base = build_files(Options(SEED, tmp_path, "https://me.github.io/repcard/"))["404.html"].decode()
+    assert "<base" not in without
+    assert '<base href="https://me.github.io/repcard/">' in with_base
+
+
+def test_minimal_routine_without_optional_fields_builds(tmp_path):
+    root = write_tree(tmp_path, {"index.md": MINIMAL_INDEX, "exercises/a.md": exercise_text("A", "1A")})
+    site = build_files(Options(root, tmp_path / "out", ""))
+    assert "A" in parse(site["exercises/a/index.html"]).find("h1").text
