@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import content, render, write
+from . import card, content, render, write
 from .model import ContentError, Problem
 
 PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
@@ -35,9 +35,13 @@ class Options:
 def build_files(options: Options) -> dict[str, bytes]:
     """Read, validate and render: every file of the site, in memory. Raises ContentError."""
     routine = content.load(options.content)
+    layout = card.plan_card(routine, with_qr=bool(options.base_url))
+    if layout.pages > 1:
+        print(f"repcard: warning: card/index.html needs {layout.pages} pages of A4 or Letter, not one: "
+              "fewer exercises, or shorter cues and variations, would fit", file=sys.stderr)
     env = render.make_environment(options.templates)
     try:
-        pages = render.render_site(routine, env, options.base_url)
+        pages = render.render_site(routine, env, layout, options.base_url)
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, options.templates)]) from None
     return pages | write.read_assets(options.assets)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jinja2
 
+from .card import CardLayout, qr_svg
 from .model import Circuit, Exercise, Routine
 
 
@@ -25,11 +26,13 @@ def relative_root(path: str) -> str:
     return "../" * path.count("/") or "./"
 
 
-def render_site(routine: Routine, env: jinja2.Environment, base_url: str = "") -> dict[str, bytes]:
+def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout,
+                base_url: str = "") -> dict[str, bytes]:
     """Every page of the site, keyed by its path inside the output folder.
 
     All links are relative (through `root`), so the site works at any URL prefix.
-    `base_url` is the absolute address of the site's root, or "" when unknown.
+    `base_url` is the absolute address of the site's root, or "" when unknown;
+    `card` is the printed card's layout, planned by card.plan_card.
     """
     pages: dict[str, bytes] = {}
 
@@ -50,7 +53,7 @@ def render_site(routine: Routine, env: jinja2.Environment, base_url: str = "") -
             previous=exercises[i - 1] if i > 0 else None,
             next=exercises[i + 1] if i + 1 < len(exercises) else None,
         )
-    page("card/index.html", "card.html")
+    page("card/index.html", "card.html", card=card, qr=qr_svg(base_url) if base_url else "")
     page("404.html", "404.html")
     return pages
 
