@@ -28,7 +28,7 @@ QR_SIZE = 30.0  # mm, with its quiet zone: scans from arm's length
 # Type sizes in pt at scale 1 and how many lines each block may take; card.css uses the same.
 LINE_HEIGHT = 1.25
 TITLE, META, CIRCUIT, FLOW, NAME, CUE, VARIATIONS = 20, 9.5, 13, 10, 13, 10, 9
-REPS, REPS_WIDTH, TICK = 11, 34, 5.7  # pt; mm at most, then the reps wrap; mm per tick box and gap
+REPS, TICK = 11, 5.7  # pt, leading the cue's lines; mm per tick box with its gap
 TITLE_LINES, META_LINES, NOTE_LINES, NAME_LINES, CUE_LINES, VARIATION_LINES = 2, 2, 1, 2, 2, 2
 SCALES = (1.3, 1.15, 1.0)  # the largest that fits wins: read at arm's length
 
@@ -104,13 +104,10 @@ def _circuit_height(circuit: Circuit, width: float, scale: float) -> float:
 
 def _exercise_height(exercise: Exercise, width: float, scale: float) -> float:
     text_width = width - 12 * scale  # the slot badge's column
-    reps = _width(str(exercise.reps), REPS * scale)
-    beside_name = min(reps, REPS_WIDTH * scale) + (exercise.sets * TICK + 4) * scale
-    name_width = max(text_width - beside_name, text_width / 3)
-    first_line = max(_lines(_width(exercise.title, NAME * scale), name_width, NAME_LINES) * _line(NAME, scale),
-                     _lines(reps, REPS_WIDTH * scale, 3) * _line(REPS, scale))
+    name_width = text_width - (exercise.sets * TICK + 2) * scale
+    detail = _width(str(exercise.reps), REPS * scale) + _width(f" · {exercise.cue}" if exercise.cue else "", CUE * scale)
     variations = " · ".join(f"{v.label}: {v.text}" for v in exercise.variations)
-    return (first_line
-            + _lines(_width(exercise.cue, CUE * scale), text_width, CUE_LINES) * _line(CUE, scale)
+    return (_lines(_width(exercise.title, NAME * scale), name_width, NAME_LINES) * _line(NAME, scale)
+            + _lines(detail, text_width, CUE_LINES) * _line(REPS, scale)
             + _lines(_width(variations, VARIATIONS * scale), text_width, VARIATION_LINES) * _line(VARIATIONS, scale)
             + 2.5)  # padding and the rule between rows
