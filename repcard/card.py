@@ -105,7 +105,7 @@ def _circuit_height(circuit: Circuit, width: float, scale: float) -> float:
 def _exercise_height(exercise: Exercise, width: float, scale: float) -> float:
     text_width = width - 12 * scale  # the slot badge's column
     name_width = text_width - (exercise.sets * TICK + 2) * scale
-    detail = _width(str(exercise.reps), REPS * scale) + _width(f" · {exercise.cue}" if exercise.cue else "", CUE * scale)
+    detail = _width(f"{exercise.sets} × {exercise.reps}", REPS * scale) + _width(f" · {exercise.cue}" if exercise.cue else "", CUE * scale)
     variations = " · ".join(f"{v.label}: {v.text}" for v in exercise.variations)
     return (_lines(_width(exercise.title, NAME * scale), name_width, NAME_LINES) * _line(NAME, scale)
             + _lines(detail, text_width, CUE_LINES) * _line(REPS, scale)

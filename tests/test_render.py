@@ -67,7 +67,9 @@ def test_card_lists_every_exercise_in_order_with_sets_and_reps(site):
     page = parse(site["card/index.html"])
     items = [li.text for li in page.find("main").find_all("li")]
     assert [" ".join(i.split()[:len(n.split())]) for i, n in zip(items, SEED_ORDER)] == SEED_ORDER
-    assert "2 sets × 10 reps" in items[0]
+    assert "2 × 10 reps" in items[0]
+    assert page.find("span", "ticks").attrs["aria-label"] == "2 sets to tick"
+    assert len(page.find("span", "ticks").find_all("span", "box")) == 2
 
 
 def test_every_internal_reference_is_relative_and_exists(site):
