@@ -41,10 +41,9 @@ def build_files(options: Options) -> dict[str, bytes]:
               "fewer exercises, or shorter cues and variations, would fit", file=sys.stderr)
     env = render.make_environment(options.templates)
     try:
-        pages = render.render_site(routine, env, layout, options.base_url)
+        return render.render_site(routine, env, layout, write.read_assets(options.assets), options.base_url)
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, options.templates)]) from None
-    return pages | write.read_assets(options.assets)
 
 
 def build(options: Options) -> list[Problem]:

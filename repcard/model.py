@@ -99,8 +99,23 @@ class Step:
 
     exercise: Exercise | None  # None for a rest
     circuit: Circuit
-    round: int  # 1-based round within the circuit
+    round: int  # 1-based round within the circuit; for an exercise, also its set number
     rest: int = 0  # seconds, for a rest step
+
+    @property
+    def id(self) -> str:
+        """Names the step in the browser's stored progress; stable across builds."""
+        if self.exercise:
+            return f"{self.exercise.slug}:{self.round}"
+        return f"rest:{self.circuit.number}:{self.round}"
+
+
+@dataclass(frozen=True)
+class NextUp:
+    """What follows some sets of an exercise: rests, then the next set ('' = the end)."""
+
+    sets: str  # "each set", "set 1", "sets 1–2"
+    steps: tuple[Step, ...]
 
 
 @dataclass(frozen=True)
@@ -123,6 +138,10 @@ class Routine:
         return tuple(dict.fromkeys(item for e in self.exercises for item in e.equipment))
 
     @property
+    def total_sets(self) -> int:
+        return sum(e.sets for e in self.exercises)
+
+    @property
     def steps(self) -> tuple[Step, ...]:
         """The whole workout in doing order: 1A set 1, 1B set 1, rest, 1A set 2, ...
 
@@ -138,3 +157,29 @@ class Routine:
                 )
                 steps.append(Step(None, circuit, round_, rest=circuit.rest))
         return tuple(steps[:-1])
+
+    def next_up(self, exercise: Exercise) -> tuple[NextUp, ...]:
+        """What comes after each set of `exercise`, sets with the same sequel grouped."""
+        steps = self.steps
+        sequels: list[tuple[int, tuple[Step, ...]]] = []
+        for i, step in enumerate(steps):
+            if step.exercise == exercise:
+                following = next((j for j in range(i + 1, len(steps)) if steps[j].exercise), len(steps) - 1)
+                sequels.append((step.round, steps[i + 1 : following + 1]))
+
+        def shape(sequel: tuple[Step, ...]) -> tuple:
+            return tuple((s.exercise, s.rest) for s in sequel)
+
+        groups: list[tuple[list[int], tuple[Step, ...]]] = []
+        for set_number, sequel in sequels:
+            if groups and shape(groups[-1][1]) == shape(sequel):
+                groups[-1][0].append(set_number)
+            else:
+                groups.append(([set_number], sequel))
+        if len(groups) == 1 and len(sequels) > 1:
+            return (NextUp("each set", groups[0][1]),)
+        return tuple(NextUp(_set_range(numbers), sequel) for numbers, sequel in groups)
+
+
+def _set_range(numbers: list[int]) -> str:
+    return f"set {numbers[0]}" if len(numbers) == 1 else f"sets {numbers[0]}–{numbers[-1]}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import jinja2
@@ -26,7 +27,7 @@ def relative_root(path: str) -> str:
     return "../" * path.count("/") or "./"
 
 
-def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout,
+def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, assets: dict[str, bytes],
                 base_url: str = "") -> dict[str, bytes]:
     """Every page of the site, keyed by its path inside the output folder.
 
@@ -53,9 +54,28 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout,
             previous=exercises[i - 1] if i > 0 else None,
             next=exercises[i + 1] if i + 1 < len(exercises) else None,
         )
+    page("workout/index.html", "workout.html")
     page("card/index.html", "card.html", card=card, qr=qr_svg(base_url) if base_url else "")
     page("404.html", "404.html")
-    return pages
+    page("manifest.webmanifest", "manifest.webmanifest")
+    files = pages | assets
+    page("sw.js", "sw.js", version=content_hash(files), urls=[page_url(p) for p in sorted(files)])
+    return pages | assets
+
+
+def page_url(path: str) -> str:
+    """The URL a file is asked for by, relative to the site root: 'exercises/x/' for its index.html."""
+    if path == "index.html":
+        return "./"
+    return path.removesuffix("index.html")
+
+
+def content_hash(files: dict[str, bytes]) -> str:
+    """Changes whenever any file does: names the service worker's cache, so users get each build."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + hashlib.sha256(files[path]).digest())
+    return digest.hexdigest()[:16]
 
 
 def circuit_of(routine: Routine, exercise: Exercise) -> Circuit:

@@ -35,6 +35,12 @@ def run_build(*args: str | Path, cwd: Path = ROOT, timeout: float = 60) -> subpr
                           capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def build_site(content: Path, out: Path, *extra: str) -> Path:
+    result = run_build("--content", content, "--output", out, *extra)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def read_tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 

@@ -25,8 +25,8 @@ def test_the_site_has_the_promised_paths(site):
         f"exercises/{slug}/index.html" for slug in sorted(
             ["glute-bridge", "band-walking", "hip-extension-with-leg-curl", "step-ups", "reverse-lunge",
              "romanian-deadlift"])
-    ] + ["index.html"]
-    assert "assets/style.css" in site
+    ] + ["index.html", "workout/index.html"]
+    assert {"assets/style.css", "assets/app.js", "manifest.webmanifest", "sw.js"} <= set(site)
 
 
 def test_routine_page_lists_circuits_in_order_with_sets_and_reps(site):
@@ -123,3 +123,40 @@ def test_minimal_routine_without_optional_fields_builds(tmp_path):
     root = write_tree(tmp_path, {"index.md": MINIMAL_INDEX, "exercises/a.md": exercise_text("A", "1A")})
     site = build_files(Options(root, tmp_path / "out", ""))
     assert "A" in parse(site["exercises/a/index.html"]).find("h1").text
+
+
+def test_workout_page_lists_every_set_and_rest_in_doing_order(site):
+    page = parse(site["workout/index.html"])
+    steps = [li.attrs["data-step"] for li in page.find("ol", "workout").find_all("li", "step")]
+    assert steps[:7] == ["glute-bridge:1", "band-walking:1", "rest:1:1", "glute-bridge:2", "band-walking:2",
+                         "rest:1:2", "hip-extension-with-leg-curl:1"]
+    assert steps[-1] == "finish" and len(steps) == 12 + 5 + 1
+    nexts = [p.text for p in page.find_all("p", "next")]
+    assert nexts[:3] == ["Next: 1B Band Walking (set 1 of 2)", "Next: Rest 60 s",
+                         "Next: 1A Glute Bridge (set 2 of 2)"]
+    assert "Next: Circuit 2 · 2A Hip Extension With Leg Curl (set 1 of 2)" in nexts
+    assert nexts[-1] == "Next: the end of the routine"
+
+
+def test_exercise_page_says_what_comes_next_including_rest_and_the_next_circuit(site):
+    first = parse(site["exercises/glute-bridge/index.html"]).find("ul", "next-up")
+    assert first.text == "Next, after each set: 1B Band Walking (set 1 of 2)."
+    second = [li.text for li in parse(site["exercises/band-walking/index.html"]).find("ul", "next-up").find_all("li")]
+    assert second == ["Next, after set 1: Rest 60 s, then 1A Glute Bridge (set 2 of 2).",
+                      "Next, after set 2: Rest 60 s, then Circuit 2 · 2A Hip Extension With Leg Curl (set 1 of 2)."]
+    ticks = parse(site["exercises/band-walking/index.html"]).find("fieldset", "ticks").find_all("input")
+    assert [t.attrs["data-step"] for t in ticks] == ["band-walking:1", "band-walking:2"]
+
+
+def test_manifest_and_service_worker_use_relative_urls(site):
+    import json
+
+    manifest = json.loads(site["manifest.webmanifest"])
+    assert manifest["start_url"] == "./" and manifest["scope"] == "./"
+    for icon in manifest["icons"]:
+        assert icon["src"] in site
+    worker = site["sw.js"].decode()
+    files = json.loads(worker.split("const FILES = ", 1)[1].split(";\n", 1)[0])
+    assert "./" in files and "workout/" in files and "exercises/step-ups/" in files and "assets/app.js" in files
+    assert all(not f.startswith(("/", "http")) for f in files)
+    assert "sw.js" not in files

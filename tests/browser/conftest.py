@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import SEED, run_build
+from ..conftest import SEED, build_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,12 +50,6 @@ class SiteServer:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def build_site(content: Path, out: Path, *extra: str) -> Path:
-    result = run_build("--content", content, "--output", out, *extra)
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 @pytest.fixture(scope="session")

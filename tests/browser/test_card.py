@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from bench.generate import generate
 
-from ..conftest import run_build
-from .conftest import SiteServer, build_site
+from ..conftest import build_site, run_build
+from .conftest import SiteServer
 
 BASE_URL = "https://someone.github.io/repcard/"
 # The area A4 and Letter share inside 10 mm margins, at 96 px an inch: 190 x 259 mm.

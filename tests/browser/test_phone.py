@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import ROOT
 from .conftest import site_pages
-
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def no_horizontal_overflow(page) -> bool:
@@ -35,13 +32,3 @@ def test_routine_page_on_a_phone_shows_circuits_in_order(phone, served):
     page.wait_for_url("**/exercises/band-walking/")
     assert page.locator("h1").inner_text().split() == ["1B", "Band", "Walking"]
     assert not [r for r in served.requests if not r.startswith("/repcard/")]
-
-
-def test_take_phone_screenshots(phone, served, tmp_path):
-    """Screenshots to look at; `make screenshots` copies them into docs/ for the README."""
-    page = phone.new_page()
-    for name, path in [("routine", ""), ("exercise", "exercises/hip-extension-with-leg-curl/")]:
-        page.goto(served.url + path)
-        file = tmp_path / f"{name}.png"
-        page.screenshot(path=str(file), full_page=False)
-        assert file.stat().st_size > 10_000  # a blank page compresses to almost nothing

@@ -1,0 +1,28 @@
+"""Page weight budget and no third-party anything: read from the built files."""
+
+from __future__ import annotations
+
+import re
+
+from bench.pageweight import BUDGET, page_weights
+
+from .conftest import SEED, build_site
+
+
+def test_every_page_renders_from_at_most_14_kb_gzipped(tmp_path):
+    site = build_site(SEED, tmp_path / "site", "--base-url", "https://someone.github.io/repcard/")
+    weights = page_weights(site)
+    assert len(weights) == 10
+    for page, files in weights.items():
+        assert any(name.endswith("style.css") for name in files), page  # the measure sees the CSS
+        assert sum(files.values()) <= BUDGET, (page, files)
+
+
+def test_no_web_fonts_no_framework_no_third_party_urls(tmp_path):
+    site = build_site(SEED, tmp_path / "site")
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".css", ".js", ".webmanifest"):
+            text = path.read_text()
+            assert "@font-face" not in text, path
+            assert not re.search(r"(src|href)=\"(https?:)?//", text), path
+            assert not re.search(r"url\((['\"]?)(https?:)?//", text), path
