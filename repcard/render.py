@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import seo
 from .card import CardLayout, qr_svg
 from .model import Circuit, Exercise, Routine
 
@@ -37,20 +38,23 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
     """
     pages: dict[str, bytes] = {}
 
-    def page(path: str, template: str, **context) -> None:
+    def page(path: str, template: str, structured_data: dict | None = None, **context) -> None:
         html = env.get_template(template).render(
-            routine=routine, path=path, root=relative_root(path), base_url=base_url, **context
+            routine=routine, path=path, url_path=page_url(path).removeprefix("./"), root=relative_root(path),
+            base_url=base_url, structured_data=structured_data, **context
         )
         pages[path] = html.encode("utf-8")
 
-    page("index.html", "routine.html")
+    page("index.html", "routine.html", seo.routine_data(routine, base_url))
     exercises = routine.exercises
     for i, exercise in enumerate(exercises):
+        circuit = circuit_of(routine, exercise)
         page(
             f"exercises/{exercise.slug}/index.html",
             "exercise.html",
+            seo.exercise_data(exercise, circuit.rest, base_url),
             exercise=exercise,
-            circuit=circuit_of(routine, exercise),
+            circuit=circuit,
             previous=exercises[i - 1] if i > 0 else None,
             next=exercises[i + 1] if i + 1 < len(exercises) else None,
         )
@@ -58,6 +62,10 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
     page("card/index.html", "card.html", card=card, qr=qr_svg(base_url) if base_url else "")
     page("404.html", "404.html")
     page("manifest.webmanifest", "manifest.webmanifest")
+    if base_url:  # search engines want absolute addresses
+        listed = [page_url(p).removeprefix("./") for p in sorted(pages) if p.endswith("index.html")]
+        page("sitemap.xml", "sitemap.xml", pages=listed)
+        page("robots.txt", "robots.txt")
     files = pages | assets
     page("sw.js", "sw.js", version=content_hash(files), urls=[page_url(p) for p in sorted(files)])
     return pages | assets

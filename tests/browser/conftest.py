@@ -6,6 +6,7 @@ These tests never skip: a machine without Chromium fails them, and `make test` i
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import threading
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from ..conftest import SEED, build_site
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("REPCARD_CHROMIUM", "/usr/bin/chromium")  # set by the Makefile
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PREFIX = "/repcard/"  # as on a GitHub Pages project site: nothing is served at /
@@ -22,17 +23,33 @@ PHONE = {"width": 360, "height": 740}
 
 
 class PrefixHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under PREFIX only, and notes every path asked for."""
+    """Serves the site under PREFIX only, as GitHub Pages does: 404.html for what is missing.
 
-    def __init__(self, *args, requests: list[str], **kwargs):
-        self.requests = requests
+    Notes every request's path and status in `log`.
+    """
+
+    def __init__(self, *args, log: list[tuple[str, int]], **kwargs):
+        self.log = log
         super().__init__(*args, **kwargs)
 
     def translate_path(self, path):
-        self.requests.append(path)
         if not path.startswith(PREFIX):
             return str(Path(self.directory) / "does-not-exist")
         return super().translate_path("/" + path[len(PREFIX):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_request(self, code="-", size="-"):
+        self.log.append((self.path, int(code) if str(code).isdigit() else 0))
 
     def log_message(self, *args):
         pass
@@ -41,11 +58,15 @@ class PrefixHandler(http.server.SimpleHTTPRequestHandler):
 class SiteServer:
     def __init__(self, site: Path):
         self.site = site
-        self.requests: list[str] = []
-        handler = functools.partial(PrefixHandler, directory=str(site), requests=self.requests)
+        self.log: list[tuple[str, int]] = []  # (path, status) of every request
+        handler = functools.partial(PrefixHandler, directory=str(site), log=self.log)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def requests(self) -> list[str]:
+        return [path for path, _ in self.log]
 
     def close(self):
         self.httpd.shutdown()

@@ -1,0 +1,84 @@
+"""Structured data for search engines: schema.org JSON-LD for the routine and each exercise.
+
+Plain dicts, serialised by the templates with `tojson` (which escapes `<`, `>`, `&` and
+quotes, so content cannot close the <script> it sits in). URLs appear only when the
+site's absolute address is known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Exercise, Reps, Routine
+
+CONTEXT = "https://schema.org"
+
+
+def _seconds(value: int) -> dict[str, Any]:
+    return {"@type": "QuantitativeValue", "value": value, "unitCode": "SEC"}
+
+
+def _repetitions(reps: Reps) -> dict[str, Any] | None:
+    if reps.low is None:
+        return None
+    count: dict[str, Any] = {"@type": "QuantitativeValue"}
+    if reps.low == reps.high:
+        count["value"] = reps.low
+    else:
+        count |= {"minValue": reps.low, "maxValue": reps.high}
+    if reps.unit:
+        count["unitText"] = reps.unit
+    return count
+
+
+def exercise_plan(exercise: Exercise, rest: int, url: str) -> dict[str, Any]:
+    """One exercise's prescription: sets, reps and rest."""
+    plan: dict[str, Any] = {
+        "@type": "ExercisePlan",
+        "name": exercise.title,
+        "exerciseType": "Strength training",
+        "additionalVariable": f"{exercise.sets} {'set' if exercise.sets == 1 else 'sets'} of {exercise.reps}",
+        "restPeriods": _seconds(rest),
+    }
+    if (repetitions := _repetitions(exercise.reps)) is not None:
+        plan["repetitions"] = repetitions
+    if exercise.cue:
+        plan["description"] = exercise.cue
+    if url:
+        plan["url"] = url
+    return plan
+
+
+def routine_data(routine: Routine, base_url: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "ExercisePlan",
+        "name": routine.title,
+        "exerciseType": "Circuit training",
+        "restPeriods": _seconds(routine.rest),
+        "hasPart": [
+            exercise_plan(e, c.rest, base_url and f"{base_url}exercises/{e.slug}/")
+            for c in routine.circuits for e in c.exercises
+        ],
+    }
+    if routine.description:
+        data["description"] = routine.description
+    if base_url:
+        data["url"] = base_url
+    return data
+
+
+def exercise_data(exercise: Exercise, rest: int, base_url: str) -> dict[str, Any]:
+    """The exercise's plan and its steps as a HowTo."""
+    url = base_url and f"{base_url}exercises/{exercise.slug}/"
+    how_to: dict[str, Any] = {
+        "@type": "HowTo",
+        "name": f"How to do {exercise.title}",
+        "step": [{"@type": "HowToStep", "position": n, "text": text}
+                 for n, text in enumerate(exercise.steps, 1)],
+    }
+    if exercise.equipment:
+        how_to["tool"] = [{"@type": "HowToTool", "name": item} for item in exercise.equipment]
+    if url:
+        how_to["url"] = url
+    return {"@context": CONTEXT, "@graph": [exercise_plan(exercise, rest, url), how_to]}
