@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 export REPCARD_CHROMIUM := $(CHROMIUM)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: serve build check test screenshots clean
+.PHONY: serve build check test screenshots lighthouse clean
 
 serve: $(VENV)/.runtime   ## build the site and serve it with live reload on 127.0.0.1:8000
 	$(PY) build.py serve
@@ -24,6 +24,13 @@ test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) /usr/bin/java   ## instal
 
 screenshots: $(VENV)/.dev $(CHROMIUM) /usr/bin/pdftoppm   ## the README's pictures, in docs/
 	$(PY) docs/screenshots.py
+
+lighthouse: $(VENV)/.dev $(CHROMIUM) bench/lighthouse/node_modules/.installed   ## Lighthouse scores (issue budget: 100s)
+	$(PY) bench/lighthouse.py
+
+bench/lighthouse/node_modules/.installed: bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)

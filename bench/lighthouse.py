@@ -1,0 +1,52 @@
+"""Lighthouse (mobile) scores for the routine page, an exercise page and workout mode.
+
+    make lighthouse        (installs npm's lighthouse into bench/lighthouse/, then runs this)
+
+Lighthouse drives Debian's Chromium; the site is built and served under /repcard/ as on
+GitHub Pages. Prints performance, accessibility, best practices and SEO per page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM_ARGS, SiteServer  # noqa: E402
+from tests.conftest import SEED, build_site  # noqa: E402
+
+LIGHTHOUSE = ROOT / "bench/lighthouse/node_modules/.bin/lighthouse"
+CHROME = "/usr/lib/chromium/chromium"  # the binary behind Debian's /usr/bin/chromium wrapper
+PAGES = {"routine": "", "exercise": "exercises/hip-extension-with-leg-curl/", "workout": "workout/"}
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+
+def scores(url: str, out: Path) -> dict[str, int]:
+    subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+         f"--only-categories={','.join(CATEGORIES)}", "--form-factor=mobile",
+         f"--chrome-flags=--headless=new {' '.join(CHROMIUM_ARGS)}"],
+        check=True, env=os.environ | {"CHROME_PATH": CHROME}, timeout=300)
+    report = json.loads(out.read_text())
+    return {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = SiteServer(Path(tmp) / "site")
+        build_site(SEED, Path(tmp) / "site", "--base-url", server.url)
+        print(f"{'page':10} " + " ".join(f"{c:>15}" for c in CATEGORIES))
+        for name, path in PAGES.items():
+            result = scores(server.url + path, Path(tmp) / f"{name}.json")
+            print(f"{name:10} " + " ".join(f"{result[c]:>15}" for c in CATEGORIES))
+        server.close()
+
+
+if __name__ == "__main__":
+    main()
