@@ -41,13 +41,15 @@ def build_files(options: Options) -> dict[str, bytes]:
               "fewer exercises, or shorter cues and variations, would fit", file=sys.stderr)
     env = render.make_environment(options.templates)
     try:
-        return render.render_site(routine, env, layout, write.read_assets(options.assets), options.base_url)
+        return render.render_site(routine, env, layout, content.load_assets(options.assets), options.base_url)
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, options.templates)]) from None
 
 
 def build(options: Options) -> list[Problem]:
     """Build the site into options.output; return the problems (empty on success)."""
+    if refusal := unsafe_output(options):
+        return [refusal]
     try:
         files = build_files(options)
     except ContentError as error:
@@ -57,6 +59,18 @@ def build(options: Options) -> list[Problem]:
     except OSError as error:
         return [Problem(str(options.output), None, f"cannot write the site: {error}")]
     return []
+
+
+def unsafe_output(options: Options) -> Problem | None:
+    """The output folder is replaced whole: refuse one that holds anything but a site."""
+    output = options.output.resolve()
+    for source in (options.content, options.templates, options.assets, PROJECT):
+        if source.resolve().is_relative_to(output):
+            return Problem(str(options.output), None, f"refusing to replace {options.output}: it holds {source}")
+    if output.is_dir() and any(output.iterdir()) and not (output / "index.html").is_file():
+        return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not empty and "
+                       "holds no index.html, so it is no site built before; choose a new or empty folder")
+    return None
 
 
 def template_problem(error: jinja2.TemplateError, templates: Path) -> Problem:

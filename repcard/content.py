@@ -27,7 +27,9 @@ EXERCISE_KEYS = ("title", "pair", "sets", "reps", "cue", "muscles", "equipment",
 
 DEFAULT_REST = 60  # seconds between rounds when the routine does not say
 MAX_FRONT_MATTER = 64 * 1024  # bytes: plenty for a routine, small enough that no YAML can blow up
+MAX_NESTING = 8  # levels of lists and mappings; the format needs three
 MAX_CUE = 140  # characters: a cue must fit one line of the printed card
+MAX_SETS, MAX_REPS, MAX_REST = 20, 999, 3600  # sane bounds keep a typo from making a huge workout
 MAX_REPS_TEXT = 40
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -81,13 +83,12 @@ def _load_yaml(path: str, source: str, first_line: int):
     """Safe-load YAML and note the line of every key, counted in the whole file."""
     loader = _SafeLoader(source)
     try:
+        if refusal := _refuse_structure(source):
+            mark, message = refusal
+            return None, {}, [Problem(path, first_line + mark.line, message)]
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
-        alias = _first_alias(node)
-        if alias is not None:
-            line = first_line + alias.start_mark.line
-            return None, {}, [Problem(path, line, "YAML anchors and aliases (&name, *name) are not supported")]
         data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as error:
         line = first_line + error.problem_mark.line if error.problem_mark else None
@@ -97,28 +98,34 @@ def _load_yaml(path: str, source: str, first_line: int):
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else None
         return None, {}, [Problem(path, line, f"invalid YAML: {error.problem or error.context}")]
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
+        line = first_line + source.count("\n", 0, max(0, error.position))
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return None, {}, [Problem(path, line, f"invalid YAML: control character U+{code:04X} is not allowed")]
     except yaml.YAMLError as error:
         return None, {}, [Problem(path, first_line, f"invalid YAML: {error}")]
-    except RecursionError:
-        return None, {}, [Problem(path, first_line, "invalid YAML: nested too deeply")]
     finally:
         loader.dispose()
     return data, _key_lines(node, first_line), []
 
 
-def _first_alias(root: yaml.Node) -> yaml.Node | None:
-    """An alias makes the composer reuse a node; finding one reused node finds the alias."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            return node
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in node.value for n in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+def _refuse_structure(source: str) -> tuple[yaml.Mark, str] | None:
+    """Refuse, before building anything, what could make the loader blow up or crash.
+
+    Aliases can expand exponentially ("billion laughs"), and libyaml's composer recurses
+    once per nesting level, so a few thousand brackets crash the process. Front matter
+    needs neither: a scan of the parser's events (iterative, so safe) finds both.
+    """
+    depth = 0
+    for event in yaml.parse(source, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return event.start_mark, "YAML anchors and aliases (&name, *name) are not supported"
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                return event.start_mark, f"front matter is nested more than {MAX_NESTING} levels deep"
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
     return None
 
 
@@ -188,14 +195,16 @@ class Fields:
             self.add(name, f"{name}: expected at most {max_length} characters, got {len(value)}")
         return value
 
-    def integer(self, name: str, value: Any, *, minimum: int, required: bool = False,
+    def integer(self, name: str, value: Any, *, minimum: int, maximum: int, required: bool = False,
                 default: int = 0) -> int:
+        expected = f"a whole number from {minimum} to {maximum}"
         if value is None:
             if required:
-                self.missing(name, f"a whole number of at least {minimum}")
+                self.missing(name, expected)
             return default
-        if type(value) is not int or value < minimum:
-            self.add(name, f"{name}: expected a whole number of at least {minimum}, got {value!r}")
+        if type(value) is not int or not minimum <= value <= maximum:
+            shown = repr(value) if len(repr(value)) < 40 else repr(value)[:37] + "..."
+            self.add(name, f"{name}: expected {expected}, got {shown}")
             return default
         return value
 
@@ -214,9 +223,12 @@ class Fields:
 # --- the routine and its exercises ------------------------------------------------------
 
 
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+
+
 def render_markdown(text: str) -> str:
     """Markdown to HTML. Raw HTML passes through: content authors are trusted."""
-    return markdown.markdown(text, extensions=["sane_lists", "smarty"], output_format="html")
+    return _MARKDOWN.reset().convert(text)  # one converter, reset: building one costs more than a page
 
 
 class _ListItems(HTMLParser):
@@ -254,7 +266,9 @@ def parse_reps(value: Any) -> Reps | str:
     """Reps from `10`, `10-12`, `10–12`, `20 total each side`, `to failure`; else an error text."""
     expected = "a number (10), a range (10-12) or a short text (20 total each side)"
     if type(value) is int:
-        return Reps(value, value) if value >= 1 else f"expected at least 1, got {value}"
+        if not 1 <= value <= MAX_REPS:
+            return f"expected a count from 1 to {MAX_REPS}, got {value}"
+        return Reps(value, value)
     if not isinstance(value, str) or not value.strip():
         return f"expected {expected}, got {_kind(value)}"
     text = " ".join(value.split())
@@ -262,15 +276,15 @@ def parse_reps(value: Any) -> Reps | str:
         return f"expected a short text of at most {MAX_REPS_TEXT} characters, got {len(text)}"
     if match := REPS_RANGE.fullmatch(text):
         low, high, unit = int(match[1]), int(match[2]), match[3]
-        if not 1 <= low < high:
+        if not low < high:
             return f"expected a range from low to high, like 10-12, got {text!r}"
     elif match := REPS_COUNT.fullmatch(text):
         low = high = int(match[1])
         unit = match[2]
-        if low < 1:
-            return f"expected at least 1, got {text!r}"
     else:
         return Reps(None, None, text)
+    if not (1 <= low and high <= MAX_REPS):
+        return f"expected a count from 1 to {MAX_REPS}, got {text!r}"
     return Reps(low, high, "" if unit.lower() in PLAIN_REPS_UNITS else unit)
 
 
@@ -286,7 +300,7 @@ def parse_exercise(path: str, text: str) -> tuple[Exercise | None, list[Problem]
                                        "use lowercase letters, digits and hyphens, like glute-bridge.md"))
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
     circuit, slot = _parse_pair(fields)
-    sets = fields.integer("sets", fields.get("sets"), minimum=1, required=True)
+    sets = fields.integer("sets", fields.get("sets"), minimum=1, maximum=MAX_SETS, required=True)
     reps = Reps(None, None)
     if "reps" not in doc.fields:
         fields.missing("reps", "a number (10), a range (10-12) or a short text (20 total each side)")
@@ -361,7 +375,7 @@ def parse_routine(path: str, text: str) -> tuple[RoutineHeader | None, list[Prob
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
     description = fields.text("description", fields.get("description"), one_line=True)
     checkin = fields.text("checkin", fields.get("checkin"), one_line=True)
-    rest = fields.integer("rest", fields.get("rest"), minimum=0, default=DEFAULT_REST)
+    rest = fields.integer("rest", fields.get("rest"), minimum=0, maximum=MAX_REST, default=DEFAULT_REST)
     circuits = _parse_circuits(fields, rest)
     if fields.problems:
         return None, fields.problems
@@ -387,7 +401,8 @@ def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, s
                     fields.unknown(str(key), CIRCUIT_KEYS, key_prefix=f"{name}.")
             title = fields.text(f"{name}.name", spec.get("name"), one_line=True)
             note = fields.text(f"{name}.note", spec.get("note"))
-            rest = fields.integer(f"{name}.rest", spec.get("rest"), minimum=0, default=default_rest)
+            rest = fields.integer(f"{name}.rest", spec.get("rest"), minimum=0, maximum=MAX_REST,
+                                  default=default_rest)
             circuits[number] = (title, note, rest)
         else:
             circuits[number] = (fields.text(name, spec, one_line=True), "", default_rest)
@@ -442,6 +457,13 @@ def assemble(header: RoutineHeader, exercises: list[Exercise]) -> tuple[Routine 
 # --- reading the files ----------------------------------------------------------------
 
 
+def outside(path: Path, folder: Path) -> Problem | None:
+    """A link that leads out of `folder` would let content read any file on the machine."""
+    if path.resolve().is_relative_to(folder.resolve()):
+        return None
+    return Problem(str(path), None, f"is a link to {path.resolve()}, outside {folder}: copy the file in instead")
+
+
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     try:
         data = path.read_bytes()
@@ -462,6 +484,8 @@ def load(content_dir: Path) -> Routine:
     index = content_dir / "index.md"
     if not index.is_file():
         problems.append(Problem(str(index), None, "missing: the routine's title and intro live in this file"))
+    elif link := outside(index, content_dir):
+        problems.append(link)
     else:
         text, read_problems = read_text(index)
         problems += read_problems
@@ -475,6 +499,9 @@ def load(content_dir: Path) -> Routine:
     if not files:
         problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
     for path in files:
+        if link := outside(path, content_dir):
+            exercise_problems.append(link)
+            continue
         text, read_problems = read_text(path)
         exercise_problems += read_problems
         if text is not None:
@@ -489,3 +516,26 @@ def load(content_dir: Path) -> Routine:
         if routine:
             return routine
     raise ContentError(problems)
+
+
+def load_assets(assets_dir: Path) -> dict[str, bytes]:
+    """Every file under assets/, keyed by its path in the site (assets/...), sorted.
+
+    Raises ContentError for a file that cannot be read or that links out of assets/.
+    """
+    if not assets_dir.is_dir():
+        return {}
+    assets, problems = {}, []
+    for path in sorted(assets_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        if link := outside(path, assets_dir):
+            problems.append(link)
+            continue
+        try:
+            assets[f"assets/{path.relative_to(assets_dir).as_posix()}"] = path.read_bytes()
+        except OSError as error:
+            problems.append(Problem(str(path), None, f"cannot read the file: {error.strerror or error}"))
+    if problems:
+        raise ContentError(problems)
+    return assets

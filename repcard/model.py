@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -15,7 +17,12 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return _one_line(f"{where}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    """Control characters (a newline in a file name, a NUL in a value) shown escaped."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m[0])[1:-1], text)
 
 
 class ContentError(Exception):
@@ -89,7 +96,7 @@ class Circuit:
     def label(self) -> str:
         return self.name or f"Circuit {self.number}"
 
-    @property
+    @cached_property
     def rounds(self) -> int:
         return max(exercise.sets for exercise in self.exercises)
 
@@ -128,7 +135,7 @@ class Routine:
     rest: int  # default seconds of rest between rounds
     circuits: tuple[Circuit, ...]
 
-    @property
+    @cached_property
     def exercises(self) -> tuple[Exercise, ...]:
         """Every exercise in doing order: circuit number, then slot letter."""
         return tuple(e for circuit in self.circuits for e in circuit.exercises)
@@ -142,7 +149,7 @@ class Routine:
     def total_sets(self) -> int:
         return sum(e.sets for e in self.exercises)
 
-    @property
+    @cached_property
     def steps(self) -> tuple[Step, ...]:
         """The whole workout in doing order: 1A set 1, 1B set 1, rest, 1A set 2, ...
 
@@ -161,25 +168,37 @@ class Routine:
 
     def next_up(self, exercise: Exercise) -> tuple[NextUp, ...]:
         """What comes after each set of `exercise`, sets with the same sequel grouped."""
+        return self._next_ups[exercise.slug]
+
+    @cached_property
+    def _next_ups(self) -> dict[str, tuple[NextUp, ...]]:
+        # One pass over the steps: each set is followed by the steps up to the next set.
         steps = self.steps
-        sequels: list[tuple[int, tuple[Step, ...]]] = []
-        for i, step in enumerate(steps):
-            if step.exercise == exercise:
-                following = next((j for j in range(i + 1, len(steps)) if steps[j].exercise), len(steps) - 1)
-                sequels.append((step.round, steps[i + 1 : following + 1]))
+        sequels: dict[str, list[tuple[int, tuple[Step, ...]]]] = {e.slug: [] for e in self.exercises}
+        end = len(steps)
+        for i in range(len(steps) - 1, -1, -1):
+            step = steps[i]
+            if step.exercise:
+                sequels[step.exercise.slug].insert(0, (step.round, steps[i + 1 : end + 1]))
+                end = i
+        return {slug: _grouped(found) for slug, found in sequels.items()}
 
-        def shape(sequel: tuple[Step, ...]) -> tuple:
-            return tuple((s.exercise, s.rest) for s in sequel)
 
-        groups: list[tuple[list[int], tuple[Step, ...]]] = []
-        for set_number, sequel in sequels:
-            if groups and shape(groups[-1][1]) == shape(sequel):
-                groups[-1][0].append(set_number)
-            else:
-                groups.append(([set_number], sequel))
-        if len(groups) == 1 and len(sequels) > 1:
-            return (NextUp("each set", groups[0][1]),)
-        return tuple(NextUp(_set_range(numbers), sequel) for numbers, sequel in groups)
+def _grouped(sequels: list[tuple[int, tuple[Step, ...]]]) -> tuple[NextUp, ...]:
+    """Consecutive sets followed by the same steps share one NextUp."""
+
+    def shape(sequel: tuple[Step, ...]) -> tuple:
+        return tuple((s.exercise.slug if s.exercise else "", s.rest) for s in sequel)
+
+    groups: list[tuple[list[int], tuple[Step, ...]]] = []
+    for set_number, sequel in sequels:
+        if groups and shape(groups[-1][1]) == shape(sequel):
+            groups[-1][0].append(set_number)
+        else:
+            groups.append(([set_number], sequel))
+    if len(groups) == 1 and len(sequels) > 1:
+        return (NextUp("each set", groups[0][1]),)
+    return tuple(NextUp(_set_range(numbers), sequel) for numbers, sequel in groups)
 
 
 def _set_range(numbers: list[int]) -> str:

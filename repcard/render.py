@@ -9,7 +9,7 @@ import jinja2
 
 from . import seo
 from .card import CardLayout, qr_svg
-from .model import Circuit, Exercise, Routine
+from .model import Routine
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -47,8 +47,9 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
 
     page("index.html", "routine.html", seo.routine_data(routine, base_url))
     exercises = routine.exercises
+    circuits = {c.number: c for c in routine.circuits}
     for i, exercise in enumerate(exercises):
-        circuit = circuit_of(routine, exercise)
+        circuit = circuits[exercise.circuit]
         page(
             f"exercises/{exercise.slug}/index.html",
             "exercise.html",
@@ -84,7 +85,3 @@ def content_hash(files: dict[str, bytes]) -> str:
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + hashlib.sha256(files[path]).digest())
     return digest.hexdigest()[:16]
-
-
-def circuit_of(routine: Routine, exercise: Exercise) -> Circuit:
-    return next(c for c in routine.circuits if c.number == exercise.circuit)

@@ -6,13 +6,29 @@ swaps whole folders), so the browser never sees a half-written or broken site.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from livereload import Server
+from livereload.handlers import StaticFileHandler
 
 from .cli import Options, build, report
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class SiteFileHandler(StaticFileHandler):
+    """Answers every refusal (a missing file, a path outside the site, a folder) with a 404
+    and the site's own 404.html, as GitHub Pages does: nothing tells what lies outside."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        page = os.path.join(self.root, "404.html")
+        if status_code in (403, 404) and os.path.isfile(page):
+            self.set_status(404)
+            with open(page, "rb") as file:
+                self.finish(file.read())
+        else:
+            super().write_error(status_code, **kwargs)
 
 
 def serve(options: Options, host: str, port: int) -> int:
@@ -29,6 +45,7 @@ def serve(options: Options, host: str, port: int) -> int:
 
     rebuild()
     server = Server()
+    server.SFH = SiteFileHandler
     for folder in (options.content, options.templates, options.assets):
         server.watch(str(folder), rebuild, delay=0.1)
     print(f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)

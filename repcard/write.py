@@ -17,17 +17,6 @@ _RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one atomic ste
 _AT_FDCWD = -100
 
 
-def read_assets(assets_dir: Path) -> dict[str, bytes]:
-    """Every file under assets/, keyed by its path in the site (assets/...), sorted."""
-    if not assets_dir.is_dir():
-        return {}
-    return {
-        f"assets/{path.relative_to(assets_dir).as_posix()}": path.read_bytes()
-        for path in sorted(assets_dir.rglob("*"))
-        if path.is_file()
-    }
-
-
 def check_site_path(path: str) -> None:
     """Refuse any site path that could land outside the output folder."""
     parts = PurePosixPath(path).parts

@@ -29,7 +29,7 @@ def test_bad_content_exits_1_with_every_problem_and_no_traceback(seed, tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0] == f"{seed}/exercises/glute-bridge.md:4: sets: expected a whole number of at least 1, got 'zero'"
+    assert lines[0] == f"{seed}/exercises/glute-bridge.md:4: sets: expected a whole number from 1 to 20, got 'zero'"
     assert lines[1].startswith(f"{seed}/exercises/step-ups.md:3: invalid YAML:")
     assert lines[-1] == f"repcard: 2 problems; {tmp_path}/site was left as it was"
 
@@ -46,7 +46,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(seed, tmp_path):
 
 def test_a_rebuild_replaces_the_whole_site(seed, tmp_path):
     out = tmp_path / "site"
-    write_tree(out, {"stale.html": "old"})
+    write_tree(out, {"index.html": "an older site", "stale.html": "old"})
     (seed / "exercises/romanian-deadlift.md").unlink()
     assert run_build("--content", seed, "--output", out).returncode == 0
     assert not (out / "stale.html").exists()
@@ -103,3 +103,19 @@ def test_unwritable_output_is_one_line_not_a_traceback(tmp_path):
 
 def test_the_repository_never_holds_a_built_site():
     assert "site/" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_an_output_folder_that_is_not_a_site_is_refused(tmp_path):
+    notes = write_tree(tmp_path / "notes", {"diary.txt": "do not lose me"})
+    result = run_build("--content", SEED, "--output", notes)
+    assert result.returncode == 1
+    assert "refusing to replace" in result.stderr and "holds no index.html" in result.stderr
+    assert (notes / "diary.txt").read_text() == "do not lose me"
+
+
+def test_an_output_folder_holding_the_content_or_the_project_is_refused(seed, tmp_path):
+    result = run_build("--content", seed, "--output", tmp_path)
+    assert result.returncode == 1 and f"it holds {seed}" in result.stderr
+    result = run_build("--output", ROOT)
+    assert result.returncode == 1 and "refusing to replace" in result.stderr
+    assert (ROOT / "build.py").is_file()

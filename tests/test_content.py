@@ -103,7 +103,7 @@ def test_reps_are_modelled_as_count_or_range_plus_unit(value, expected, shown):
 
 
 @pytest.mark.parametrize("value, message", [
-    (0, "expected at least 1, got 0"),
+    (0, "expected a count from 1 to 999, got 0"),
     ("12-10", "expected a range from low to high, like 10-12, got '12-10'"),
     ([10], "expected a number (10), a range (10-12) or a short text (20 total each side), got a list"),
     (True, "got true/false"),
@@ -141,7 +141,7 @@ def test_missing_required_fields_are_each_named():
     assert problems_of("---\ncue: Squeeze.\n---\n") == [
         f"{PATH}: title: missing; expected text",
         f"{PATH}: pair: missing; expected a circuit number and a slot letter, like 1A",
-        f"{PATH}: sets: missing; expected a whole number of at least 1",
+        f"{PATH}: sets: missing; expected a whole number from 1 to 20",
         f"{PATH}: reps: missing; expected a number (10), a range (10-12) or a short text (20 total each side)",
     ]
 
@@ -163,7 +163,7 @@ def test_bad_pair(pair):
 @pytest.mark.parametrize("sets", ["0", "-1", "two", "2.5", "true"])
 def test_sets_must_be_a_positive_whole_number(sets):
     [problem] = problems_of(exercise_text("X", "1A", sets=sets))
-    assert problem.startswith(f"{PATH}:4: sets: expected a whole number of at least 1, got ")
+    assert problem.startswith(f"{PATH}:4: sets: expected a whole number from 1 to 20, got ")
 
 
 def test_unknown_key_suggests_the_close_one_and_lists_the_allowed():
@@ -220,7 +220,7 @@ def test_routine_fields_are_checked():
         "content/index.md:2: unknown key 'titel' (did you mean 'title'?); "
         "allowed: title, description, checkin, rest, circuits",
         "content/index.md: title: missing; expected text",
-        "content/index.md:3: rest: expected a whole number of at least 0, got -5",
+        "content/index.md:3: rest: expected a whole number from 0 to 3600, got -5",
         "content/index.md:5: unknown key 'circuits.1.colour'; allowed: name, note, rest",
         "content/index.md:6: circuits: expected circuit numbers 1, 2, 3, ..., got 'x'",
     ]
@@ -266,7 +266,7 @@ def test_duplicate_slot_is_reported_even_beside_other_problems(tmp_path):
         "exercises/c.md": exercise_text("C", "2A", sets=0),
     })
     assert load_problems(root) == [
-        f"{root}/exercises/c.md:4: sets: expected a whole number of at least 1, got 0",
+        f"{root}/exercises/c.md:4: sets: expected a whole number from 1 to 20, got 0",
         f"{root}/exercises/b.md: pair: 1A is already used by {root}/exercises/a.md",
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -82,10 +83,75 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(server):
     wait_for(lambda: "Box Step-Ups" in fetch(url + "exercises/step-ups/")[1], "recovery after the fix")
 
 
-def test_serve_rebuilds_when_a_template_changes(server, tmp_path):
+def raw_status(url: str, path: str) -> tuple[int, str]:
+    """GET `path` exactly as written, with no client-side normalising of dots or slashes."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    connection.putrequest("GET", path, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read().decode(errors="replace")
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize("path", ["/../README.md", "/%2e%2e/README.md", "/assets/..%2f..%2fbuild.py",
+                                  "/assets/%2e%2e/%2e%2e/build.py", "//etc/passwd", "/%2F%2Fetc%2Fpasswd",
+                                  "/..%5c..%5cREADME.md", "/exercises/step-ups/../../../README.md", "/assets/"])
+def test_serve_answers_path_traversal_with_404(server, path):
+    url, _, _ = server
+    status, body = raw_status(url, path)
+    assert status == 404 and "<h1>Not found</h1>" in body  # the site's own 404 page, nothing else
+
+
+def test_serve_binds_this_machine_only_unless_told(server):
     url, _, log = server
-    # Templates live in the repository; touching one must trigger a rebuild, not change it.
-    template = ROOT / "templates" / "404.html"
-    before = log.read_text().count("rebuilt")
-    os.utime(template)
-    wait_for(lambda: log.read_text().count("rebuilt") > before, "a rebuild after the template changed")
+    assert url.startswith("http://127.0.0.1:")
+    assert "warning" not in log.read_text()
+
+
+def test_serve_warns_when_told_to_listen_beyond_this_machine(seed, tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(seed), "--output",
+         str(tmp_path / "site"), "--host", "0.0.0.0", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    try:
+        first = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert first.startswith("repcard: warning: serving on 0.0.0.0")
+
+
+def test_serve_survives_a_template_error_and_recovers(tmp_path):
+    # A private copy of the project: the server watches the templates beside its build.py.
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("build.py", "repcard", "templates", "assets", "content"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--port", str(port)],
+                                   stdout=out, stderr=subprocess.STDOUT, cwd=project,
+                                   env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: fetch(url)[0] == 200, "the server to answer")
+        template = project / "templates/routine.html"
+        good = template.read_text()
+        template.write_text(good.replace("{{ routine.title }}</h1>", "{{ routine.titel }}</h1>"))
+        wait_for(lambda: "template error" in log.read_text(), "the template error to be printed")
+        assert "templates/routine.html" in log.read_text() and "Traceback" not in log.read_text()
+        status, html = fetch(url)
+        assert status == 200 and "Wake Up Your Glutes" in html  # the last good site
+        template.write_text(good.replace("{{ routine.title }}</h1>", "{{ routine.title }} today</h1>"))
+        wait_for(lambda: "Hamstrings today</h1>" in fetch(url)[1], "recovery after the fix")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
