@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,32 +33,59 @@ class Options:
     assets: Path = project_path("assets")
 
 
-def build_files(options: Options) -> dict[str, bytes]:
-    """Read, validate and render: every file of the site, in memory. Raises ContentError."""
-    routine = content.load(options.content)
+@dataclass
+class BuildCache:
+    """What one build leaves for the next, so the dev server redoes only what changed."""
+
+    parsed: content.ParseCache = field(default_factory=dict)
+    pages: render.PageCache = field(default_factory=dict)
+    site: write.Digests = field(default_factory=dict)  # what the output folder holds now
+
+
+def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[tuple[str, bytes]]:
+    """Read, validate and render: every file of the site, one at a time.
+
+    Content problems raise ContentError before the first file; a template problem
+    raises it while rendering.
+    """
+    routine = content.load(options.content, cache.parsed if cache is not None else None)
+    assets = content.load_assets(options.assets)
     layout = card.plan_card(routine, with_qr=bool(options.base_url))
     if layout.pages > 1:
         print(f"repcard: warning: card/index.html needs {layout.pages} pages of A4 or Letter, not one: "
               "fewer exercises, or shorter cues and variations, would fit", file=sys.stderr)
     env = render.make_environment(options.templates)
+    return _naming_template_problems(
+        render.render_site(routine, env, layout, assets, options.base_url,
+                           cache.pages if cache is not None else None),
+        options.templates)
+
+
+def _naming_template_problems(files: Iterator[tuple[str, bytes]], templates: Path) -> Iterator[tuple[str, bytes]]:
     try:
-        return render.render_site(routine, env, layout, content.load_assets(options.assets), options.base_url)
+        yield from files
     except jinja2.TemplateError as error:
-        raise ContentError([template_problem(error, options.templates)]) from None
+        raise ContentError([template_problem(error, templates)]) from None
 
 
-def build(options: Options) -> list[Problem]:
+def build_files(options: Options) -> dict[str, bytes]:
+    """The whole site in memory, for `check` and for tests. Raises ContentError."""
+    return dict(site_files(options))
+
+
+def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
     """Build the site into options.output; return the problems (empty on success)."""
     if refusal := unsafe_output(options):
         return [refusal]
     try:
-        files = build_files(options)
+        site = write.write_site(site_files(options, cache), options.output,
+                                  cache.site if cache is not None else None)
     except ContentError as error:
         return error.problems
-    try:
-        write.write_site(files, options.output)
     except OSError as error:
         return [Problem(str(options.output), None, f"cannot write the site: {error}")]
+    if cache is not None:
+        cache.site = site
     return []
 
 

@@ -7,7 +7,10 @@ feed them strings. A problem never stops the reading: all of them come back toge
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,7 +36,7 @@ MAX_SETS, MAX_REPS, MAX_REST = 20, 999, 3600  # sane bounds keep a typo from mak
 MAX_REPS_TEXT = 40
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-PAIR = re.compile(r"(\d{1,3})([A-Z])")
+PAIR = re.compile(r"(\d{1,4})([A-Z])")
 REPS_RANGE = re.compile(r"(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*(.*)", re.DOTALL)
 REPS_COUNT = re.compile(r"(\d+)\s*(.*)", re.DOTALL)
 PLAIN_REPS_UNITS = ("", "rep", "reps")
@@ -223,7 +226,9 @@ class Fields:
 # --- the routine and its exercises ------------------------------------------------------
 
 
-_MARKDOWN = markdown.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+# No "smarty" extension: it doubled the cost of Markdown (bench/RESULTS.md); authors who
+# want curly quotes type them.
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists"], output_format="html")
 
 
 def render_markdown(text: str) -> str:
@@ -477,8 +482,35 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
                                                "cannot be decoded; save the file as UTF-8")]
 
 
-def load(content_dir: Path) -> Routine:
-    """Read content_dir into a Routine, or raise ContentError with every problem found."""
+ParsedExercise = tuple[Exercise | None, list[Problem]]
+ParseCache = dict[tuple[str, str], ParsedExercise]  # (path, text) -> what parse_exercise said
+PARALLEL_FROM = 300  # files to parse before a process pool pays for its start-up
+
+
+def _parse_one(item: tuple[str, str]) -> ParsedExercise:
+    return parse_exercise(*item)
+
+
+def parse_exercises(items: list[tuple[str, str]]) -> list[ParsedExercise]:
+    """parse_exercise over many (path, text) pairs, in order; on every core when it pays.
+
+    Markdown is most of a cold build; two processes nearly halve it, and the results come
+    back in input order, so the output is the same as with one.
+    """
+    workers = min(os.cpu_count() or 1, len(items) // (PARALLEL_FROM // 2))
+    if workers < 2 or len(items) < PARALLEL_FROM:
+        return [parse_exercise(path, text) for path, text in items]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_parse_one, items, chunksize=64))
+
+
+def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
+    """Read content_dir into a Routine, or raise ContentError with every problem found.
+
+    `cache` (kept by the dev server between rebuilds) skips parsing files whose text
+    has not changed; parsing is pure, so a cached result is the same as a fresh one.
+    """
+    cache = {} if cache is None else cache
     problems: list[Problem] = []
     header = None
     index = content_dir / "index.md"
@@ -492,12 +524,12 @@ def load(content_dir: Path) -> Routine:
         if text is not None:
             header, parse_problems = parse_routine(str(index), text)
             problems += parse_problems
-    exercises = []
-    exercise_problems: list[Problem] = []
     exercise_dir = content_dir / "exercises"
     files = sorted(exercise_dir.glob("*.md")) if exercise_dir.is_dir() else []
     if not files:
         problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
+    exercise_problems: list[Problem] = []
+    items = []
     for path in files:
         if link := outside(path, content_dir):
             exercise_problems.append(link)
@@ -505,10 +537,17 @@ def load(content_dir: Path) -> Routine:
         text, read_problems = read_text(path)
         exercise_problems += read_problems
         if text is not None:
-            exercise, parse_problems = parse_exercise(str(path), text)
-            exercise_problems += parse_problems
-            if exercise:
-                exercises.append(exercise)
+            items.append((str(path), text))
+    missing = [item for item in items if item not in cache]
+    cache.update(zip(missing, parse_exercises(missing)))
+    exercises = []
+    for item in items:
+        exercise, parse_problems = cache[item]
+        exercise_problems += parse_problems
+        if exercise:
+            exercises.append(exercise)
+    for stale in cache.keys() - set(items):  # deleted or edited files
+        del cache[stale]
     problems += exercise_problems
     problems += check_slots(exercises, complete=not exercise_problems)
     if header and exercises and not problems:

@@ -1,8 +1,9 @@
-"""Render the model into the site's files: {path inside site/: bytes}. Pure: no disk writes."""
+"""Render the model into the site's files: (path inside site/, bytes) pairs. Pure: no disk writes."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -28,48 +29,81 @@ def relative_root(path: str) -> str:
     return "../" * path.count("/") or "./"
 
 
+PageCache = dict[tuple, bytes]  # what a page was rendered from -> its bytes
+
+
 def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, assets: dict[str, bytes],
-                base_url: str = "") -> dict[str, bytes]:
-    """Every page of the site, keyed by its path inside the output folder.
+                base_url: str = "", cache: PageCache | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site, as (path inside the output folder, bytes), one at a time.
 
     All links are relative (through `root`), so the site works at any URL prefix.
     `base_url` is the absolute address of the site's root, or "" when unknown;
-    `card` is the printed card's layout, planned by card.plan_card.
-    """
-    pages: dict[str, bytes] = {}
+    `card` is the printed card's layout, planned by card.plan_card. Files stream out
+    so that a large site is never held in memory whole; the service worker, which
+    names a hash of all of them, comes last.
 
-    def page(path: str, template: str, structured_data: dict | None = None, **context) -> None:
+    `cache` (kept by the dev server) reuses an exercise page whose inputs are unchanged:
+    its key holds everything the page shows, so a hit is the page a render would give.
+    """
+    digests: dict[str, bytes] = {}
+    templates = templates_fingerprint(env)
+    used: set[tuple] = set()
+
+    def page(path: str, template: str, structured_data: dict | None = None, **context) -> tuple[str, bytes]:
         html = env.get_template(template).render(
             routine=routine, path=path, url_path=page_url(path).removeprefix("./"), root=relative_root(path),
             base_url=base_url, structured_data=structured_data, **context
         )
-        pages[path] = html.encode("utf-8")
+        return emit(path, html.encode("utf-8"))
 
-    page("index.html", "routine.html", seo.routine_data(routine, base_url))
+    def emit(path: str, data: bytes) -> tuple[str, bytes]:
+        digests[path] = hashlib.sha256(data).digest()
+        return path, data
+
+    yield page("index.html", "routine.html", seo.routine_data(routine, base_url))
     exercises = routine.exercises
     circuits = {c.number: c for c in routine.circuits}
+    header = (routine.title, routine.description, routine.checkin, routine.rest)
     for i, exercise in enumerate(exercises):
-        circuit = circuits[exercise.circuit]
-        page(
-            f"exercises/{exercise.slug}/index.html",
-            "exercise.html",
-            seo.exercise_data(exercise, circuit.rest, base_url),
-            exercise=exercise,
-            circuit=circuit,
-            previous=exercises[i - 1] if i > 0 else None,
-            next=exercises[i + 1] if i + 1 < len(exercises) else None,
-        )
-    page("workout/index.html", "workout.html")
-    page("card/index.html", "card.html", card=card, qr=qr_svg(base_url) if base_url else "")
-    page("404.html", "404.html")
-    page("manifest.webmanifest", "manifest.webmanifest")
+        path = f"exercises/{exercise.slug}/index.html"
+        context = {
+            "exercise": exercise,
+            "circuit": circuits[exercise.circuit],
+            "previous": exercises[i - 1] if i > 0 else None,
+            "next": exercises[i + 1] if i + 1 < len(exercises) else None,
+        }
+        key = (templates, base_url, path, header, routine.next_up(exercise), *context.values())
+        used.add(key)
+        if cache is not None and key in cache:
+            yield emit(path, cache[key])
+            continue
+        data = page(path, "exercise.html", seo.exercise_data(exercise, context["circuit"].rest, base_url),
+                    **context)[1]
+        if cache is not None:
+            cache[key] = data
+        yield path, data
+    if cache is not None:  # forget pages that no longer exist as they were
+        for stale in cache.keys() - used:
+            del cache[stale]
+    yield page("workout/index.html", "workout.html")
+    yield page("card/index.html", "card.html", card=card, qr=qr_svg(base_url) if base_url else "")
+    yield page("404.html", "404.html")
+    yield page("manifest.webmanifest", "manifest.webmanifest")
     if base_url:  # search engines want absolute addresses
-        listed = [page_url(p).removeprefix("./") for p in sorted(pages) if p.endswith("index.html")]
-        page("sitemap.xml", "sitemap.xml", pages=listed)
-        page("robots.txt", "robots.txt")
-    files = pages | assets
-    page("sw.js", "sw.js", version=content_hash(files), urls=[page_url(p) for p in sorted(files)])
-    return pages | assets
+        listed = [page_url(p).removeprefix("./") for p in sorted(digests) if p.endswith("index.html")]
+        yield page("sitemap.xml", "sitemap.xml", pages=listed)
+        yield page("robots.txt", "robots.txt")
+    for path, data in assets.items():
+        yield emit(path, data)
+    yield page("sw.js", "sw.js", version=content_hash(digests), urls=[page_url(p) for p in sorted(digests)])
+
+
+def templates_fingerprint(env: jinja2.Environment) -> bytes:
+    """Changes when any template does, so cached pages never outlive their template."""
+    digest = hashlib.sha256()
+    for name in env.list_templates():
+        digest.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode())
+    return digest.digest()
 
 
 def page_url(path: str) -> str:
@@ -79,9 +113,9 @@ def page_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-def content_hash(files: dict[str, bytes]) -> str:
+def content_hash(digests: dict[str, bytes]) -> str:
     """Changes whenever any file does: names the service worker's cache, so users get each build."""
     digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.encode() + b"\0" + hashlib.sha256(files[path]).digest())
+    for path in sorted(digests):
+        digest.update(path.encode() + b"\0" + digests[path])
     return digest.hexdigest()[:16]

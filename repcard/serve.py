@@ -12,7 +12,7 @@ import sys
 from livereload import Server
 from livereload.handlers import StaticFileHandler
 
-from .cli import Options, build, report
+from .cli import BuildCache, Options, build, report
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -36,8 +36,10 @@ def serve(options: Options, host: str, port: int) -> int:
         print(f"repcard: warning: serving on {host}, so other machines can reach this dev server",
               file=sys.stderr)
 
+    cache = BuildCache()  # what is unchanged between rebuilds is neither parsed, rendered nor written again
+
     def rebuild() -> None:
-        problems = build(options)
+        problems = build(options, cache)
         if problems:
             report(problems, options.output)
         else:

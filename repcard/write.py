@@ -7,10 +7,11 @@ new one, never a mix; a build that fails or is killed leaves the old one as it w
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 _RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one atomic step
@@ -24,23 +25,46 @@ def check_site_path(path: str) -> None:
         raise ValueError(f"refusing to write outside the site: {path!r}")
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
-    """Write `files` into a fresh folder beside out_dir, then swap it into place."""
-    for path in files:
-        check_site_path(path)
+Digests = dict[str, bytes]  # path in the site -> sha256 of its bytes
+
+
+def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path, previous: Digests | None = None) -> Digests:
+    """Write `files` into a fresh folder beside out_dir, then swap it into place.
+
+    `previous` describes the site now in out_dir (what the last call returned): a file
+    whose bytes are unchanged is hard-linked from it instead of written again, which
+    keeps the dev server's rebuilds cheap. Returns the digests of the new site. If
+    `files` raises, the staging folder is removed and out_dir is left as it was.
+    """
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
+    written: Digests = {}
+    folders: set[Path] = set()
     try:
-        for path in sorted(files):
+        for path, data in files:
+            check_site_path(path)
             target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[path])
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            written[path] = digest = hashlib.sha256(data).digest()
+            if not (previous and previous.get(path) == digest and _link(out_dir / path, target)):
+                target.write_bytes(data)
         staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
         _swap_in(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
+    return written
+
+
+def _link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+        return True
+    except OSError:  # gone, or another file system: write it instead
+        return False
 
 
 def remove_leftovers(out_dir: Path) -> None:

@@ -1,0 +1,128 @@
+"""The dev server's rebuild cache: after any change, the site equals a clean build's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from repcard.cli import BuildCache, Options, build
+
+from .conftest import ROOT, read_tree
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A routine, templates and assets of our own, and a cache carried across builds."""
+    content = generate(tmp_path / "content", 24, per_circuit=3, words=60)
+    templates = Path(shutil.copytree(ROOT / "templates", tmp_path / "templates"))
+    assets = Path(shutil.copytree(ROOT / "assets", tmp_path / "assets"))
+    options = Options(content, tmp_path / "site", "https://someone.github.io/repcard/", templates, assets)
+    cache = BuildCache()
+    assert build(options, cache) == []
+    return options, cache, tmp_path
+
+
+def clean_build(options: Options, out: Path) -> dict[str, bytes]:
+    clean = Options(options.content, out, options.base_url, options.templates, options.assets)
+    assert build(clean) == []
+    return read_tree(out)
+
+
+def exercise_files(options: Options) -> list[Path]:
+    return sorted((options.content / "exercises").glob("*.md"))
+
+
+def change_then_compare(project, change) -> None:
+    options, cache, tmp_path = project
+    change(options)
+    assert build(options, cache) == []
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+    shutil.rmtree(tmp_path / "clean")
+
+
+def test_editing_an_exercise(project):
+    def edit(options):
+        path = exercise_files(options)[5]
+        path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+
+    change_then_compare(project, edit)
+    options, cache, _ = project
+    assert "Edited" in (options.output / "index.html").read_text()
+
+
+def test_moving_an_exercise_to_another_slot(project):
+    def swap(options):
+        a, b = exercise_files(options)[:2]
+        text_a, text_b = a.read_text(), b.read_text()
+        pair_a = text_a.split("pair: ")[1].split("\n")[0]
+        pair_b = text_b.split("pair: ")[1].split("\n")[0]
+        a.write_text(text_a.replace(f"pair: {pair_a}", f"pair: {pair_b}"))
+        b.write_text(text_b.replace(f"pair: {pair_b}", f"pair: {pair_a}"))
+
+    change_then_compare(project, swap)
+
+
+def test_editing_the_routine_title_alone(project):
+    def edit(options):
+        index = options.content / "index.md"
+        index.write_text(index.read_text().replace("title: ", "title: New ", 1))
+
+    change_then_compare(project, edit)
+
+
+def test_editing_the_routine_rest(project):
+    def edit(options):
+        index = options.content / "index.md"
+        index.write_text(index.read_text().replace("rest: 45", "rest: 75"))
+
+    change_then_compare(project, edit)
+
+
+def test_editing_a_template(project):
+    def edit(options):
+        template = options.templates / "exercise.html"
+        template.write_text(template.read_text().replace("<h2>Steps</h2>", "<h2>How to</h2>"))
+
+    change_then_compare(project, edit)
+    options, _, _ = project
+    assert "<h2>How to</h2>" in next((options.output / "exercises").rglob("index.html")).read_text()
+
+
+def test_editing_an_asset(project):
+    change_then_compare(project, lambda options: (options.assets / "style.css").write_text("body { margin: 0 }\n"))
+
+
+def test_deleting_an_exercise_and_adding_one(project):
+    def delete(options):
+        # The last slot of the last circuit, so no gap appears.
+        last = max(exercise_files(options), key=lambda p: p.read_text().split("pair: ")[1].split("\n")[0])
+        last.unlink()
+
+    change_then_compare(project, delete)
+    change_then_compare(project, lambda options: (options.content / "exercises/zz-new.md").write_text(
+        "---\ntitle: Brand New\npair: 99A\nsets: 1\nreps: 5\n---\n1. Go.\n"))
+
+
+def test_a_failed_rebuild_keeps_the_site_and_the_next_good_one_catches_up(project):
+    options, cache, tmp_path = project
+    before = read_tree(options.output)
+    path = exercise_files(options)[3]
+    good = path.read_text()
+    path.write_text(good.replace("sets: ", "sets: x", 1))
+    assert build(options, cache) != []
+    assert read_tree(options.output) == before
+    path.write_text(good.replace("title: ", "title: Fixed ", 1))
+    assert build(options, cache) == []
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+
+
+def test_unchanged_pages_are_linked_not_rewritten(project):
+    options, cache, _ = project
+    page = next((options.output / "exercises").rglob("index.html"))
+    inode = page.stat().st_ino
+    assert build(options, cache) == []
+    assert page.stat().st_ino == inode  # the same file, linked into the new site
+    assert page.stat().st_nlink == 1  # and the old site's name for it is gone
