@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 export REPCARD_CHROMIUM := $(CHROMIUM)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: serve build check test screenshots lighthouse clean
+.PHONY: serve build check test screenshots lighthouse bench fuzz clean
 
 serve: $(VENV)/.runtime   ## build the site and serve it with live reload on 127.0.0.1:8000
 	$(PY) build.py serve
@@ -25,11 +25,22 @@ test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) /usr/bin/java   ## instal
 screenshots: $(VENV)/.dev $(CHROMIUM) /usr/bin/pdftoppm   ## the README's pictures, in docs/
 	$(PY) docs/screenshots.py
 
-lighthouse: $(VENV)/.dev $(CHROMIUM) bench/lighthouse/node_modules/.installed   ## Lighthouse scores (issue budget: 100s)
+lighthouse: $(VENV)/.dev $(CHROMIUM) bench/node_modules/.installed   ## Lighthouse scores of three pages
 	$(PY) bench/lighthouse.py
 
-bench/lighthouse/node_modules/.installed: bench/lighthouse/package.json bench/lighthouse/package-lock.json
-	cd bench/lighthouse && npm ci --no-audit --no-fund --ignore-scripts
+bench: $(VENV)/.runtime bench/.venv/.installed bench/node_modules/.installed   ## speed and memory against Hugo, Eleventy, Pelican, MkDocs
+	$(PY) bench/bench.py
+
+fuzz: $(VENV)/.dev   ## the fuzz tests at 50,000 examples each, not just CI's few thousand
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_robustness.py -k "any_"
+
+bench/.venv/.installed: bench/requirements.txt
+	$(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 $(VENV)/.runtime: requirements.txt
@@ -60,4 +71,4 @@ node_modules/.installed: package.json package-lock.json
 	$(APT_INSTALL) poppler-utils
 
 clean:
-	rm -rf site $(VENV) node_modules .pytest_cache
+	rm -rf site $(VENV) node_modules bench/.venv bench/node_modules .pytest_cache

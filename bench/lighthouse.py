@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM_ARGS, SiteServer  # noqa: E402
 from tests.conftest import SEED, build_site  # noqa: E402
 
-LIGHTHOUSE = ROOT / "bench/lighthouse/node_modules/.bin/lighthouse"
+LIGHTHOUSE = ROOT / "bench/node_modules/.bin/lighthouse"
 CHROME = "/usr/lib/chromium/chromium"  # the binary behind Debian's /usr/bin/chromium wrapper
 PAGES = {"routine": "", "exercise": "exercises/hip-extension-with-leg-curl/", "workout": "workout/"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

@@ -39,10 +39,10 @@ class BuildCache:
 
     parsed: content.ParseCache = field(default_factory=dict)
     pages: render.PageCache = field(default_factory=dict)
-    site: write.Digests = field(default_factory=dict)  # what the output folder holds now
+    site: write.Digests = field(default_factory=dict)  # what the output folder holds, once built
 
 
-def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[tuple[str, bytes]]:
+def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[render.SiteFile]:
     """Read, validate and render: every file of the site, one at a time.
 
     Content problems raise ContentError before the first file; a template problem
@@ -61,16 +61,24 @@ def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[tu
         options.templates)
 
 
-def _naming_template_problems(files: Iterator[tuple[str, bytes]], templates: Path) -> Iterator[tuple[str, bytes]]:
+def _naming_template_problems(files: Iterator[render.SiteFile], templates: Path) -> Iterator[render.SiteFile]:
+    """Turn a template error, raised while a file's pieces are read, into a Problem."""
+    def named(chunks):
+        try:
+            yield from chunks
+        except jinja2.TemplateError as error:
+            raise ContentError([template_problem(error, templates)]) from None
+
     try:
-        yield from files
+        for path, chunks in files:
+            yield path, named(chunks)
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, templates)]) from None
 
 
 def build_files(options: Options) -> dict[str, bytes]:
     """The whole site in memory, for `check` and for tests. Raises ContentError."""
-    return dict(site_files(options))
+    return {path: b"".join(chunks) for path, chunks in site_files(options)}
 
 
 def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
@@ -78,8 +86,11 @@ def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
     if refusal := unsafe_output(options):
         return [refusal]
     try:
-        site = write.write_site(site_files(options, cache), options.output,
-                                  cache.site if cache is not None else None)
+        files = site_files(options, cache)
+        if cache is not None and cache.site and options.output.is_dir():
+            site = write.update_site(files, options.output, cache.site)
+        else:
+            site = write.write_site(files, options.output)
     except ContentError as error:
         return error.problems
     except OSError as error:

@@ -10,9 +10,9 @@ import difflib
 import multiprocessing
 import os
 import re
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -236,37 +236,6 @@ def render_markdown(text: str) -> str:
     return _MARKDOWN.reset().convert(text)  # one converter, reset: building one costs more than a page
 
 
-class _ListItems(HTMLParser):
-    """Collects the text of each item of the first <ol> in some HTML."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.items: list[str] = []
-        self.depth = 0  # nesting of <ol> while inside the first one
-        self.done = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "ol" and not self.done:
-            self.depth += 1
-        elif tag == "li" and self.depth == 1:
-            self.items.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "ol" and self.depth:
-            self.depth -= 1
-            self.done = self.depth == 0
-
-    def handle_data(self, data):
-        if self.depth and self.items:
-            self.items[-1] += data
-
-
-def list_items(html: str) -> tuple[str, ...]:
-    parser = _ListItems()
-    parser.feed(html)
-    return tuple(" ".join(item.split()) for item in parser.items if item.strip())
-
-
 def parse_reps(value: Any) -> Reps | str:
     """Reps from `10`, `10-12`, `10–12`, `20 total each side`, `to failure`; else an error text."""
     expected = "a number (10), a range (10-12) or a short text (20 total each side)"
@@ -321,11 +290,10 @@ def parse_exercise(path: str, text: str) -> tuple[Exercise | None, list[Problem]
     variations = _parse_variations(fields)
     if fields.problems:
         return None, fields.problems
-    body_html = render_markdown(doc.body)
     return Exercise(
         slug=slug, title=title, circuit=circuit, slot=slot, sets=sets, reps=reps, cue=cue,
         muscles=muscles, equipment=equipment, variations=variations,
-        body_html=body_html, steps=list_items(body_html), source=path,
+        body_html=render_markdown(doc.body), source=path,
     ), []
 
 
@@ -483,32 +451,36 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 
 ParsedExercise = tuple[Exercise | None, list[Problem]]
-ParseCache = dict[tuple[str, str], ParsedExercise]  # (path, text) -> what parse_exercise said
+FileKey = tuple[str, int, int]  # path, modification time in ns, size: a file as it is now
+ParseCache = dict[FileKey, ParsedExercise]  # what parsing that file said
 PARALLEL_FROM = 300  # files to parse before a process pool pays for its start-up
 
 
-def _parse_one(item: tuple[str, str]) -> ParsedExercise:
-    return parse_exercise(*item)
+def read_exercise(path: str) -> ParsedExercise:
+    """Read and parse one exercise file: in a worker, so the parent never holds every text."""
+    text, problems = read_text(Path(path))
+    return (None, problems) if text is None else parse_exercise(path, text)
 
 
-def parse_exercises(items: list[tuple[str, str]]) -> list[ParsedExercise]:
-    """parse_exercise over many (path, text) pairs, in order; on every core when it pays.
+def read_exercises(paths: list[str]) -> list[ParsedExercise]:
+    """read_exercise over many files, in order; on every core when it pays.
 
-    Markdown is most of a cold build; two processes nearly halve it, and the results come
-    back in input order, so the output is the same as with one.
+    Markdown is most of a cold build, and a second process takes half of it; results
+    come back in input order, so the output is the same as with one process.
     """
-    workers = min(os.cpu_count() or 1, len(items) // (PARALLEL_FROM // 2))
-    if workers < 2 or len(items) < PARALLEL_FROM:
-        return [parse_exercise(path, text) for path, text in items]
+    workers = min(os.cpu_count() or 1, len(paths) // (PARALLEL_FROM // 2))
+    if workers < 2:
+        return [read_exercise(path) for path in paths]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_parse_one, items, chunksize=64))
+        return list(pool.map(read_exercise, paths, chunksize=64))
 
 
 def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
     """Read content_dir into a Routine, or raise ContentError with every problem found.
 
-    `cache` (kept by the dev server between rebuilds) skips parsing files whose text
-    has not changed; parsing is pure, so a cached result is the same as a fresh one.
+    `cache` (kept by the dev server between rebuilds) skips reading and parsing files
+    whose size and modification time have not changed; parsing is pure, so a cached
+    result is the same as a fresh one.
     """
     cache = {} if cache is None else cache
     problems: list[Problem] = []
@@ -529,24 +501,30 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
     if not files:
         problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
     exercise_problems: list[Problem] = []
-    items = []
+    keys: list[FileKey] = []
     for path in files:
         if link := outside(path, content_dir):
             exercise_problems.append(link)
             continue
-        text, read_problems = read_text(path)
-        exercise_problems += read_problems
-        if text is not None:
-            items.append((str(path), text))
-    missing = [item for item in items if item not in cache]
-    cache.update(zip(missing, parse_exercises(missing)))
+        try:
+            stat = path.stat()
+        except OSError as error:
+            exercise_problems.append(Problem(str(path), None, f"cannot read the file: {error.strerror}"))
+            continue
+        keys.append((str(path), stat.st_mtime_ns, stat.st_size))
+    missing = [key for key in keys if key not in cache]
+    parsed = dict(zip(missing, read_exercises([path for path, _, _ in missing])))
+    # A file written within one tick of the file system's clock may be written again
+    # unseen (the same size and time stamp): remember only results safely older.
+    settled = time.time_ns() - 100_000_000
+    cache.update((key, result) for key, result in parsed.items() if key[1] < settled)
     exercises = []
-    for item in items:
-        exercise, parse_problems = cache[item]
+    for key in keys:
+        exercise, parse_problems = parsed.get(key) or cache[key]
         exercise_problems += parse_problems
         if exercise:
             exercises.append(exercise)
-    for stale in cache.keys() - set(items):  # deleted or edited files
+    for stale in cache.keys() - set(keys):  # deleted or edited files
         del cache[stale]
     problems += exercise_problems
     problems += check_slots(exercises, complete=not exercise_problems)

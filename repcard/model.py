@@ -76,7 +76,6 @@ class Exercise:
     equipment: tuple[str, ...]
     variations: tuple[Variation, ...]
     body_html: str  # rendered Markdown from a trusted author
-    steps: tuple[str, ...]  # the body's first numbered list as plain text, for structured data
     source: str  # the file it came from, for messages
 
     @property

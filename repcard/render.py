@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -30,17 +30,21 @@ def relative_root(path: str) -> str:
 
 
 PageCache = dict[tuple, bytes]  # what a page was rendered from -> its bytes
+SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its contents in pieces
+CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
 
 
 def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, assets: dict[str, bytes],
-                base_url: str = "", cache: PageCache | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site, as (path inside the output folder, bytes), one at a time.
+                base_url: str = "", cache: PageCache | None = None) -> Iterator[SiteFile]:
+    """Every file of the site, one at a time, each as its path and its bytes in pieces.
 
     All links are relative (through `root`), so the site works at any URL prefix.
     `base_url` is the absolute address of the site's root, or "" when unknown;
-    `card` is the printed card's layout, planned by card.plan_card. Files stream out
-    so that a large site is never held in memory whole; the service worker, which
-    names a hash of all of them, comes last.
+    `card` is the printed card's layout, planned by card.plan_card.
+
+    Files and their contents stream, so that the pages listing 10,000 exercises are
+    never whole in memory. The service worker, last, names a hash of every file, so
+    each file's pieces must be read before the next file is asked for.
 
     `cache` (kept by the dev server) reuses an exercise page whose inputs are unchanged:
     its key holds everything the page shows, so a hit is the page a render would give.
@@ -49,16 +53,29 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
     templates = templates_fingerprint(env)
     used: set[tuple] = set()
 
-    def page(path: str, template: str, structured_data: dict | None = None, **context) -> tuple[str, bytes]:
-        html = env.get_template(template).render(
-            routine=routine, path=path, url_path=page_url(path).removeprefix("./"), root=relative_root(path),
-            base_url=base_url, structured_data=structured_data, **context
-        )
-        return emit(path, html.encode("utf-8"))
+    def variables(path: str, structured_data: dict | None, context: dict) -> dict:
+        return {"routine": routine, "path": path, "url_path": page_url(path).removeprefix("./"),
+                "root": relative_root(path), "base_url": base_url, "structured_data": structured_data,
+                **context}
 
-    def emit(path: str, data: bytes) -> tuple[str, bytes]:
-        digests[path] = hashlib.sha256(data).digest()
-        return path, data
+    def page(path: str, template: str, structured_data: dict | None = None, **context) -> SiteFile:
+        """A page that may be large: streamed in pieces."""
+        pieces = env.get_template(template).generate(variables(path, structured_data, context))
+        return emit(path, _gathered(pieces))
+
+    def emit(path: str, chunks: Iterable[bytes]) -> SiteFile:
+        if isinstance(chunks, bytes):  # a small file, whole already
+            digests[path] = hashlib.sha256(chunks).digest()
+            return path, (chunks,)
+
+        def hashed() -> Iterator[bytes]:
+            digest = hashlib.sha256()
+            for chunk in chunks:
+                digest.update(chunk)
+                yield chunk
+            digests[path] = digest.digest()
+
+        return path, hashed()
 
     yield page("index.html", "routine.html", seo.routine_data(routine, base_url))
     exercises = routine.exercises
@@ -74,14 +91,13 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
         }
         key = (templates, base_url, path, header, routine.next_up(exercise), *context.values())
         used.add(key)
-        if cache is not None and key in cache:
-            yield emit(path, cache[key])
-            continue
-        data = page(path, "exercise.html", seo.exercise_data(exercise, context["circuit"].rest, base_url),
-                    **context)[1]
-        if cache is not None:
-            cache[key] = data
-        yield path, data
+        data = cache.get(key) if cache is not None else None
+        if data is None:
+            structured = seo.exercise_data(exercise, context["circuit"].rest, base_url)
+            data = env.get_template("exercise.html").render(variables(path, structured, context)).encode()
+            if cache is not None:
+                cache[key] = data
+        yield emit(path, data)
     if cache is not None:  # forget pages that no longer exist as they were
         for stale in cache.keys() - used:
             del cache[stale]
@@ -96,6 +112,19 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
     for path, data in assets.items():
         yield emit(path, data)
     yield page("sw.js", "sw.js", version=content_hash(digests), urls=[page_url(p) for p in sorted(digests)])
+
+
+def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:
+    """A template's many small pieces of text as fewer, larger pieces of UTF-8."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield "".join(batch).encode()
+            batch, size = [], 0
+    yield "".join(batch).encode()
 
 
 def templates_fingerprint(env: jinja2.Environment) -> bytes:

@@ -7,6 +7,7 @@ site's absolute address is known.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 from .model import Exercise, Reps, Routine
@@ -75,10 +76,41 @@ def exercise_data(exercise: Exercise, rest: int, base_url: str) -> dict[str, Any
         "@type": "HowTo",
         "name": f"How to do {exercise.title}",
         "step": [{"@type": "HowToStep", "position": n, "text": text}
-                 for n, text in enumerate(exercise.steps, 1)],
+                 for n, text in enumerate(list_items(exercise.body_html), 1)],
     }
     if exercise.equipment:
         how_to["tool"] = [{"@type": "HowToTool", "name": item} for item in exercise.equipment]
     if url:
         how_to["url"] = url
     return {"@context": CONTEXT, "@graph": [exercise_plan(exercise, rest, url), how_to]}
+
+
+class _ListItems(HTMLParser):
+    """Collects the text of each item of the first <ol> in some HTML: the exercise's steps."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.items: list[str] = []
+        self.depth = 0  # nesting of <ol> while inside the first one
+        self.done = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "ol" and not self.done:
+            self.depth += 1
+        elif tag == "li" and self.depth == 1:
+            self.items.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "ol" and self.depth:
+            self.depth -= 1
+            self.done = self.depth == 0
+
+    def handle_data(self, data):
+        if self.depth and self.items:
+            self.items[-1] += data
+
+
+def list_items(html: str) -> tuple[str, ...]:
+    parser = _ListItems()
+    parser.feed(html)
+    return tuple(" ".join(item.split()) for item in parser.items if item.strip())

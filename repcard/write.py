@@ -6,6 +6,7 @@ new one, never a mix; a build that fails or is killed leaves the old one as it w
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import os
@@ -28,13 +29,11 @@ def check_site_path(path: str) -> None:
 Digests = dict[str, bytes]  # path in the site -> sha256 of its bytes
 
 
-def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path, previous: Digests | None = None) -> Digests:
+def write_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> Digests:
     """Write `files` into a fresh folder beside out_dir, then swap it into place.
 
-    `previous` describes the site now in out_dir (what the last call returned): a file
-    whose bytes are unchanged is hard-linked from it instead of written again, which
-    keeps the dev server's rebuilds cheap. Returns the digests of the new site. If
-    `files` raises, the staging folder is removed and out_dir is left as it was.
+    Returns the digests of the new site. If `files` raises, the staging folder is
+    removed and out_dir is left as it was.
     """
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -43,15 +42,13 @@ def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path, previous: Dige
     written: Digests = {}
     folders: set[Path] = set()
     try:
-        for path, data in files:
+        for path, chunks in files:
             check_site_path(path)
             target = staging / path
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
-            written[path] = digest = hashlib.sha256(data).digest()
-            if not (previous and previous.get(path) == digest and _link(out_dir / path, target)):
-                target.write_bytes(data)
+            written[path] = _write(target, chunks)
         staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
         _swap_in(staging, out_dir)
     finally:
@@ -59,12 +56,44 @@ def write_site(files: Iterable[tuple[str, bytes]], out_dir: Path, previous: Dige
     return written
 
 
-def _link(source: Path, target: Path) -> bool:
-    try:
-        os.link(source, target)
-        return True
-    except OSError:  # gone, or another file system: write it instead
-        return False
+def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
+    """Write the pieces to target; return the sha256 of what was written."""
+    digest = hashlib.sha256()
+    with target.open("wb") as file:
+        for chunk in chunks:
+            file.write(chunk)
+            digest.update(chunk)
+    return digest.digest()
+
+
+def update_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path, current: Digests) -> Digests:
+    """Bring out_dir, which holds `current`, up to `files`, touching only what changed.
+
+    The dev server's rebuild: a new folder means a directory per page to create, far
+    more work than an edit needs. Every file is rendered before anything is touched,
+    so a failure leaves out_dir as it was; each changed file is replaced by a rename,
+    so a reader never sees half of one. Returns the digests of the updated site.
+    """
+    out_dir = out_dir.absolute()
+    digests: Digests = {}
+    changed: dict[str, bytes] = {}
+    for path, chunks in files:
+        check_site_path(path)
+        data = b"".join(chunks)
+        digests[path] = hashlib.sha256(data).digest()
+        if current.get(path) != digests[path]:
+            changed[path] = data
+    for path, data in changed.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    for path in sorted(current.keys() - digests.keys(), reverse=True):
+        (out_dir / path).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # its folder, once empty (exercises/<slug>/)
+            (out_dir / path).parent.rmdir()
+    return digests
 
 
 def remove_leftovers(out_dir: Path) -> None:
