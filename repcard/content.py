@@ -10,6 +10,7 @@ import difflib
 import multiprocessing
 import os
 import re
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -469,7 +470,8 @@ def read_exercises(paths: list[str]) -> list[ParsedExercise]:
     come back in input order, so the output is the same as with one process.
     """
     workers = min(os.cpu_count() or 1, len(paths) // (PARALLEL_FROM // 2))
-    if workers < 2:
+    # Forking a process that runs other threads can copy a lock held by one of them.
+    if workers < 2 or threading.active_count() > 1:
         return [read_exercise(path) for path in paths]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(read_exercise, paths, chunksize=64))
