@@ -62,7 +62,8 @@ def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[re
 
 
 def _naming_template_problems(files: Iterator[render.SiteFile], templates: Path) -> Iterator[render.SiteFile]:
-    """Turn a template error, raised while a file's pieces are read, into a Problem."""
+    """Turn a template error into a Problem, whether it is raised while the next file is
+    asked for (a template that does not compile) or while a file's pieces are read."""
     def named(chunks):
         try:
             yield from chunks

@@ -63,7 +63,7 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
         pieces = env.get_template(template).generate(variables(path, structured_data, context))
         return emit(path, _gathered(pieces))
 
-    def emit(path: str, chunks: Iterable[bytes]) -> SiteFile:
+    def emit(path: str, chunks: bytes | Iterable[bytes]) -> SiteFile:
         if isinstance(chunks, bytes):  # a small file, whole already
             digests[path] = hashlib.sha256(chunks).digest()
             return path, (chunks,)
