@@ -30,8 +30,11 @@ PATH = "content/exercises/fuzz.md"
 # A problem line: the path, maybe a line number, then the message; one line, nothing else.
 PROBLEM_LINE = re.compile(r"^(?P<path>[^\n]+?)(:\d+)?: \S[^\n]*$")
 # Long runs live behind HYPOTHESIS_PROFILE=long (make fuzz); CI runs the default few thousand.
-settings.register_profile("ci", max_examples=1500, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=50_000, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+# No example database: tests write nothing into the repository.
+settings.register_profile("ci", max_examples=1500, deadline=2000, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=50_000, deadline=2000, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # --- fuzzed content -----------------------------------------------------------------------
