@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from bench.generate import generate
 from repcard.cli import Options, build_files
@@ -30,7 +32,8 @@ PATH = "content/exercises/fuzz.md"
 # A problem line: the path, maybe a line number, then the message; one line, nothing else.
 PROBLEM_LINE = re.compile(r"^(?P<path>[^\n]+?)(:\d+)?: \S[^\n]*$")
 # Long runs live behind HYPOTHESIS_PROFILE=long (make fuzz); CI runs the default few thousand.
-# No example database: tests write nothing into the repository.
+# Tests write nothing into the repository: no example database, Hypothesis's caches in /tmp.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "repcard-hypothesis")
 settings.register_profile("ci", max_examples=1500, deadline=2000, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=50_000, deadline=2000, database=None,
