@@ -13,8 +13,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import segno
-
 from .model import Circuit, Exercise, Routine
 
 PAGE_WIDTH = 190.0  # mm: A4's 210 less two 10 mm margins
@@ -53,6 +51,8 @@ def plan_card(routine: Routine, with_qr: bool) -> CardLayout:
 
 def qr_svg(url: str) -> str:
     """The URL as an inline SVG QR code: error correction Q, the 4-module quiet zone kept."""
+    import segno  # only sites with a --base-url have a QR code; the rest skip its import
+
     code = segno.make(url, error="q", boost_error=False, micro=False)
     return code.svg_inline(omitsize=True, border=4, dark="#000", light="#fff", svgclass="qr-code",
                             title=f"QR code: {url}")
