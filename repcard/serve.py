@@ -1,7 +1,8 @@
 """The dev server: serve the site, rebuild when content, templates or assets change.
 
-A failed rebuild prints its problems and leaves the last good site in place (the writer
-swaps whole folders), so the browser never sees a half-written or broken site.
+The first build swaps a whole new folder in; later rebuilds render every file first and
+then replace only the files that changed, each by a rename. A failed rebuild prints its
+problems and touches nothing, so the browser never sees a half-written or broken site.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""The only writer of the output folder: build beside it, then swap it in whole.
+"""The only writer of the output folder.
 
-A reader (a browser, the dev server, a deploy step) sees either the old site or the
-new one, never a mix; a build that fails or is killed leaves the old one as it was.
+`write_site` builds beside it and swaps it in whole: a reader (a browser, a deploy
+step) sees the old site or the new one, never a mix, and a build that fails or is
+killed leaves the old one as it was. `update_site`, for the dev server's rebuilds,
+replaces only the changed files, each by a rename, once every file has rendered.
 """
 
 from __future__ import annotations
