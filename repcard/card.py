@@ -44,9 +44,12 @@ class CardLayout:
 
 def plan_card(routine: Routine, with_qr: bool) -> CardLayout:
     """The roomiest layout whose estimated height fits one sheet, else the densest one."""
-    layouts = [CardLayout(columns, scale, _height(routine, with_qr, columns, scale))
-               for columns in (1, 2) for scale in SCALES]
-    return next((layout for layout in layouts if layout.height <= PAGE_HEIGHT), layouts[-1])
+    for columns in (1, 2):
+        for scale in SCALES:
+            layout = CardLayout(columns, scale, _height(routine, with_qr, columns, scale))
+            if layout.height <= PAGE_HEIGHT:
+                return layout
+    return layout  # the densest: the caller warns about the pages it needs
 
 
 def qr_svg(url: str) -> str:

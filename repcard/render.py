@@ -50,7 +50,7 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
     its key holds everything the page shows, so a hit is the page a render would give.
     """
     digests: dict[str, bytes] = {}
-    templates = templates_fingerprint(env)
+    templates = templates_fingerprint(env) if cache is not None else b""
     used: set[tuple] = set()
 
     def variables(path: str, structured_data: dict | None, context: dict) -> dict:
@@ -89,9 +89,11 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
             "previous": exercises[i - 1] if i > 0 else None,
             "next": exercises[i + 1] if i + 1 < len(exercises) else None,
         }
-        key = (templates, base_url, path, header, routine.next_up(exercise), *context.values())
-        used.add(key)
-        data = cache.get(key) if cache is not None else None
+        data = None
+        if cache is not None:  # the key hashes much of the model: only worth it with a cache
+            key = (templates, base_url, path, header, routine.next_up(exercise), *context.values())
+            used.add(key)
+            data = cache.get(key)
         if data is None:
             structured = seo.exercise_data(exercise, context["circuit"].rest, base_url)
             data = env.get_template("exercise.html").render(variables(path, structured, context)).encode()
