@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "content"
+# The shipped sample routine, as a fixture: tests never read content/, which users replace.
+SEED = ROOT / "tests/fixtures/glutes"
 
 MINIMAL_INDEX = "---\ntitle: Test Routine\n---\nIntro.\n"
 

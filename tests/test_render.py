@@ -7,7 +7,7 @@ import pytest
 from repcard.cli import Options, build_files
 from repcard.model import ContentError
 
-from .conftest import MINIMAL_INDEX, SEED, exercise_text, write_tree
+from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, write_tree
 from .htmltools import parse, references, resolve
 
 SEED_ORDER = ["1A Glute Bridge", "1B Band Walking", "2A Hip Extension With Leg Curl", "2B Step-Ups",
@@ -16,7 +16,7 @@ SEED_ORDER = ["1A Glute Bridge", "1B Band Walking", "2A Hip Extension With Leg C
 
 @pytest.fixture(scope="module")
 def site() -> dict[str, bytes]:
-    return build_files(Options(SEED, output=SEED.parent / "unused", base_url=""))
+    return build_files(Options(SEED, output=ROOT / "unused", base_url=""))
 
 
 def test_the_site_has_the_promised_paths(site):
@@ -101,7 +101,7 @@ def test_text_from_content_is_escaped(tmp_path):
 def test_a_template_typo_fails_the_build_naming_the_template(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
-    for source in (SEED.parent / "templates").iterdir():
+    for source in (ROOT / "templates").iterdir():
         (templates / source.name).write_text(source.read_text())
     card = templates / "card.html"
     card.write_text(card.read_text().replace("{{ routine.title }}", "{{ routine.titel }}", 1))
