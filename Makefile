@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 export REPCARD_CHROMIUM := $(CHROMIUM)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: serve build check test screenshots lighthouse bench fuzz clean
+.PHONY: serve build check publish test screenshots lighthouse bench fuzz clean
 
 serve: $(VENV)/.runtime   ## build the site and serve it with live reload on 127.0.0.1:8000
 	$(PY) build.py serve
@@ -18,6 +18,15 @@ build: $(VENV)/.runtime   ## build content/ into site/
 
 check: $(VENV)/.runtime   ## validate content/ only
 	$(PY) build.py check
+
+# What the Pages workflow runs on a fork's own content: check it (path:line: message lines on
+# a mistake), build it for its address, then the checks that hold for any routine. Python
+# packages only; the card prints in $(CHROMIUM), the runner's Chrome there.
+BASE_URL ?= https://example.github.io/repcard/
+publish: $(VENV)/.publish $(CHROMIUM)   ## check content/, build it for BASE_URL into site/, check the site
+	$(PY) build.py check
+	$(PY) build.py --base-url "$(BASE_URL)"
+	REPCARD_SITE=site REPCARD_CONTENT=content REPCARD_BASE_URL="$(BASE_URL)" $(PY) -m pytest -q tests/test_your_site.py
 
 test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) /usr/bin/java   ## install what the tests need, then run them all
 	$(PY) -m pytest
@@ -48,7 +57,11 @@ $(VENV)/.runtime: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+$(VENV)/.publish: $(VENV)/.runtime requirements-publish.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-publish.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.publish requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
