@@ -64,6 +64,14 @@ class Variation:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture the exercise's body shows from a file beside it: copied into the site."""
+
+    src: str  # as written, relative to the exercise file's folder and to its page
+    line: int | None  # where the body names it, for messages
+
+
+@dataclass(frozen=True)
 class Exercise:
     slug: str  # the file's stem; also its URL
     title: str
@@ -77,6 +85,7 @@ class Exercise:
     variations: tuple[Variation, ...]
     body_html: str  # rendered Markdown from a trusted author
     source: str  # the file it came from, for messages
+    images: tuple[Image, ...] = ()  # local files the body shows
 
     @property
     def pair(self) -> str:
@@ -98,6 +107,12 @@ class Circuit:
     @cached_property
     def rounds(self) -> int:
         return max(exercise.sets for exercise in self.exercises)
+
+    @property
+    def sitting_out(self) -> tuple[tuple[Exercise, str], ...]:
+        """Exercises with fewer sets than the circuit has rounds, and the rounds they sit
+        out ("round 3", "rounds 3–4"): an exercise drops out of the last rounds."""
+        return tuple((e, _rounds_range(e.sets + 1, self.rounds)) for e in self.exercises if e.sets < self.rounds)
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,7 @@ class Routine:
     intro_html: str  # rendered Markdown: intro, check-in, guidelines
     rest: int  # default seconds of rest between rounds
     circuits: tuple[Circuit, ...]
+    source: str = ""  # the file it came from (index.md), for messages
 
     @cached_property
     def exercises(self) -> tuple[Exercise, ...]:
@@ -166,7 +182,8 @@ class Routine:
         return tuple(steps[:-1])
 
     def next_up(self, exercise: Exercise) -> tuple[NextUp, ...]:
-        """What comes after each set of `exercise`, sets with the same sequel grouped."""
+        """What comes after each set of `exercise`; sets share a line only when what
+        follows them is the very same (a later round is never the same)."""
         return self._next_ups[exercise.slug]
 
     @cached_property
@@ -184,20 +201,20 @@ class Routine:
 
 
 def _grouped(sequels: list[tuple[int, tuple[Step, ...]]]) -> tuple[NextUp, ...]:
-    """Consecutive sets followed by the same steps share one NextUp."""
-
-    def shape(sequel: tuple[Step, ...]) -> tuple:
-        return tuple((s.exercise.slug if s.exercise else "", s.rest) for s in sequel)
-
+    """Consecutive sets followed by identical steps (exercise, round and rest) share one NextUp."""
     groups: list[tuple[list[int], tuple[Step, ...]]] = []
     for set_number, sequel in sequels:
-        if groups and shape(groups[-1][1]) == shape(sequel):
+        if groups and groups[-1][1] == sequel:
             groups[-1][0].append(set_number)
         else:
             groups.append(([set_number], sequel))
     if len(groups) == 1 and len(sequels) > 1:
         return (NextUp("each set", groups[0][1]),)
     return tuple(NextUp(_set_range(numbers), sequel) for numbers, sequel in groups)
+
+
+def _rounds_range(first: int, last: int) -> str:
+    return f"round {first}" if first == last else f"rounds {first}–{last}"
 
 
 def _set_range(numbers: list[int]) -> str:

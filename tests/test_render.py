@@ -139,8 +139,9 @@ def test_workout_page_lists_every_set_and_rest_in_doing_order(site):
 
 
 def test_exercise_page_says_what_comes_next_including_rest_and_the_next_circuit(site):
-    first = parse(site["exercises/glute-bridge/index.html"]).find("ul", "next-up")
-    assert first.text == "Next, after each set: 1B Band Walking (set 1 of 2)."
+    first = [li.text for li in parse(site["exercises/glute-bridge/index.html"]).find("ul", "next-up").find_all("li")]
+    assert first == ["Next, after set 1: 1B Band Walking (set 1 of 2).",
+                     "Next, after set 2: 1B Band Walking (set 2 of 2)."]
     second = [li.text for li in parse(site["exercises/band-walking/index.html"]).find("ul", "next-up").find_all("li")]
     assert second == ["Next, after set 1: Rest 60 s, then 1A Glute Bridge (set 2 of 2).",
                       "Next, after set 2: Rest 60 s, then Circuit 2 · 2A Hip Extension With Leg Curl (set 1 of 2)."]
