@@ -7,6 +7,7 @@ feed them strings. A problem never stops the reading: all of them come back toge
 from __future__ import annotations
 
 import difflib
+import html
 import multiprocessing
 import os
 import re
@@ -14,13 +15,13 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import markdown
 import yaml
 
-from .model import Circuit, ContentError, Exercise, Problem, Reps, Routine, Variation
+from .model import Circuit, ContentError, Exercise, Image, Problem, Reps, Routine, Variation
 
 # The C loader parses the same YAML about five times faster; fall back where it is missing.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,6 +52,7 @@ class Document:
     fields: dict[str, Any]
     lines: dict[str, int]  # "key" or "key.subkey" -> line in the file
     body: str
+    body_line: int = 1  # the body's first line in the file
 
     def line(self, key: str) -> int | None:
         return self.lines.get(key)
@@ -80,7 +82,7 @@ def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]
         kind = _kind(data)
         return None, [Problem(path, 2, f"front matter must be a mapping of 'key: value' lines, not {kind}")]
     body = "\n".join(lines[end + 1 :])
-    return Document(path, data, key_lines, body), []
+    return Document(path, data, key_lines, body, body_line=end + 2), []
 
 
 def _load_yaml(path: str, source: str, first_line: int):
@@ -101,7 +103,10 @@ def _load_yaml(path: str, source: str, first_line: int):
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else None
-        return None, {}, [Problem(path, line, f"invalid YAML: {error.problem or error.context}")]
+        message = f"invalid YAML: {error.problem or error.context}"
+        if mark and "\t" in (source.split("\n")[mark.line:mark.line + 1] or [""])[0]:
+            message = "invalid YAML: a tab character; YAML is indented with spaces, never tabs"
+        return None, {}, [Problem(path, line, message)]
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
         line = first_line + source.count("\n", 0, max(0, error.position))
         code = error.character if isinstance(error.character, int) else ord(error.character)
@@ -208,7 +213,9 @@ class Fields:
             return default
         if type(value) is not int or not minimum <= value <= maximum:
             shown = repr(value) if len(repr(value)) < 40 else repr(value)[:37] + "..."
-            self.add(name, f"{name}: expected {expected}, got {shown}")
+            hint = " (a number in quotes is text: drop the quotes)" if isinstance(value, str) and \
+                value.strip().isdigit() else ""
+            self.add(name, f"{name}: expected {expected}, got {shown}{hint}")
             return default
         return value
 
@@ -289,13 +296,39 @@ def parse_exercise(path: str, text: str) -> tuple[Exercise | None, list[Problem]
     muscles = fields.text_list("muscles")
     equipment = fields.text_list("equipment")
     variations = _parse_variations(fields)
+    body_html = render_markdown(doc.body)
+    images = _local_images(doc, body_html, fields)
     if fields.problems:
         return None, fields.problems
     return Exercise(
         slug=slug, title=title, circuit=circuit, slot=slot, sets=sets, reps=reps, cue=cue,
         muscles=muscles, equipment=equipment, variations=variations,
-        body_html=render_markdown(doc.body), source=path,
+        body_html=body_html, images=images, source=path,
     ), []
+
+
+IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
+REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|/|#")  # a scheme, a root or a fragment: not a file of ours
+
+
+def _local_images(doc: Document, body_html: str, fields: Fields) -> tuple[Image, ...]:
+    """Images the body shows from files beside the exercise, each with its line in the file.
+
+    The page at exercises/<slug>/ shows `src` from its own folder, where the build copies
+    the file; a path that climbs out (`..`) could not be copied there.
+    """
+    images = []
+    for src in dict.fromkeys(html.unescape(m) for m in IMG_SRC.findall(body_html)):
+        if REMOTE.match(src):
+            continue
+        line = next((doc.body_line + n for n, text in enumerate(doc.body.split("\n")) if src in text), None)
+        parts = PurePosixPath(src).parts
+        if not parts or "\\" in src or any(part in ("..", ".") for part in parts):
+            fields.problems.append(Problem(doc.path, line, f"image '{src}': expected a file beside the exercise "
+                                           "or in a folder below it, like dead-bug.jpg or photos/dead-bug.jpg"))
+            continue
+        images.append(Image(src, line))
+    return tuple(images)
 
 
 def _parse_pair(fields: Fields) -> tuple[int, str]:
@@ -384,25 +417,26 @@ def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, s
 
 
 def check_slots(exercises: list[Exercise], complete: bool) -> list[Problem]:
-    """A slot used twice is a problem; so, once every file has parsed, is a skipped letter.
+    """A slot used twice is one problem naming every file that uses it; once every file
+    has parsed and every slot is unique, a skipped letter is a problem too.
 
     With `complete` false some files failed to parse, and a gap may only be one of them.
     """
-    problems: list[Problem] = []
-    seen: dict[tuple[int, str], Exercise] = {}
+    users: dict[tuple[int, str], list[Exercise]] = {}
     for exercise in sorted(exercises, key=lambda e: e.source):
-        key = (exercise.circuit, exercise.slot)
-        if key in seen:
-            problems.append(Problem(exercise.source, None,
-                                    f"pair: {exercise.pair} is already used by {seen[key].source}"))
-        seen[key] = seen.get(key, exercise)
-    if not complete:
+        users.setdefault((exercise.circuit, exercise.slot), []).append(exercise)
+    problems = [
+        Problem(shared[-1].source, None, f"pair: {shared[0].pair} is also used by "
+                f"{' and '.join(e.source for e in shared[:-1])}; give each exercise its own slot")
+        for shared in users.values() if len(shared) > 1
+    ]
+    if problems or not complete:
         return problems
-    for number in sorted({c for c, _ in seen}):
-        slots = sorted(slot for c, slot in seen if c == number)
+    for number in sorted({c for c, _ in users}):
+        slots = sorted(slot for c, slot in users if c == number)
         for slot, letter in zip(slots, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
             if slot != letter:
-                exercise = seen[(number, slot)]
+                exercise = users[(number, slot)][0]
                 problems.append(Problem(exercise.source, None, f"pair: circuit {number} has no "
                                         f"{number}{letter}, so {exercise.pair} leaves a gap; expected {number}{letter}"))
                 break
@@ -425,7 +459,7 @@ def assemble(header: RoutineHeader, exercises: list[Exercise]) -> tuple[Routine 
         name, note, rest = header.circuits.get(number, ("", "", header.rest))
         circuits.append(Circuit(number, name, note, rest, members))
     return Routine(header.title, header.description, header.checkin, header.intro_html, header.rest,
-                   tuple(circuits)), []
+                   tuple(circuits), source=header.doc.path), []
 
 
 # --- reading the files ----------------------------------------------------------------
@@ -499,7 +533,8 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
             header, parse_problems = parse_routine(str(index), text)
             problems += parse_problems
     exercise_dir = content_dir / "exercises"
-    files = sorted(exercise_dir.glob("*.md")) if exercise_dir.is_dir() else []
+    # Any case of the extension: an exercise saved as .MD must not vanish without a word.
+    files = sorted(p for p in exercise_dir.iterdir() if p.suffix.lower() == ".md") if exercise_dir.is_dir() else []
     if not files:
         problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
     exercise_problems: list[Problem] = []
@@ -529,12 +564,51 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
     for stale in cache.keys() - set(keys):  # deleted or edited files
         del cache[stale]
     problems += exercise_problems
+    problems += [problem for e in exercises for problem in check_images(e, content_dir)]
     problems += check_slots(exercises, complete=not exercise_problems)
     if header and exercises and not problems:
         routine, problems = assemble(header, exercises)
         if routine:
             return routine
     raise ContentError(problems)
+
+
+MAX_IMAGE = 20 * 1024 * 1024  # bytes: a photo larger than this is a mistake on a phone site
+
+
+def image_path(exercise: Exercise, image: Image) -> Path:
+    return Path(exercise.source).parent / image.src
+
+
+def check_images(exercise: Exercise, content_dir: Path) -> list[Problem]:
+    """Every image the body shows is a readable file inside content_dir, of a sane size."""
+    problems = []
+    for image in exercise.images:
+        path = image_path(exercise, image)
+        if not path.is_file():
+            problems.append(Problem(exercise.source, image.line, f"image '{image.src}' not found: "
+                                    f"expected the file {path}"))
+        elif link := outside(path, content_dir):
+            problems.append(Problem(exercise.source, image.line, f"image '{image.src}' {link.message}"))
+        elif (size := path.stat().st_size) > MAX_IMAGE:
+            problems.append(Problem(exercise.source, image.line, f"image '{image.src}' is {size / 2**20:.0f} MB; "
+                                    f"expected at most {MAX_IMAGE // 2**20} MB"))
+    return problems
+
+
+def load_images(routine: Routine) -> dict[str, bytes]:
+    """The files the exercise bodies show, keyed by their path in the site, beside each page."""
+    images, problems = {}, []
+    for exercise in routine.exercises:
+        for image in exercise.images:
+            try:
+                images[f"exercises/{exercise.slug}/{image.src}"] = image_path(exercise, image).read_bytes()
+            except OSError as error:
+                problems.append(Problem(exercise.source, image.line, f"image '{image.src}': cannot read the file: "
+                                        f"{error.strerror or error}"))
+    if problems:
+        raise ContentError(problems)
+    return dict(sorted(images.items()))
 
 
 def load_assets(assets_dir: Path) -> dict[str, bytes]:

@@ -267,7 +267,7 @@ def test_duplicate_slot_is_reported_even_beside_other_problems(tmp_path):
     })
     assert load_problems(root) == [
         f"{root}/exercises/c.md:4: sets: expected a whole number from 1 to 20, got 0",
-        f"{root}/exercises/b.md: pair: 1A is already used by {root}/exercises/a.md",
+        f"{root}/exercises/b.md: pair: 1A is also used by {root}/exercises/a.md; give each exercise its own slot",
     ]
 
 
