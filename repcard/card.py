@@ -2,10 +2,13 @@
 
 The card is designed for the area A4 and US Letter share inside 10 mm margins:
 190 x 259 mm. The build cannot ask a browser how tall the card will print, so it
-estimates from the text: every block on the card has a fixed line height and a
-clamped number of lines (card.css), and the estimate counts characters generously,
-so it errs on the tall side. It picks the largest type that fits in one column, then in two;
-when nothing fits the build warns with the number of pages.
+estimates from the text, counting characters generously so that it errs on the tall
+side. It picks the largest type that fits with every text in full, in one column, then
+in two; only when none fits does it cut long texts to a few lines (and says which), and
+when even that does not fit, the build warns with the number of pages.
+
+This module is the one source of the card's sizes: the template hands them to
+card.css as custom properties (`CardLayout.style`).
 """
 
 from __future__ import annotations
@@ -20,15 +23,39 @@ PAGE_HEIGHT = 259.0  # mm: Letter's 279.4 less two 10 mm margins, rounded down
 PT = 25.4 / 72  # mm per point
 CHAR_WIDTH = 0.56  # a character's width in em, generous for DejaVu Sans and system sans fonts
 WRAP_FILL = 0.9  # lines break between words, so a line holds less than its width
+LINE_HEIGHT = 1.25
 COLUMN_GAP = 6.0  # mm
 QR_SIZE = 30.0  # mm, with its quiet zone: scans from arm's length
-
-# Type sizes in pt at scale 1 and how many lines each block may take; card.css uses the same.
-LINE_HEIGHT = 1.25
-TITLE, META, CIRCUIT, FLOW, NAME, CUE, VARIATIONS = 20, 9.5, 13, 10, 13, 10, 9
-REPS, TICK = 11, 5.7  # pt, leading the cue's lines; mm per tick box with its gap
-TITLE_LINES, META_LINES, NOTE_LINES, NAME_LINES, CUE_LINES, VARIATION_LINES = 2, 2, 1, 2, 2, 2
+SLOT_COLUMN = 10.0  # mm at scale 1: the slot badge; 2 mm of gap follow it
+TICK_BOX, TICK_GAP = 4.5, 1.2  # mm at scale 1: a box to tick per set
 SCALES = (1.3, 1.15, 1.0)  # the largest that fits wins: read at arm's length
+
+
+@dataclass(frozen=True)
+class Text:
+    """A kind of text on the card: its type size and the lines it may take when cut."""
+
+    size: float  # pt at scale 1
+    lines: int
+
+
+TITLE, META, CIRCUIT, FLOW = Text(20, 2), Text(9.5, 2), Text(13, 0), Text(10, 0)  # 0: never cut
+NOTE, NAME, REPS, CUE, VARIATIONS = Text(9, 1), Text(13, 2), Text(11, 2), Text(10, 2), Text(9, 2)
+TEXTS = {"title": TITLE, "meta": META, "circuit": CIRCUIT, "flow": FLOW, "note": NOTE, "name": NAME,
+         "reps": REPS, "cue": CUE, "vars": VARIATIONS}
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A text the card shows cut to `lines` lines: named so the author can shorten it."""
+
+    source: str  # the file it comes from
+    field: str  # "variations", "circuits.2.note", ...
+    lines: int
+
+    def __str__(self) -> str:
+        return (f"{self.source}: {self.field}: cut to {self.lines} line{'s' if self.lines > 1 else ''} "
+                "on the printed card (card/index.html); shorten it to print it in full")
 
 
 @dataclass(frozen=True)
@@ -36,20 +63,45 @@ class CardLayout:
     columns: int
     scale: float
     height: float  # mm, estimated
+    cuts: tuple[Cut, ...] = ()  # empty: every text prints in full
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.height / PAGE_HEIGHT))
 
+    @property
+    def style(self) -> str:
+        """The sizes as CSS custom properties, for card.css: `--title: 20pt; ...`."""
+        sizes = [f"--s: {self.scale}", f"--line-height: {LINE_HEIGHT}", f"--column-gap: {COLUMN_GAP}mm",
+                 f"--qr: {QR_SIZE}mm", f"--slot: {SLOT_COLUMN}mm", f"--tick: {TICK_BOX}mm",
+                 f"--tick-gap: {TICK_GAP}mm"]
+        for name, text in TEXTS.items():
+            sizes.append(f"--{name}: {text.size}pt")
+            sizes.append(f"--{name}-lines: {text.lines if self.cuts and text.lines else 'none'}")
+        return "; ".join(sizes)
+
 
 def plan_card(routine: Routine, with_qr: bool) -> CardLayout:
-    """The roomiest layout whose estimated height fits one sheet, else the densest one."""
-    for columns in (1, 2):
-        for scale in SCALES:
-            layout = CardLayout(columns, scale, _height(routine, with_qr, columns, scale))
-            if layout.height <= PAGE_HEIGHT:
-                return layout
-    return layout  # the densest: the caller warns about the pages it needs
+    """The roomiest layout that fits one sheet with every text in full; else, with long
+    texts cut, the roomiest that fits; else the densest one (the caller warns)."""
+    for cut in (False, True):
+        for columns in (1, 2):
+            for scale in SCALES:
+                estimate = _Estimate(columns, scale, cut)
+                height = estimate.card(routine, with_qr)
+                if height <= PAGE_HEIGHT:
+                    return CardLayout(columns, scale, height, tuple(estimate.cuts))
+    return CardLayout(columns, scale, height, tuple(estimate.cuts))
+
+
+def flow(circuit: Circuit, last: bool) -> str:
+    """The circuit's order on the card: `1A → 1B × 2 · rest 60 s`; a rest follows every
+    round but the routine's very last. (An exercise with fewer sets than the circuit has
+    rounds shows its own sets, `2 × 10 reps`, and as many tick boxes.)"""
+    text = " → ".join(e.pair for e in circuit.exercises) + f" × {circuit.rounds}"
+    if circuit.rounds > 1 or not last:
+        text += f" · rest {circuit.rest} s"
+    return text
 
 
 def qr_svg(url: str) -> str:
@@ -61,56 +113,61 @@ def qr_svg(url: str) -> str:
                             title=f"QR code: {url}")
 
 
-def _width(text: str, size_pt: float) -> float:
-    """How long the text would run on one line, in mm."""
-    return len(text) * size_pt * PT * CHAR_WIDTH
+class _Estimate:
+    """The printed height of a card at one layout, noting the texts it had to cut."""
 
+    def __init__(self, columns: int, scale: float, cut: bool):
+        self.column = (PAGE_WIDTH - COLUMN_GAP * (columns - 1)) / columns
+        self.columns, self.scale, self.cut = columns, scale, cut
+        self.cuts: list[Cut] = []
 
-def _lines(length: float, width: float, most: int) -> int:
-    """Lines that text `length` mm long takes in a box `width` mm wide, clamped to `most`."""
-    return min(most, math.ceil(length / (width * WRAP_FILL))) if length else 0
+    def width(self, text: str, kind: Text) -> float:
+        """How long the text would run on one line, in mm."""
+        return len(text) * kind.size * self.scale * PT * CHAR_WIDTH
 
+    def height(self, length: float, box: float, kind: Text, source: str = "", field: str = "") -> float:
+        """The height of text `length` mm long in a box `box` mm wide; a text that names
+        its source and field may be cut to its kind's lines."""
+        lines = math.ceil(length / (box * WRAP_FILL)) if length else 0
+        if self.cut and field and lines > kind.lines:
+            lines = kind.lines
+            self.cuts.append(Cut(source, field, kind.lines))
+        return lines * kind.size * self.scale * PT * LINE_HEIGHT
 
-def _line(size_pt: float, scale: float) -> float:
-    return size_pt * scale * PT * LINE_HEIGHT
+    def card(self, routine: Routine, with_qr: bool) -> float:
+        header = self.header(routine, with_qr)
+        last = len(routine.circuits) - 1
+        circuits = [self.circuit(c, routine.source, i == last) for i, c in enumerate(routine.circuits)]
+        if self.columns == 1:
+            return header + sum(circuits)
+        # Two balanced columns that never split a circuit: the browser finds the break
+        # that makes the taller column as short as it can be.
+        return header + min(max(sum(circuits[:k]), sum(circuits[k:])) for k in range(len(circuits) + 1))
 
+    def header(self, routine: Routine, with_qr: bool) -> float:
+        box = PAGE_WIDTH - (QR_SIZE + 4 if with_qr else 0)
+        equipment = "You need: " + ", ".join(routine.equipment) if routine.equipment else ""
+        checkin = "Check in: " + routine.checkin if routine.checkin else ""
+        text = (self.height(self.width(routine.title, TITLE), box, TITLE, routine.source, "title")
+                + self.height(self.width(equipment, META), box, META)  # gathered from every exercise: never cut
+                + self.height(self.width(checkin, META), box, META, routine.source, "checkin"))
+        return max(text, QR_SIZE if with_qr else 0) + 4  # + the rule under the header
 
-def _height(routine: Routine, with_qr: bool, columns: int, scale: float) -> float:
-    column = (PAGE_WIDTH - COLUMN_GAP * (columns - 1)) / columns
-    header = _header_height(routine, with_qr, scale)
-    circuits = [_circuit_height(c, column, scale) for c in routine.circuits]
-    if columns == 1:
-        return header + sum(circuits)
-    # Two balanced columns that never split a circuit: the browser finds the break
-    # that makes the taller column as short as it can be.
-    return header + min(max(sum(circuits[:k]), sum(circuits[k:])) for k in range(len(circuits) + 1))
+    def circuit(self, circuit: Circuit, source: str, last: bool) -> float:
+        heading = self.width(f"{circuit.number}  {circuit.label}", CIRCUIT) + self.width(flow(circuit, last), FLOW)
+        note = self.width(circuit.note, NOTE)
+        return (self.height(heading, self.column, CIRCUIT)  # a name and the order: never cut
+                + self.height(note, self.column, NOTE, source, f"circuits.{circuit.number}.note")
+                + sum(self.exercise(e) for e in circuit.exercises)
+                + 3)  # the gap below a circuit
 
-
-def _header_height(routine: Routine, with_qr: bool, scale: float) -> float:
-    width = PAGE_WIDTH - (QR_SIZE + 4 if with_qr else 0)
-    equipment = "You need: " + ", ".join(routine.equipment) if routine.equipment else ""
-    checkin = "Check in: " + routine.checkin if routine.checkin else ""
-    text = (_lines(_width(routine.title, TITLE * scale), width, TITLE_LINES) * _line(TITLE, scale)
-            + _lines(_width(equipment, META * scale), width, META_LINES) * _line(META, scale)
-            + _lines(_width(checkin, META * scale), width, META_LINES) * _line(META, scale))
-    return max(text, QR_SIZE if with_qr else 0) + 4  # + the rule under the header
-
-
-def _circuit_height(circuit: Circuit, width: float, scale: float) -> float:
-    flow = " → ".join(e.pair for e in circuit.exercises) + f" × {circuit.rounds} · rest {circuit.rest} s"
-    heading = _width(f"{circuit.number}  {circuit.label}", CIRCUIT * scale) + _width(flow, FLOW * scale)
-    return (_lines(heading, width, 3) * _line(CIRCUIT, scale)
-            + _lines(_width(circuit.note, VARIATIONS * scale), width, NOTE_LINES) * _line(VARIATIONS, scale)
-            + sum(_exercise_height(e, width, scale) for e in circuit.exercises)
-            + 3)  # the gap below a circuit
-
-
-def _exercise_height(exercise: Exercise, width: float, scale: float) -> float:
-    text_width = width - 12 * scale  # the slot badge's column
-    name_width = text_width - (exercise.sets * TICK + 2) * scale
-    detail = _width(f"{exercise.sets} × {exercise.reps}", REPS * scale) + _width(f" · {exercise.cue}" if exercise.cue else "", CUE * scale)
-    variations = " · ".join(f"{v.label}: {v.text}" for v in exercise.variations)
-    return (_lines(_width(exercise.title, NAME * scale), name_width, NAME_LINES) * _line(NAME, scale)
-            + _lines(detail, text_width, CUE_LINES) * _line(REPS, scale)
-            + _lines(_width(variations, VARIATIONS * scale), text_width, VARIATION_LINES) * _line(VARIATIONS, scale)
-            + 2.5)  # padding and the rule between rows
+    def exercise(self, exercise: Exercise) -> float:
+        box = self.column - (SLOT_COLUMN + 2) * self.scale
+        name_box = box - (exercise.sets * (TICK_BOX + TICK_GAP) + 2) * self.scale
+        detail = self.width(f"{exercise.sets} × {exercise.reps}", REPS) + \
+            self.width(f" · {exercise.cue}" if exercise.cue else "", CUE)
+        variations = " · ".join(f"{v.label}: {v.text}" for v in exercise.variations)
+        return (self.height(self.width(exercise.title, NAME), name_box, NAME, exercise.source, "title")
+                + self.height(detail, box, REPS, exercise.source, "cue")
+                + self.height(self.width(variations, VARIATIONS), box, VARIATIONS, exercise.source, "variations")
+                + 2.5)  # padding and the rule between rows

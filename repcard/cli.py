@@ -49,8 +49,10 @@ def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[re
     raises it while rendering.
     """
     routine = content.load(options.content, cache.parsed if cache is not None else None)
-    assets = content.load_assets(options.assets)
+    assets = content.load_assets(options.assets) | content.load_images(routine)
     layout = card.plan_card(routine, with_qr=bool(options.base_url))
+    for cut in layout.cuts:
+        print(f"repcard: warning: {cut}", file=sys.stderr)
     if layout.pages > 1:
         print(f"repcard: warning: card/index.html needs {layout.pages} pages of A4 or Letter, not one: "
               "fewer exercises, or shorter cues and variations, would fit", file=sys.stderr)
@@ -124,11 +126,13 @@ def template_problem(error: jinja2.TemplateError, templates: Path) -> Problem:
                    f"template error: {error}")
 
 
-def report(problems: list[Problem], output: Path) -> None:
+def report(problems: list[Problem], output: Path | None) -> None:
+    """Every problem on its own line, then what became of the site (`None`: nothing was to be written)."""
     for problem in problems:
         print(problem, file=sys.stderr)
     count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-    print(f"repcard: {count}; {output} was left as it was", file=sys.stderr)
+    outcome = f"{output} was left as it was" if output else "nothing was written"
+    print(f"repcard: {count}; {outcome}", file=sys.stderr)
 
 
 def parse_base_url(value: str) -> str:
@@ -152,9 +156,10 @@ def make_parser() -> argparse.ArgumentParser:
                         help="build (default): write the site; check: validate the content only; "
                              "serve: build, serve on this machine and rebuild on every change")
     parser.add_argument("--content", type=Path, default=project_path("content"), metavar="DIR",
-                        help="the routine: index.md and exercises/*.md (default: content/)")
+                        help="the routine: index.md and exercises/*.md (default: content/ beside build.py, "
+                             "wherever you run it from)")
     parser.add_argument("--output", type=Path, default=project_path("site"), metavar="DIR",
-                        help="where the site is written (default: site/)")
+                        help="where the site is written (default: site/ beside build.py, wherever you run it from)")
     parser.add_argument("--base-url", type=parse_base_url, default="", metavar="URL",
                         help="the site's absolute address, e.g. https://you.github.io/repcard/; "
                              "enables canonical links, the sitemap and the card's QR code")
@@ -171,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             build_files(options)
         except ContentError as error:
-            report(error.problems, options.output)
+            report(error.problems, None)
             return 1
         print(f"repcard: {options.content} is valid")
         return 0

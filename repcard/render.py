@@ -10,6 +10,7 @@ import jinja2
 
 from . import seo
 from .card import CardLayout, qr_svg
+from .card import flow as card_flow
 from .model import Routine
 
 
@@ -34,13 +35,14 @@ SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its con
 CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
 
 
-def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, assets: dict[str, bytes],
+def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, static: dict[str, bytes],
                 base_url: str = "", cache: PageCache | None = None) -> Iterator[SiteFile]:
     """Every file of the site, one at a time, each as its path and its bytes in pieces.
 
     All links are relative (through `root`), so the site works at any URL prefix.
     `base_url` is the absolute address of the site's root, or "" when unknown;
-    `card` is the printed card's layout, planned by card.plan_card.
+    `card` is the printed card's layout, planned by card.plan_card; `static` holds the
+    files copied as they are (assets/, the images exercise bodies show).
 
     Files and their contents stream, so that the pages listing 10,000 exercises are
     never whole in memory. The service worker, last, names a hash of every file, so
@@ -104,14 +106,14 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
         for stale in cache.keys() - used:
             del cache[stale]
     yield page("workout/index.html", "workout.html")
-    yield page("card/index.html", "card.html", card=card, qr=qr_svg(base_url) if base_url else "")
+    yield page("card/index.html", "card.html", card=card, card_flow=card_flow, qr=qr_svg(base_url) if base_url else "")
     yield page("404.html", "404.html")
     yield page("manifest.webmanifest", "manifest.webmanifest")
     if base_url:  # search engines want absolute addresses
         listed = [page_url(p).removeprefix("./") for p in sorted(digests) if p.endswith("index.html")]
         yield page("sitemap.xml", "sitemap.xml", pages=listed)
         yield page("robots.txt", "robots.txt")
-    for path, data in assets.items():
+    for path, data in static.items():
         yield emit(path, data)
     yield page("sw.js", "sw.js", version=content_hash(digests), urls=[page_url(p) for p in sorted(digests)])
 
