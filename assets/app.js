@@ -3,13 +3,16 @@
 "use strict";
 
 const root = document.documentElement.dataset.root || "./";
-const storeKey = "repcard:" + new URL(root, location.href).pathname; // one routine per site prefix
+// Progress is kept per routine, named by the routine page's path: routines never share ticks.
+const keyOf = (routine) => "repcard:" + new URL(routine, location.href).pathname;
+const workout = document.getElementById("workout");
+const storeKey = workout ? keyOf(workout.dataset.routine) : "";
 
 // --- progress, shared by the exercise pages' ticks and workout mode -------------------------
 
-function loadProgress() {
+function loadProgress(key = storeKey) {
   try {
-    const saved = JSON.parse(localStorage.getItem(storeKey));
+    const saved = JSON.parse(localStorage.getItem(key));
     if (saved && Array.isArray(saved.done)) return { done: saved.done, restStarted: saved.restStarted || {} };
   } catch (error) {
     // unreadable or blocked storage: start afresh
@@ -17,9 +20,9 @@ function loadProgress() {
   return { done: [], restStarted: {} };
 }
 
-function saveProgress(progress) {
+function saveProgress(progress, key = storeKey) {
   try {
-    localStorage.setItem(storeKey, JSON.stringify(progress));
+    localStorage.setItem(key, JSON.stringify(progress));
   } catch (error) {
     // private mode or full storage: progress lasts until the page closes
   }
@@ -35,28 +38,35 @@ function setDone(step, done) {
 
 // Another tab (the workout in one, an exercise page in another) changed the progress.
 window.addEventListener("storage", (event) => {
-  if (event.key !== storeKey) return;
-  progress = loadProgress();
   showTicks();
-  if (workout) showCurrentStep();
+  if (workout && event.key === storeKey) {
+    progress = loadProgress();
+    showCurrentStep();
+  }
 });
 
-// --- ticks on exercise pages ----------------------------------------------------------------
+// --- ticks on exercise pages: one set of boxes per routine that uses the exercise -----------
 
-const ticks = [...document.querySelectorAll("input[data-step]")];
+const ticks = [...document.querySelectorAll("input[data-step]")].map((box) => ({
+  box, key: keyOf(box.closest("[data-routine]").dataset.routine),
+}));
 
 function showTicks() {
-  for (const box of ticks) box.checked = progress.done.includes(box.dataset.step);
+  for (const { box, key } of ticks) box.checked = loadProgress(key).done.includes(box.dataset.step);
 }
 
-for (const box of ticks) {
-  box.addEventListener("change", () => setDone(box.dataset.step, box.checked));
+for (const { box, key } of ticks) {
+  box.addEventListener("change", () => {
+    const saved = loadProgress(key);
+    saved.done = saved.done.filter((id) => id !== box.dataset.step);
+    if (box.checked) saved.done.push(box.dataset.step);
+    saveProgress(saved, key);
+  });
 }
 showTicks();
 
 // --- workout mode ---------------------------------------------------------------------------
 
-const workout = document.getElementById("workout");
 const steps = workout ? [...workout.querySelectorAll(".step")] : [];
 let timer = 0;
 

@@ -34,7 +34,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
-from repcard.cli import BuildCache, Options, build  # noqa: E402
+from repcard.pipeline import BuildCache, Options, build  # noqa: E402
 
 VENV = BENCH / ".venv"
 HUGO = next((VENV / "lib").glob("python3*/site-packages/hugo/binaries/hugo"), None)  # the binary, not its wrapper

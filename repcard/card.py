@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .model import Circuit, Exercise, Routine
+from .model import Circuit, Routine, Slot
 
 PAGE_WIDTH = 190.0  # mm: A4's 210 less two 10 mm margins
 PAGE_HEIGHT = 259.0  # mm: Letter's 279.4 less two 10 mm margins, rounded down
@@ -98,7 +98,7 @@ def flow(circuit: Circuit, last: bool) -> str:
     """The circuit's order on the card: `1A → 1B × 2 · rest 60 s`; a rest follows every
     round but the routine's very last. (An exercise with fewer sets than the circuit has
     rounds shows its own sets, `2 × 10 reps`, and as many tick boxes.)"""
-    text = " → ".join(e.pair for e in circuit.exercises) + f" × {circuit.rounds}"
+    text = " → ".join(s.pair for s in circuit.slots) + f" × {circuit.rounds}"
     if circuit.rounds > 1 or not last:
         text += f" · rest {circuit.rest} s"
     return text
@@ -158,13 +158,14 @@ class _Estimate:
         note = self.width(circuit.note, NOTE)
         return (self.height(heading, self.column, CIRCUIT)  # a name and the order: never cut
                 + self.height(note, self.column, NOTE, source, f"circuits.{circuit.number}.note")
-                + sum(self.exercise(e) for e in circuit.exercises)
+                + sum(self.slot(s) for s in circuit.slots)
                 + 3)  # the gap below a circuit
 
-    def exercise(self, exercise: Exercise) -> float:
+    def slot(self, slot: Slot) -> float:
+        exercise = slot.exercise
         box = self.column - (SLOT_COLUMN + 2) * self.scale
-        name_box = box - (exercise.sets * (TICK_BOX + TICK_GAP) + 2) * self.scale
-        detail = self.width(f"{exercise.sets} × {exercise.reps}", REPS) + \
+        name_box = box - (slot.sets * (TICK_BOX + TICK_GAP) + 2) * self.scale
+        detail = self.width(f"{slot.sets} × {slot.reps}", REPS) + \
             self.width(f" · {exercise.cue}" if exercise.cue else "", CUE)
         variations = " · ".join(f"{v.label}: {v.text}" for v in exercise.variations)
         return (self.height(self.width(exercise.title, NAME), name_box, NAME, exercise.source, "title")

@@ -21,14 +21,17 @@ from typing import Any
 import markdown
 import yaml
 
-from .model import Circuit, ContentError, Exercise, Image, Problem, Reps, Routine, Variation
+from .model import Circuit, ContentError, Exercise, Image, Photo, Problem, Reps, Routine, Site, Slot, Variation
 
 # The C loader parses the same YAML about five times faster; fall back where it is missing.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ROUTINE_KEYS = ("title", "description", "checkin", "rest", "circuits")
 CIRCUIT_KEYS = ("name", "note", "rest")
-EXERCISE_KEYS = ("title", "pair", "sets", "reps", "cue", "muscles", "equipment", "variations")
+EXERCISE_KEYS = ("title", "pair", "sets", "reps", "cue", "muscles", "equipment", "variations", "photos")
+SITE_KEYS = ("title", "description")  # index.md when the routines live in routines/
+ROUTINE_FILE_KEYS = ROUTINE_KEYS + ("exercises",)  # routines/<slug>.md
+SLOT_KEYS = ("exercise", "sets", "reps")
 
 DEFAULT_REST = 60  # seconds between rounds when the routine does not say
 MAX_FRONT_MATTER = 64 * 1024  # bytes: plenty for a routine, small enough that no YAML can blow up
@@ -270,8 +273,23 @@ def parse_reps(value: Any) -> Reps | str:
     return Reps(low, high, "" if unit.lower() in PLAIN_REPS_UNITS else unit)
 
 
-def parse_exercise(path: str, text: str) -> tuple[Exercise | None, list[Problem]]:
-    """One exercise file's text -> an Exercise, or the problems that stop it."""
+@dataclass(frozen=True)
+class Placement:
+    """What an exercise file may say about its use: its own pair in the classic layout's
+    one routine, and the sets and reps a routine takes when it names the exercise alone."""
+
+    circuit: int | None  # None: no pair
+    letter: str
+    sets: int | None
+    reps: Reps | None
+    line: int | None  # of `pair`
+
+
+ParsedExercise = tuple[tuple[Exercise, Placement] | None, list[Problem]]
+
+
+def parse_exercise(path: str, text: str) -> ParsedExercise:
+    """One exercise file's text -> the Exercise and what it says of its place, or problems."""
     doc, problems = split_document(path, text)
     if doc is None:
         return None, problems
@@ -281,30 +299,72 @@ def parse_exercise(path: str, text: str) -> tuple[Exercise | None, list[Problem]
         fields.problems.append(Problem(path, None, f"file name '{slug}' is not a URL slug: "
                                        "use lowercase letters, digits and hyphens, like glute-bridge.md"))
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
-    circuit, slot = _parse_pair(fields)
-    sets = fields.integer("sets", fields.get("sets"), minimum=1, maximum=MAX_SETS, required=True)
-    reps = Reps(None, None)
-    if "reps" not in doc.fields:
-        fields.missing("reps", "a number (10), a range (10-12) or a short text (20 total each side)")
-    else:
-        parsed = parse_reps(doc.fields["reps"])
-        if isinstance(parsed, str):
-            fields.add("reps", f"reps: {parsed}")
-        else:
-            reps = parsed
+    placed = "pair" in doc.fields  # a pair needs sets and reps; without one they are defaults
+    circuit, letter = _parse_pair(fields, "pair", fields.get("pair")) if placed else (None, "")
+    sets = fields.integer("sets", fields.get("sets"), minimum=1, maximum=MAX_SETS, required=placed) \
+        if placed or "sets" in doc.fields else None
+    reps = _parse_reps_field(fields, "reps", doc.fields, required=placed)
     cue = fields.text("cue", fields.get("cue"), one_line=True, max_length=MAX_CUE)
     muscles = fields.text_list("muscles")
     equipment = fields.text_list("equipment")
     variations = _parse_variations(fields)
+    photos = _parse_photos(fields)
     body_html = render_markdown(doc.body)
     images = _local_images(doc, body_html, fields)
     if fields.problems:
         return None, fields.problems
-    return Exercise(
-        slug=slug, title=title, circuit=circuit, slot=slot, sets=sets, reps=reps, cue=cue,
-        muscles=muscles, equipment=equipment, variations=variations,
-        body_html=body_html, images=images, source=path,
-    ), []
+    exercise = Exercise(slug=slug, title=title, cue=cue, muscles=muscles, equipment=equipment,
+                        variations=variations, body_html=body_html, source=path, images=images, photos=photos)
+    return (exercise, Placement(circuit, letter, sets, reps, doc.line("pair"))), []
+
+
+def _parse_reps_field(fields: Fields, name: str, values: dict, required: bool) -> Reps | None:
+    if name not in values:
+        if required:
+            fields.missing(name, "a number (10), a range (10-12) or a short text (20 total each side)")
+        return None
+    parsed = parse_reps(values[name])
+    if isinstance(parsed, str):
+        fields.add(name, f"{name}: {parsed}")
+        return None
+    return parsed
+
+
+def _parse_photos(fields: Fields) -> tuple[Photo, ...]:
+    value = fields.get("photos")
+    if value is None:
+        return ()
+    expected = "photos: expected a list of photos, each like '- src: dead-bug.jpg' with 'alt: what it shows'"
+    if not isinstance(value, list):
+        fields.add("photos", expected)
+        return ()
+    photos = []
+    for n, item in enumerate(value, 1):
+        line = fields.doc.line("photos")
+        if not isinstance(item, dict):
+            fields.add("photos", f"photos: photo {n}: {expected.removeprefix('photos: ')}")
+            continue
+        for key in item:
+            if key not in ("src", "alt"):
+                fields.add("photos", f"photos: photo {n}: unknown key '{key}'; allowed: src, alt")
+        src = fields.text(f"photos", item.get("src"), one_line=True) if item.get("src") is not None else ""
+        alt = fields.text("photos", item.get("alt"), one_line=True) if item.get("alt") is not None else ""
+        if not src:
+            fields.add("photos", f"photos: photo {n}: src: missing; expected a file name like dead-bug.jpg")
+        elif _climbs_out(src):
+            fields.add("photos", f"photos: photo {n}: src '{src}': expected a file beside the exercise "
+                                 "or in a folder below it, like dead-bug.jpg or dead-bug/0.jpg")
+        elif not alt:
+            fields.add("photos", f"photos: photo {n}: alt: missing; say what the photo shows, for those who "
+                                 "cannot see it")
+        else:
+            photos.append(Photo(src, alt, line))
+    return tuple(photos)
+
+
+def _climbs_out(src: str) -> bool:
+    parts = PurePosixPath(src).parts
+    return not parts or src.startswith("/") or "\\" in src or any(part in ("..", ".") for part in parts)
 
 
 IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
@@ -322,8 +382,7 @@ def _local_images(doc: Document, body_html: str, fields: Fields) -> tuple[Image,
         if REMOTE.match(src):
             continue
         line = next((doc.body_line + n for n, text in enumerate(doc.body.split("\n")) if src in text), None)
-        parts = PurePosixPath(src).parts
-        if not parts or "\\" in src or any(part in ("..", ".") for part in parts):
+        if _climbs_out(src):
             fields.problems.append(Problem(doc.path, line, f"image '{src}': expected a file beside the exercise "
                                            "or in a folder below it, like dead-bug.jpg or photos/dead-bug.jpg"))
             continue
@@ -331,14 +390,13 @@ def _local_images(doc: Document, body_html: str, fields: Fields) -> tuple[Image,
     return tuple(images)
 
 
-def _parse_pair(fields: Fields) -> tuple[int, str]:
-    value = fields.get("pair")
+def _parse_pair(fields: Fields, name: str, value: Any) -> tuple[int, str]:
     if value is None:
-        fields.missing("pair", "a circuit number and a slot letter, like 1A")
+        fields.missing(name, "a circuit number and a slot letter, like 1A")
         return 0, ""
     match = PAIR.fullmatch(str(value).strip().upper())
     if isinstance(value, bool) or not match or int(match[1]) < 1:
-        fields.add("pair", f"pair: expected a circuit number and a slot letter, like 1A or 12C, got {value!r}")
+        fields.add(name, f"{name}: expected a circuit number and a slot letter, like 1A or 12C, got {value!r}")
         return 0, ""
     return int(match[1]), match[2]
 
@@ -362,8 +420,20 @@ def _parse_variations(fields: Fields) -> tuple[Variation, ...]:
 
 
 @dataclass(frozen=True)
+class SlotSpec:
+    """One line of a routine file's `exercises:` mapping, before the library is known."""
+
+    circuit: int
+    letter: str
+    exercise: str  # the exercise's slug
+    sets: int | None  # None: the exercise file's own
+    reps: Reps | None
+    line: int | None
+
+
+@dataclass(frozen=True)
 class RoutineHeader:
-    """What index.md says about the routine, before its exercises are known."""
+    """What index.md or a routine file says about a routine, before its exercises are known."""
 
     title: str
     description: str
@@ -372,21 +442,61 @@ class RoutineHeader:
     circuits: dict[int, tuple[str, str, int | None]]  # number -> (name, note, rest)
     intro_html: str
     doc: Document
+    slots: tuple[SlotSpec, ...] = ()  # a routine file's `exercises:`
 
 
-def parse_routine(path: str, text: str) -> tuple[RoutineHeader | None, list[Problem]]:
+def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
+                  ) -> tuple[RoutineHeader | None, list[Problem]]:
+    """index.md (the classic layout's routine, or with `allowed=SITE_KEYS` the site's home)
+    or a routine file (`allowed=ROUTINE_FILE_KEYS`)."""
     doc, problems = split_document(path, text)
     if doc is None:
         return None, problems
-    fields = Fields(doc, ROUTINE_KEYS)
+    fields = Fields(doc, allowed)
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
     description = fields.text("description", fields.get("description"), one_line=True)
     checkin = fields.text("checkin", fields.get("checkin"), one_line=True)
     rest = fields.integer("rest", fields.get("rest"), minimum=0, maximum=MAX_REST, default=DEFAULT_REST)
     circuits = _parse_circuits(fields, rest)
+    slots = _parse_slot_specs(fields) if "exercises" in allowed else ()
     if fields.problems:
         return None, fields.problems
-    return RoutineHeader(title, description, checkin, rest, circuits, render_markdown(doc.body), doc), []
+    return RoutineHeader(title, description, checkin, rest, circuits, render_markdown(doc.body), doc, slots), []
+
+
+def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:
+    """`exercises:` maps a pair to an exercise's file name, alone or with its sets and reps:
+    `1A: glute-bridge` or `1B: {exercise: band-walking, sets: 2, reps: 20 total each side}`."""
+    value = fields.get("exercises")
+    expected = "a mapping from pair to exercise, like '1A: glute-bridge'"
+    if value is None:
+        fields.missing("exercises", expected)
+        return ()
+    if not isinstance(value, dict) or not value:
+        fields.add("exercises", f"exercises: expected {expected}")
+        return ()
+    specs = []
+    for pair, spec in value.items():
+        name = f"exercises.{pair}"
+        circuit, letter = _parse_pair(fields, name, pair)
+        if isinstance(spec, dict):
+            for key in spec:
+                if key not in SLOT_KEYS:
+                    fields.unknown(str(key), SLOT_KEYS, key_prefix=f"{name}.")
+            slug = spec.get("exercise")
+            sets = fields.integer(f"{name}.sets", spec.get("sets"), minimum=1, maximum=MAX_SETS) \
+                if spec.get("sets") is not None else None
+            reps = _parse_reps_field(fields, f"{name}.reps", {f"{name}.reps": spec["reps"]} if "reps" in spec else {},
+                                     required=False)
+        else:
+            slug, sets, reps = spec, None, None
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug.strip()):
+            fields.add(name, f"{name}: expected the file name of an exercise without .md, like glute-bridge, "
+                             f"got {slug!r}")
+            continue
+        if circuit:
+            specs.append(SlotSpec(circuit, letter, slug.strip(), sets, reps, fields.doc.line(name)))
+    return tuple(specs)
 
 
 def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, str, int | None]]:
@@ -416,36 +526,44 @@ def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, s
     return circuits
 
 
-def check_slots(exercises: list[Exercise], complete: bool) -> list[Problem]:
-    """A slot used twice is one problem naming every file that uses it; once every file
-    has parsed and every slot is unique, a skipped letter is a problem too.
+def check_slots(slots: list[Slot], complete: bool) -> list[Problem]:
+    """A slot used twice is one problem naming every file that uses it; so is an exercise
+    used twice in one routine. Once every file has parsed and every slot is unique, a
+    skipped letter is a problem too.
 
     With `complete` false some files failed to parse, and a gap may only be one of them.
     """
-    users: dict[tuple[int, str], list[Exercise]] = {}
-    for exercise in sorted(exercises, key=lambda e: e.source):
-        users.setdefault((exercise.circuit, exercise.slot), []).append(exercise)
+    users: dict[tuple[int, str], list[Slot]] = {}
+    for slot in sorted(slots, key=lambda s: (s.source, s.line or 0)):
+        users.setdefault((slot.circuit, slot.letter), []).append(slot)
     problems = [
-        Problem(shared[-1].source, None, f"pair: {shared[0].pair} is also used by "
-                f"{' and '.join(e.source for e in shared[:-1])}; give each exercise its own slot")
+        Problem(shared[-1].source, shared[-1].line, f"pair: {shared[0].pair} is also used by "
+                f"{' and '.join(s.source if s.source != shared[-1].source else f'line {s.line}' for s in shared[:-1])}; "
+                "give each exercise its own slot")
         for shared in users.values() if len(shared) > 1
     ]
+    seen: dict[str, Slot] = {}
+    for slot in slots:
+        if first := seen.get(slot.slug):
+            problems.append(Problem(slot.source, slot.line, f"{slot.pair}: {slot.slug} is already in {first.pair}; "
+                                    "a routine uses an exercise once"))
+        seen.setdefault(slot.slug, slot)
     if problems or not complete:
         return problems
     for number in sorted({c for c, _ in users}):
-        slots = sorted(slot for c, slot in users if c == number)
-        for slot, letter in zip(slots, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
-            if slot != letter:
-                exercise = users[(number, slot)][0]
-                problems.append(Problem(exercise.source, None, f"pair: circuit {number} has no "
-                                        f"{number}{letter}, so {exercise.pair} leaves a gap; expected {number}{letter}"))
+        letters = sorted(letter for c, letter in users if c == number)
+        for letter, expected in zip(letters, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+            if letter != expected:
+                slot = users[(number, letter)][0]
+                problems.append(Problem(slot.source, slot.line, f"pair: circuit {number} has no "
+                                        f"{number}{expected}, so {slot.pair} leaves a gap; expected {number}{expected}"))
                 break
     return problems
 
 
-def assemble(header: RoutineHeader, exercises: list[Exercise]) -> tuple[Routine | None, list[Problem]]:
-    """Group valid, uniquely slotted exercises into circuits: by circuit number, then letter."""
-    numbers = sorted({e.circuit for e in exercises})
+def assemble(header: RoutineHeader, slots: list[Slot], slug: str) -> tuple[Routine | None, list[Problem]]:
+    """Group valid, uniquely placed slots into circuits: by circuit number, then letter."""
+    numbers = sorted({s.circuit for s in slots})
     problems = [
         Problem(header.doc.path, header.doc.line(f"circuits.{number}"),
                 f"circuits: circuit {number} is named but no exercise has a pair {number}A")
@@ -455,11 +573,53 @@ def assemble(header: RoutineHeader, exercises: list[Exercise]) -> tuple[Routine 
         return None, problems
     circuits = []
     for number in numbers:
-        members = tuple(sorted((e for e in exercises if e.circuit == number), key=lambda e: e.slot))
+        members = tuple(sorted((s for s in slots if s.circuit == number), key=lambda s: s.letter))
         name, note, rest = header.circuits.get(number, ("", "", header.rest))
         circuits.append(Circuit(number, name, note, rest, members))
-    return Routine(header.title, header.description, header.checkin, header.intro_html, header.rest,
+    return Routine(slug, header.title, header.description, header.checkin, header.intro_html, header.rest,
                    tuple(circuits), source=header.doc.path), []
+
+
+def classic_slots(parsed: list[tuple[Exercise, Placement]]) -> tuple[list[Slot], list[Problem]]:
+    """The classic layout: exercise files that carry a pair make index.md's routine; once
+    one does, every one must (a forgotten pair would otherwise drop a move silently)."""
+    if not any(placement.circuit for _, placement in parsed):
+        return [], []
+    slots, problems = [], []
+    for exercise, placement in parsed:
+        if placement.circuit is None:
+            problems.append(Problem(exercise.source, None, "pair: missing; expected a circuit number and a slot "
+                                    "letter, like 1A (or list the routine's exercises in routines/*.md)"))
+        elif placement.sets and placement.reps:
+            slots.append(Slot(exercise, placement.circuit, placement.letter, placement.sets, placement.reps,
+                              exercise.source, placement.line))
+    return slots, problems
+
+
+def routine_slots(header: RoutineHeader, library: dict[str, tuple[Exercise, Placement]]
+                  ) -> tuple[list[Slot], list[Problem]]:
+    """A routine file's `exercises:`, each found in the library, with sets and reps from
+    the routine or else from the exercise file."""
+    slots, problems = [], []
+    path = header.doc.path
+    for spec in header.slots:
+        found = library.get(spec.exercise)
+        if found is None:
+            close = difflib.get_close_matches(spec.exercise, list(library), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(path, spec.line, f"{spec.circuit}{spec.letter}: no exercise '{spec.exercise}' "
+                                    f"in exercises/{hint}"))
+            continue
+        exercise, placement = found
+        sets, reps = spec.sets or placement.sets, spec.reps or placement.reps
+        for name, value in (("sets", sets), ("reps", reps)):
+            if value is None:
+                problems.append(Problem(path, spec.line, f"{spec.circuit}{spec.letter}: {name}: missing; give them "
+                                        f"here ({spec.circuit}{spec.letter}: {{exercise: {spec.exercise}, sets: 2, "
+                                        f"reps: 10}}) or in {exercise.source}"))
+        if sets and reps:
+            slots.append(Slot(exercise, spec.circuit, spec.letter, sets, reps, path, spec.line))
+    return slots, problems
 
 
 # --- reading the files ----------------------------------------------------------------
@@ -485,7 +645,6 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
                                                "cannot be decoded; save the file as UTF-8")]
 
 
-ParsedExercise = tuple[Exercise | None, list[Problem]]
 FileKey = tuple[str, int, int]  # path, modification time in ns, size: a file as it is now
 ParseCache = dict[FileKey, ParsedExercise]  # what parsing that file said
 PARALLEL_FROM = 300  # files to parse before a process pool pays for its start-up
@@ -511,30 +670,24 @@ def read_exercises(paths: list[str]) -> list[ParsedExercise]:
         return list(pool.map(read_exercise, paths, chunksize=64))
 
 
-def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
-    """Read content_dir into a Routine, or raise ContentError with every problem found.
+def load(content_dir: Path, cache: ParseCache | None = None) -> Site:
+    """Read content_dir into a Site, or raise ContentError with every problem found.
 
-    `cache` (kept by the dev server between rebuilds) skips reading and parsing files
-    whose size and modification time have not changed; parsing is pure, so a cached
-    result is the same as a fresh one.
+    Two layouts: the classic one (index.md is the one routine; exercise files carry their
+    pair, sets and reps) and the library (index.md is the home page; each routines/*.md
+    names its exercises). `cache` (kept by the dev server between rebuilds) skips reading
+    and parsing files whose size and modification time have not changed; parsing is pure,
+    so a cached result is the same as a fresh one.
     """
     cache = {} if cache is None else cache
     problems: list[Problem] = []
-    header = None
+    routine_files = _markdown_files(content_dir / "routines")
+    library_layout = (content_dir / "routines").is_dir()
     index = content_dir / "index.md"
-    if not index.is_file():
-        problems.append(Problem(str(index), None, "missing: the routine's title and intro live in this file"))
-    elif link := outside(index, content_dir):
-        problems.append(link)
-    else:
-        text, read_problems = read_text(index)
-        problems += read_problems
-        if text is not None:
-            header, parse_problems = parse_routine(str(index), text)
-            problems += parse_problems
+    header, index_problems = _read_header(index, content_dir, SITE_KEYS if library_layout else ROUTINE_KEYS)
+    problems += index_problems
     exercise_dir = content_dir / "exercises"
-    # Any case of the extension: an exercise saved as .MD must not vanish without a word.
-    files = sorted(p for p in exercise_dir.iterdir() if p.suffix.lower() == ".md") if exercise_dir.is_dir() else []
+    files = _markdown_files(exercise_dir)
     if not files:
         problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
     exercise_problems: list[Problem] = []
@@ -555,22 +708,61 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
     # unseen (the same size and time stamp): remember only results safely older.
     settled = time.time_ns() - 100_000_000
     cache.update((key, result) for key, result in parsed.items() if key[1] < settled)
-    exercises = []
+    library: dict[str, tuple[Exercise, Placement]] = {}
     for key in keys:
-        exercise, parse_problems = parsed.get(key) or cache[key]
+        found, parse_problems = parsed.get(key) or cache[key]
         exercise_problems += parse_problems
-        if exercise:
-            exercises.append(exercise)
+        if found:
+            library[found[0].slug] = found
     for stale in cache.keys() - set(keys):  # deleted or edited files
         del cache[stale]
     problems += exercise_problems
-    problems += [problem for e in exercises for problem in check_images(e, content_dir)]
-    problems += check_slots(exercises, complete=not exercise_problems)
-    if header and exercises and not problems:
-        routine, problems = assemble(header, exercises)
-        if routine:
-            return routine
-    raise ContentError(problems)
+    problems += [problem for e, _ in library.values() for problem in check_images(e, content_dir)]
+
+    routines: list[Routine] = []
+    if library_layout:
+        problems += [Problem(e.source, p.line, "pair: with routines/, each routine file lists its exercises: "
+                             f"move {p.circuit}{p.letter} into one (exercises: {{{p.circuit}{p.letter}: {e.slug}}})")
+                     for e, p in library.values() if p.circuit]
+        for path in routine_files:
+            routine_header, read_problems = _read_header(path, content_dir, ROUTINE_FILE_KEYS)
+            problems += read_problems
+            if routine_header:
+                slots, slot_problems = routine_slots(routine_header, library)
+                problems += slot_problems + check_slots(slots, complete=not slot_problems)
+                routine, assemble_problems = assemble(routine_header, slots, slug=path.stem)
+                problems += assemble_problems
+                if routine:
+                    routines.append(routine)
+    elif header:
+        slots, slot_problems = classic_slots(list(library.values()))
+        problems += slot_problems + check_slots(slots, complete=not exercise_problems and not slot_problems)
+        if slots or header.circuits:
+            routine, assemble_problems = assemble(header, slots, slug="")
+            problems += assemble_problems
+            if routine:
+                routines.append(routine)
+    if problems or not header:
+        raise ContentError(problems)
+    exercises = tuple(sorted((e for e, _ in library.values()), key=lambda e: (e.title.casefold(), e.slug)))
+    return Site(header.title, header.description, header.intro_html, exercises, tuple(routines))
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    # Any case of the extension: an exercise saved as .MD must not vanish without a word.
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md") if folder.is_dir() else []
+
+
+def _read_header(path: Path, content_dir: Path, allowed: tuple[str, ...]) -> tuple[RoutineHeader | None, list[Problem]]:
+    """index.md or a routine file, read and parsed."""
+    if not path.is_file():
+        return None, [Problem(str(path), None, "missing: the title and intro live in this file")]
+    if link := outside(path, content_dir):
+        return None, [link]
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    return parse_routine(str(path), text, allowed)
 
 
 MAX_IMAGE = 20 * 1024 * 1024  # bytes: a photo larger than this is a mistake on a phone site
@@ -596,10 +788,10 @@ def check_images(exercise: Exercise, content_dir: Path) -> list[Problem]:
     return problems
 
 
-def load_images(routine: Routine) -> dict[str, bytes]:
+def load_images(site: Site) -> dict[str, bytes]:
     """The files the exercise bodies show, keyed by their path in the site, beside each page."""
     images, problems = {}, []
-    for exercise in routine.exercises:
+    for exercise in site.exercises:
         for image in exercise.images:
             try:
                 images[f"exercises/{exercise.slug}/{image.src}"] = image_path(exercise, image).read_bytes()

@@ -72,13 +72,20 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """A photo of the exercise from a file in content/, shown resized for phones."""
+
+    src: str  # as written, relative to the exercise file's folder
+    alt: str  # what it shows, for those who cannot see it
+    line: int | None  # where the front matter names it, for messages
+
+
+@dataclass(frozen=True)
 class Exercise:
-    slug: str  # the file's stem; also its URL
+    """How to do a move: written once, in the library, and used by any number of routines."""
+
+    slug: str  # the file's stem; also its URL: exercises/<slug>/
     title: str
-    circuit: int
-    slot: str  # "A", "B", ...
-    sets: int
-    reps: Reps
     cue: str  # one line for the card and workout mode; "" when not given
     muscles: tuple[str, ...]
     equipment: tuple[str, ...]
@@ -86,10 +93,32 @@ class Exercise:
     body_html: str  # rendered Markdown from a trusted author
     source: str  # the file it came from, for messages
     images: tuple[Image, ...] = ()  # local files the body shows
+    photos: tuple[Photo, ...] = ()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An exercise in its place in one routine: circuit and letter, sets and reps."""
+
+    exercise: Exercise
+    circuit: int
+    letter: str  # "A", "B", ...
+    sets: int
+    reps: Reps
+    source: str  # the file that placed it there, for messages
+    line: int | None = None
 
     @property
     def pair(self) -> str:
-        return f"{self.circuit}{self.slot}"
+        return f"{self.circuit}{self.letter}"
+
+    @property
+    def slug(self) -> str:
+        return self.exercise.slug
+
+    @property
+    def title(self) -> str:
+        return self.exercise.title
 
 
 @dataclass(frozen=True)
@@ -98,7 +127,7 @@ class Circuit:
     name: str  # "" when the routine gives none
     note: str
     rest: int  # seconds after each round
-    exercises: tuple[Exercise, ...]
+    slots: tuple[Slot, ...]
 
     @property
     def label(self) -> str:
@@ -106,29 +135,29 @@ class Circuit:
 
     @cached_property
     def rounds(self) -> int:
-        return max(exercise.sets for exercise in self.exercises)
+        return max(slot.sets for slot in self.slots)
 
     @property
-    def sitting_out(self) -> tuple[tuple[Exercise, str], ...]:
-        """Exercises with fewer sets than the circuit has rounds, and the rounds they sit
+    def sitting_out(self) -> tuple[tuple[Slot, str], ...]:
+        """Slots with fewer sets than the circuit has rounds, and the rounds they sit
         out ("round 3", "rounds 3–4"): an exercise drops out of the last rounds."""
-        return tuple((e, _rounds_range(e.sets + 1, self.rounds)) for e in self.exercises if e.sets < self.rounds)
+        return tuple((s, _rounds_range(s.sets + 1, self.rounds)) for s in self.slots if s.sets < self.rounds)
 
 
 @dataclass(frozen=True)
 class Step:
     """One moment of the workout in doing order: a set of an exercise, or a rest."""
 
-    exercise: Exercise | None  # None for a rest
+    slot: Slot | None  # None for a rest
     circuit: Circuit
-    round: int  # 1-based round within the circuit; for an exercise, also its set number
+    round: int  # 1-based round within the circuit; for a set, also its set number
     rest: int = 0  # seconds, for a rest step
 
     @property
     def id(self) -> str:
         """Names the step in the browser's stored progress; stable across builds."""
-        if self.exercise:
-            return f"{self.exercise.slug}:{self.round}"
+        if self.slot:
+            return f"{self.slot.slug}:{self.round}"
         return f"rest:{self.circuit.number}:{self.round}"
 
 
@@ -142,27 +171,33 @@ class NextUp:
 
 @dataclass(frozen=True)
 class Routine:
+    slug: str  # "" for the one routine of the classic layout, at the site's root
     title: str
     description: str
     checkin: str  # the check-in reminder, one line
     intro_html: str  # rendered Markdown: intro, check-in, guidelines
     rest: int  # default seconds of rest between rounds
     circuits: tuple[Circuit, ...]
-    source: str = ""  # the file it came from (index.md), for messages
+    source: str = ""  # the file it came from, for messages
+
+    @property
+    def path(self) -> str:
+        """Where its pages live in the site: '' (the root) or 'routines/<slug>/'."""
+        return f"routines/{self.slug}/" if self.slug else ""
 
     @cached_property
-    def exercises(self) -> tuple[Exercise, ...]:
-        """Every exercise in doing order: circuit number, then slot letter."""
-        return tuple(e for circuit in self.circuits for e in circuit.exercises)
+    def slots(self) -> tuple[Slot, ...]:
+        """Every exercise in its place, in doing order: circuit number, then letter."""
+        return tuple(s for circuit in self.circuits for s in circuit.slots)
 
     @property
     def equipment(self) -> tuple[str, ...]:
         """Everything the routine needs, each once, in the order it is first needed."""
-        return tuple(dict.fromkeys(item for e in self.exercises for item in e.equipment))
+        return tuple(dict.fromkeys(item for s in self.slots for item in s.exercise.equipment))
 
     @property
     def total_sets(self) -> int:
-        return sum(e.sets for e in self.exercises)
+        return sum(s.sets for s in self.slots)
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:
@@ -175,29 +210,94 @@ class Routine:
         steps: list[Step] = []
         for circuit in self.circuits:
             for round_ in range(1, circuit.rounds + 1):
-                steps.extend(
-                    Step(e, circuit, round_) for e in circuit.exercises if e.sets >= round_
-                )
+                steps.extend(Step(s, circuit, round_) for s in circuit.slots if s.sets >= round_)
                 steps.append(Step(None, circuit, round_, rest=circuit.rest))
         return tuple(steps[:-1])
 
-    def next_up(self, exercise: Exercise) -> tuple[NextUp, ...]:
-        """What comes after each set of `exercise`; sets share a line only when what
+    def slot_of(self, exercise: Exercise) -> Slot | None:
+        return self._slots_by_slug.get(exercise.slug)
+
+    @cached_property
+    def _slots_by_slug(self) -> dict[str, Slot]:
+        return {s.slug: s for s in self.slots}
+
+    def next_up(self, slot: Slot) -> tuple[NextUp, ...]:
+        """What comes after each set of `slot`; sets share a line only when what
         follows them is the very same (a later round is never the same)."""
-        return self._next_ups[exercise.slug]
+        return self._next_ups[slot.slug]
 
     @cached_property
     def _next_ups(self) -> dict[str, tuple[NextUp, ...]]:
         # One pass over the steps: each set is followed by the steps up to the next set.
         steps = self.steps
-        sequels: dict[str, list[tuple[int, tuple[Step, ...]]]] = {e.slug: [] for e in self.exercises}
+        sequels: dict[str, list[tuple[int, tuple[Step, ...]]]] = {s.slug: [] for s in self.slots}
         end = len(steps)
         for i in range(len(steps) - 1, -1, -1):
             step = steps[i]
-            if step.exercise:
-                sequels[step.exercise.slug].insert(0, (step.round, steps[i + 1 : end + 1]))
+            if step.slot:
+                sequels[step.slot.slug].insert(0, (step.round, steps[i + 1 : end + 1]))
                 end = i
         return {slug: _grouped(found) for slug, found in sequels.items()}
+
+
+@dataclass(frozen=True)
+class Use:
+    """One routine's use of an exercise, for the exercise's page."""
+
+    routine: Routine
+    slot: Slot
+
+    @property
+    def circuit(self) -> Circuit:
+        return next(c for c in self.routine.circuits if c.number == self.slot.circuit)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the content folder holds: its library of exercises and its routines."""
+
+    title: str
+    description: str
+    intro_html: str
+    exercises: tuple[Exercise, ...]  # the library, by title
+    routines: tuple[Routine, ...]  # in file order; the classic layout has one, at the root
+
+    @property
+    def classic(self) -> bool:
+        """The one-routine layout this project began with: the routine is the home page."""
+        return len(self.routines) == 1 and not self.routines[0].slug
+
+    @cached_property
+    def uses(self) -> dict[str, tuple[Use, ...]]:
+        """exercise slug -> every routine that uses it, with its slot there."""
+        found: dict[str, list[Use]] = {e.slug: [] for e in self.exercises}
+        for routine in self.routines:
+            for slot in routine.slots:
+                found[slot.slug].append(Use(routine, slot))
+        return {slug: tuple(uses) for slug, uses in found.items()}
+
+    @cached_property
+    def muscles(self) -> dict[str, tuple[Exercise, ...]]:
+        """Each muscle the library names -> the exercises that work it."""
+        return _taxonomy(self.exercises, lambda e: e.muscles)
+
+    @cached_property
+    def equipment(self) -> dict[str, tuple[Exercise, ...]]:
+        """Each piece of equipment the library names -> the exercises that need it."""
+        return _taxonomy(self.exercises, lambda e: e.equipment)
+
+
+def term_slug(term: str) -> str:
+    """A muscle or piece of equipment as a URL: 'Lower back' -> 'lower-back'."""
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-") or "other"
+
+
+def _taxonomy(exercises, terms) -> dict[str, tuple[Exercise, ...]]:
+    found: dict[str, list[Exercise]] = {}
+    for exercise in exercises:
+        for term in dict.fromkeys(t.lower() for t in terms(exercise)):
+            found.setdefault(term, []).append(exercise)
+    return {term: tuple(found[term]) for term in sorted(found)}
 
 
 def _grouped(sequels: list[tuple[int, tuple[Step, ...]]]) -> tuple[NextUp, ...]:

@@ -1,9 +1,14 @@
-"""Render the model into the site's files: (path inside site/, bytes) pairs. Pure: no disk writes."""
+"""Render the model into the site's files: (path inside site/, bytes) pairs. Pure: no disk writes.
+
+Two parts: `pages(site)` is the plain list of the pages a site has (a new kind of page
+is one entry there), and `render_site` turns every page, and every other file, into bytes.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -11,11 +16,11 @@ import jinja2
 from . import seo
 from .card import CardLayout, qr_svg
 from .card import flow as card_flow
-from .model import Routine
+from .model import Routine, Site, term_slug
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,  # every template is HTML; content text is escaped unless marked safe
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
@@ -23,6 +28,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["term_slug"] = term_slug
+    return env
 
 
 def relative_root(path: str) -> str:
@@ -30,40 +37,91 @@ def relative_root(path: str) -> str:
     return "../" * path.count("/") or "./"
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of the site: where it goes, the template that draws it, what it shows."""
+
+    path: str
+    template: str
+    context: dict = field(default_factory=dict, hash=False)
+    structured_data: dict | None = field(default=None, hash=False)
+    cache_key: tuple | None = None  # what the page shows, when it is worth caching (exercise pages)
+
+
+def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "") -> list[Page]:
+    """Every page the site has, in a fixed order."""
+    found: list[Page] = []
+    if not site.classic:
+        found.append(Page("index.html", "home.html", {"cards": cards}))
+    for routine in site.routines:
+        found += routine_pages(routine, cards[routine.slug], base_url)
+    for exercise in site.exercises:
+        uses = site.uses[exercise.slug]
+        context = {"exercise": exercise, "uses": uses, "only": None, "previous": None, "next": None}
+        if len(uses) == 1:  # in one routine: lead on to the moves before and after it there
+            slots = uses[0].routine.slots
+            i = slots.index(uses[0].slot)
+            context |= {"only": uses[0], "previous": slots[i - 1] if i > 0 else None,
+                        "next": slots[i + 1] if i + 1 < len(slots) else None}
+        path = f"exercises/{exercise.slug}/index.html"
+        nexts = tuple(use.routine.next_up(use.slot) for use in uses)
+        found.append(Page(path, "exercise.html", context,
+                          seo.exercise_data(exercise, uses, base_url),
+                          cache_key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses),
+                                     nexts, context.get("previous"), context.get("next"))))
+    if not site.classic:  # the library, browsable without script
+        found.append(Page("exercises/index.html", "library.html", {"heading": "Every exercise", "kind": None,
+                                                                   "listed": site.exercises}))
+        for kind, terms in (("muscles", site.muscles), ("equipment", site.equipment)):
+            for term, exercises in terms.items():
+                found.append(Page(f"{kind}/{term_slug(term)}/index.html", "library.html",
+                                  {"heading": term[:1].upper() + term[1:], "kind": kind, "listed": exercises}))
+    found.append(Page("404.html", "404.html"))
+    found.append(Page("manifest.webmanifest", "manifest.webmanifest"))
+    return found
+
+
+def routine_pages(routine: Routine, card: CardLayout, base_url: str) -> list[Page]:
+    """A routine's page, its workout mode and its printable card."""
+    context = {"routine": routine}
+    url = base_url and f"{base_url}{routine.path}"
+    return [
+        Page(f"{routine.path}index.html", "routine.html", context, seo.routine_data(routine, base_url)),
+        Page(f"{routine.path}workout/index.html", "workout.html", context),
+        Page(f"{routine.path}card/index.html", "card.html",
+             context | {"card": card, "card_flow": card_flow, "qr": qr_svg(url) if url else ""}),
+    ]
+
+
 PageCache = dict[tuple, bytes]  # what a page was rendered from -> its bytes
 SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its contents in pieces
 CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
 
 
-def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, static: dict[str, bytes],
+def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout], static: dict[str, bytes],
                 base_url: str = "", cache: PageCache | None = None) -> Iterator[SiteFile]:
     """Every file of the site, one at a time, each as its path and its bytes in pieces.
 
     All links are relative (through `root`), so the site works at any URL prefix.
-    `base_url` is the absolute address of the site's root, or "" when unknown;
-    `card` is the printed card's layout, planned by card.plan_card; `static` holds the
-    files copied as they are (assets/, the images exercise bodies show).
+    `base_url` is the absolute address of the site's root, or "" when unknown; `cards`
+    holds each routine's printed card, planned by card.plan_card; `static` the files
+    copied as they are (assets/, the images exercise bodies show).
 
     Files and their contents stream, so that the pages listing 10,000 exercises are
     never whole in memory. The service worker, last, names a hash of every file, so
     each file's pieces must be read before the next file is asked for.
 
-    `cache` (kept by the dev server) reuses an exercise page whose inputs are unchanged:
-    its key holds everything the page shows, so a hit is the page a render would give.
+    `cache` (kept by the dev server) reuses a page whose cache key is unchanged: the key
+    holds everything the page shows, so a hit is the page a render would give.
     """
     digests: dict[str, bytes] = {}
     templates = templates_fingerprint(env) if cache is not None else b""
     used: set[tuple] = set()
 
-    def variables(path: str, structured_data: dict | None, context: dict) -> dict:
-        return {"routine": routine, "path": path, "url_path": page_url(path).removeprefix("./"),
-                "root": relative_root(path), "base_url": base_url, "structured_data": structured_data,
-                **context}
-
-    def page(path: str, template: str, structured_data: dict | None = None, **context) -> SiteFile:
-        """A page that may be large: streamed in pieces."""
-        pieces = env.get_template(template).generate(variables(path, structured_data, context))
-        return emit(path, _gathered(pieces))
+    def variables(page: Page) -> dict:
+        return {"site": site, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
+                "root": relative_root(page.path), "base_url": base_url,
+                "structured_data": page.structured_data, "renditions": {}, **page.context}
 
     def emit(path: str, chunks: bytes | Iterable[bytes]) -> SiteFile:
         if isinstance(chunks, bytes):  # a small file, whole already
@@ -79,43 +137,30 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, sta
 
         return path, hashed()
 
-    yield page("index.html", "routine.html", seo.routine_data(routine, base_url))
-    exercises = routine.exercises
-    circuits = {c.number: c for c in routine.circuits}
-    header = (routine.title, routine.description, routine.checkin, routine.rest)
-    for i, exercise in enumerate(exercises):
-        path = f"exercises/{exercise.slug}/index.html"
-        context = {
-            "exercise": exercise,
-            "circuit": circuits[exercise.circuit],
-            "previous": exercises[i - 1] if i > 0 else None,
-            "next": exercises[i + 1] if i + 1 < len(exercises) else None,
-        }
-        data = None
-        if cache is not None:  # the key hashes much of the model: only worth it with a cache
-            key = (templates, base_url, path, header, routine.next_up(exercise), *context.values())
-            used.add(key)
-            data = cache.get(key)
-        if data is None:
-            structured = seo.exercise_data(exercise, context["circuit"].rest, base_url)
-            data = env.get_template("exercise.html").render(variables(path, structured, context)).encode()
-            if cache is not None:
-                cache[key] = data
-        yield emit(path, data)
+    def render(page: Page) -> SiteFile:
+        if cache is None or page.cache_key is None:  # streamed: it may be large
+            return emit(page.path, _gathered(env.get_template(page.template).generate(variables(page))))
+        key = (templates, base_url, page.path, site.title, page.cache_key)
+        used.add(key)
+        if (data := cache.get(key)) is None:
+            data = cache[key] = env.get_template(page.template).render(variables(page)).encode()
+        return emit(page.path, data)
+
+    listed = pages(site, cards, base_url)
+    for page in listed:
+        yield render(page)
     if cache is not None:  # forget pages that no longer exist as they were
         for stale in cache.keys() - used:
             del cache[stale]
-    yield page("workout/index.html", "workout.html")
-    yield page("card/index.html", "card.html", card=card, card_flow=card_flow, qr=qr_svg(base_url) if base_url else "")
-    yield page("404.html", "404.html")
-    yield page("manifest.webmanifest", "manifest.webmanifest")
     if base_url:  # search engines want absolute addresses
-        listed = [page_url(p).removeprefix("./") for p in sorted(digests) if p.endswith("index.html")]
-        yield page("sitemap.xml", "sitemap.xml", pages=listed)
-        yield page("robots.txt", "robots.txt")
+        urls = [page_url(p.path).removeprefix("./") for p in sorted(listed, key=lambda p: p.path)
+                if p.path.endswith("index.html")]
+        yield render(Page("sitemap.xml", "sitemap.xml", {"pages": urls}))
+        yield render(Page("robots.txt", "robots.txt"))
     for path, data in static.items():
         yield emit(path, data)
-    yield page("sw.js", "sw.js", version=content_hash(digests), urls=[page_url(p) for p in sorted(digests)])
+    yield render(Page("sw.js", "sw.js", {"version": content_hash(digests),
+                                         "urls": [page_url(p) for p in sorted(digests)]}))
 
 
 def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:

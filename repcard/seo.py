@@ -10,7 +10,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from .model import Exercise, Reps, Routine
+from .model import Exercise, Reps, Routine, Slot, Use
 
 CONTEXT = "https://schema.org"
 
@@ -32,19 +32,19 @@ def _repetitions(reps: Reps) -> dict[str, Any] | None:
     return count
 
 
-def exercise_plan(exercise: Exercise, rest: int, url: str) -> dict[str, Any]:
-    """One exercise's prescription: sets, reps and rest."""
+def exercise_plan(slot: Slot, rest: int, url: str) -> dict[str, Any]:
+    """One exercise's prescription in a routine: sets, reps and rest."""
     plan: dict[str, Any] = {
         "@type": "ExercisePlan",
-        "name": exercise.title,
+        "name": slot.title,
         "exerciseType": "Strength training",
-        "additionalVariable": f"{exercise.sets} {'set' if exercise.sets == 1 else 'sets'} of {exercise.reps}",
+        "additionalVariable": f"{slot.sets} {'set' if slot.sets == 1 else 'sets'} of {slot.reps}",
         "restPeriods": _seconds(rest),
     }
-    if (repetitions := _repetitions(exercise.reps)) is not None:
+    if (repetitions := _repetitions(slot.reps)) is not None:
         plan["repetitions"] = repetitions
-    if exercise.cue:
-        plan["description"] = exercise.cue
+    if slot.exercise.cue:
+        plan["description"] = slot.exercise.cue
     if url:
         plan["url"] = url
     return plan
@@ -58,19 +58,19 @@ def routine_data(routine: Routine, base_url: str) -> dict[str, Any]:
         "exerciseType": "Circuit training",
         "restPeriods": _seconds(routine.rest),
         "hasPart": [
-            exercise_plan(e, c.rest, base_url and f"{base_url}exercises/{e.slug}/")
-            for c in routine.circuits for e in c.exercises
+            exercise_plan(s, c.rest, base_url and f"{base_url}exercises/{s.slug}/")
+            for c in routine.circuits for s in c.slots
         ],
     }
     if routine.description:
         data["description"] = routine.description
     if base_url:
-        data["url"] = base_url
+        data["url"] = f"{base_url}{routine.path}"
     return data
 
 
-def exercise_data(exercise: Exercise, rest: int, base_url: str) -> dict[str, Any]:
-    """The exercise's plan and its steps as a HowTo."""
+def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str) -> dict[str, Any]:
+    """The exercise's steps as a HowTo, and its plan in each routine that uses it."""
     url = base_url and f"{base_url}exercises/{exercise.slug}/"
     how_to: dict[str, Any] = {
         "@type": "HowTo",
@@ -82,7 +82,8 @@ def exercise_data(exercise: Exercise, rest: int, base_url: str) -> dict[str, Any
         how_to["tool"] = [{"@type": "HowToTool", "name": item} for item in exercise.equipment]
     if url:
         how_to["url"] = url
-    return {"@context": CONTEXT, "@graph": [exercise_plan(exercise, rest, url), how_to]}
+    plans = [exercise_plan(use.slot, use.circuit.rest, url) for use in uses]
+    return {"@context": CONTEXT, "@graph": [*plans, how_to]}
 
 
 class _ListItems(HTMLParser):

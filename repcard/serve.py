@@ -13,7 +13,7 @@ import sys
 from livereload import Server
 from livereload.handlers import StaticFileHandler
 
-from .cli import BuildCache, Options, build, report
+from .pipeline import BuildCache, Options, build, report
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 

@@ -30,10 +30,10 @@ def load_problems(root: Path) -> list[str]:
 
 
 def test_seed_routine_has_three_pairs_in_doing_order():
-    routine = load(SEED)
+    routine = load(SEED).routines[0]
     assert routine.title == "Wake Up Your Glutes and Hamstrings"
     assert [c.label for c in routine.circuits] == ["Alarm Clock", "Circuit 2", "Circuit 3"]
-    assert [(e.pair, e.title, e.sets, str(e.reps)) for e in routine.exercises] == [
+    assert [(e.pair, e.title, e.sets, str(e.reps)) for e in routine.slots] == [
         ("1A", "Glute Bridge", 2, "10 reps"),
         ("1B", "Band Walking", 2, "20 total each side"),
         ("2A", "Hip Extension With Leg Curl", 2, "10–12 reps"),
@@ -41,7 +41,7 @@ def test_seed_routine_has_three_pairs_in_doing_order():
         ("3A", "Reverse Lunge", 2, "10–12 reps"),
         ("3B", "Romanian Deadlift", 2, "10–12 reps"),
     ]
-    curl = routine.exercises[2]
+    curl = routine.slots[2].exercise
     assert [(v.label, v.text) for v in curl.variations] == [
         ("easier", "Leave out the curl; only raise and lower your hips."),
         ("harder", "One leg at a time."),
@@ -52,8 +52,8 @@ def test_seed_routine_has_three_pairs_in_doing_order():
 
 
 def test_steps_alternate_a_circuit_round_by_round_with_rests_between():
-    routine = load(SEED)
-    names = [f"{s.exercise.pair}/{s.round}" if s.exercise else f"rest {s.rest}" for s in routine.steps]
+    routine = load(SEED).routines[0]
+    names = [f"{s.slot.pair}/{s.round}" if s.slot else f"rest {s.rest}" for s in routine.steps]
     assert names[:7] == ["1A/1", "1B/1", "rest 60", "1A/2", "1B/2", "rest 60", "2A/1"]
     assert names[-2:] == ["3A/2", "3B/2"]  # no rest after the last set
 
@@ -64,7 +64,7 @@ def test_an_exercise_with_fewer_sets_drops_out_of_later_rounds(tmp_path):
         "exercises/a.md": exercise_text("A", "1A", sets=1),
         "exercises/b.md": exercise_text("B", "1B", sets=2),
     })
-    steps = [s.exercise.pair if s.exercise else "rest" for s in load(root).steps]
+    steps = [s.slot.pair if s.slot else "rest" for s in load(root).routines[0].steps]
     assert steps == ["1A", "1B", "rest", "1B"]
 
 
@@ -76,12 +76,12 @@ def test_order_is_circuit_then_letter_never_file_name(tmp_path):
         "exercises/ccc.md": exercise_text("First B", "1B"),
         "exercises/zzz.md": exercise_text("First A", "1A"),
     })
-    assert [e.title for e in load(root).exercises] == ["First A", "First B", "Second", "Last"]
+    assert [s.title for s in load(root).routines[0].slots] == ["First A", "First B", "Second", "Last"]
 
 
 def test_crlf_line_endings_and_a_byte_order_mark_are_read():
     text = "\ufeff" + exercise_text("Crlf", "1A").replace("\n", "\r\n")
-    exercise, problems = parse_exercise(PATH, text)
+    (exercise, _), problems = parse_exercise(PATH, text)
     assert problems == [] and exercise.title == "Crlf"
 
 
@@ -138,12 +138,19 @@ def test_front_matter_that_is_not_a_mapping():
 
 
 def test_missing_required_fields_are_each_named():
-    assert problems_of("---\ncue: Squeeze.\n---\n") == [
-        f"{PATH}: title: missing; expected text",
-        f"{PATH}: pair: missing; expected a circuit number and a slot letter, like 1A",
+    assert problems_of("---\ncue: Squeeze.\n---\n") == [f"{PATH}: title: missing; expected text"]
+    # A pair places the exercise in index.md's routine: it needs sets and reps then.
+    assert problems_of("---\ntitle: T\npair: 1A\n---\n") == [
         f"{PATH}: sets: missing; expected a whole number from 1 to 20",
         f"{PATH}: reps: missing; expected a number (10), a range (10-12) or a short text (20 total each side)",
     ]
+
+
+def test_in_the_classic_layout_a_forgotten_pair_is_named(tmp_path):
+    root = write_tree(tmp_path, {"index.md": MINIMAL_INDEX, "exercises/a.md": exercise_text("A", "1A"),
+                                 "exercises/b.md": "---\ntitle: B\nsets: 2\nreps: 10\n---\n"})
+    assert load_problems(root) == [f"{root}/exercises/b.md: pair: missing; expected a circuit number and a "
+                                   "slot letter, like 1A (or list the routine's exercises in routines/*.md)"]
 
 
 def test_wrong_types_name_the_field_and_line():
@@ -169,7 +176,7 @@ def test_sets_must_be_a_positive_whole_number(sets):
 def test_unknown_key_suggests_the_close_one_and_lists_the_allowed():
     [problem] = problems_of(exercise_text("X", "1A", extra="setz: 3\n"))
     assert problem == (f"{PATH}:6: unknown key 'setz' (did you mean 'sets'?); allowed: "
-                       "title, pair, sets, reps, cue, muscles, equipment, variations")
+                       "title, pair, sets, reps, cue, muscles, equipment, variations, photos")
 
 
 def test_unknown_key_without_a_close_match_lists_the_allowed():
@@ -234,7 +241,7 @@ def test_circuits_take_a_name_or_a_name_with_note_and_rest(tmp_path):
         "exercises/b.md": exercise_text("B", "2A"),
         "exercises/c.md": exercise_text("C", "3A"),
     })
-    circuits = load(root).circuits
+    circuits = load(root).routines[0].circuits
     assert [(c.label, c.note, c.rest) for c in circuits] == [
         ("Warm-up", "", 45), ("Main", "Go", 90), ("Circuit 3", "", 45)]
 
@@ -244,7 +251,7 @@ def test_circuits_take_a_name_or_a_name_with_note_and_rest(tmp_path):
 
 def test_missing_index_and_no_exercises(tmp_path):
     assert load_problems(tmp_path) == [
-        f"{tmp_path}/index.md: missing: the routine's title and intro live in this file",
+        f"{tmp_path}/index.md: missing: the title and intro live in this file",
         f"{tmp_path}/exercises: no exercises: add one .md file per exercise here",
     ]
 
@@ -267,7 +274,7 @@ def test_duplicate_slot_is_reported_even_beside_other_problems(tmp_path):
     })
     assert load_problems(root) == [
         f"{root}/exercises/c.md:4: sets: expected a whole number from 1 to 20, got 0",
-        f"{root}/exercises/b.md: pair: 1A is also used by {root}/exercises/a.md; give each exercise its own slot",
+        f"{root}/exercises/b.md:3: pair: 1A is also used by {root}/exercises/a.md; give each exercise its own slot",
     ]
 
 
@@ -279,8 +286,8 @@ def test_a_gap_in_a_circuit_is_reported(tmp_path):
         "exercises/d.md": exercise_text("D", "2B"),
     })
     assert load_problems(root) == [
-        f"{root}/exercises/c.md: pair: circuit 1 has no 1B, so 1C leaves a gap; expected 1B",
-        f"{root}/exercises/d.md: pair: circuit 2 has no 2A, so 2B leaves a gap; expected 2A",
+        f"{root}/exercises/c.md:3: pair: circuit 1 has no 1B, so 1C leaves a gap; expected 1B",
+        f"{root}/exercises/d.md:3: pair: circuit 2 has no 2A, so 2B leaves a gap; expected 2A",
     ]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
-from repcard.cli import BuildCache, Options, build
+from repcard.pipeline import BuildCache, Options, build
 
 from .conftest import ROOT, read_tree
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from repcard.card import TEXTS, plan_card
-from repcard.cli import Options, build_files
+from repcard.pipeline import Options, build_files
 from repcard.content import load
 from repcard.model import ContentError
 
@@ -53,11 +53,11 @@ def test_each_next_line_agrees_with_workout_mode(uneven):
     workout = parse(site["workout/index.html"])
     following = {li.attrs["data-step"]: li.find("p", "next").text.removeprefix("Next: ")
                  for li in workout.find_all("li", "set")}
-    for exercise in load(root).exercises:
-        for line in next_lines(site, exercise.slug):
+    for slot in load(root).routines[0].slots:
+        for line in next_lines(site, slot.slug):
             number = int(re.match(r"Next, after set (\d+):", line)[1])
             first = line.split(": ", 1)[1].split(", then ")[0].rstrip(".")
-            assert first == following[f"{exercise.slug}:{number}"], line
+            assert first == following[f"{slot.slug}:{number}"], line
 
 
 def test_a_partner_with_fewer_sets_sits_out_the_last_round_everywhere(uneven):
@@ -110,7 +110,7 @@ def test_long_variations_print_in_full_when_the_sheet_has_room(tmp_path):
         "exercises/a.md": exercise_text("Alpha", "1A", extra=f"variations:\n{variations}"),
         "exercises/b.md": exercise_text("Bravo", "1B"),
     })
-    layout = plan_card(load(root), with_qr=False)
+    layout = plan_card(load(root).routines[0], with_qr=False)
     assert layout.cuts == () and "--vars-lines: none" in layout.style
     result = run_build("--content", root, "--output", tmp_path / "site")
     assert result.returncode == 0 and "warning" not in result.stderr
@@ -167,7 +167,7 @@ def test_a_slot_used_twice_names_both_files_once_and_nothing_else(tmp_path):
                                  "exercises/a.md": exercise_text("A", "1A"),
                                  "exercises/b.md": exercise_text("B", "1A"),
                                  "exercises/c.md": exercise_text("C", "1C")})
-    assert problems(root) == [f"{root}/exercises/b.md: pair: 1A is also used by {root}/exercises/a.md; "
+    assert problems(root) == [f"{root}/exercises/b.md:3: pair: 1A is also used by {root}/exercises/a.md; "
                               "give each exercise its own slot"]
 
 
@@ -175,7 +175,7 @@ def test_an_exercise_saved_as_capital_md_is_read(tmp_path):
     root = write_tree(tmp_path, {"index.md": MINIMAL_INDEX,
                                  "exercises/a.md": exercise_text("A", "1A"),
                                  "exercises/b.MD": exercise_text("B", "1B")})
-    assert [e.slug for e in load(root).exercises] == ["a", "b"]
+    assert [s.slug for s in load(root).routines[0].slots] == ["a", "b"]
 
 
 def test_check_says_it_wrote_nothing_and_help_says_where_the_defaults_are(tmp_path):

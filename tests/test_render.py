@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from repcard.cli import Options, build_files
+from repcard.pipeline import Options, build_files
 from repcard.model import ContentError
 
 from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, write_tree

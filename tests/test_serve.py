@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import SEED, ROOT
 
 
 def free_port() -> int:
@@ -131,9 +131,10 @@ def test_serve_survives_a_template_error_and_recovers(tmp_path):
     # A private copy of the project: the server watches the templates beside its build.py.
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("build.py", "repcard", "templates", "assets", "content"):
+    for name in ("build.py", "repcard", "templates", "assets"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    shutil.copytree(SEED, project / "content")  # the sample routine, never the user's content/
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:

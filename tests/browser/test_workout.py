@@ -10,8 +10,8 @@ from ..conftest import SEED
 
 
 def expected_steps() -> list[str]:
-    return [f"{s.exercise.pair} set {s.round}" if s.exercise else f"Rest {s.rest}"
-            for s in load(SEED).steps] + ["Done!"]
+    return [f"{s.slot.pair} set {s.round}" if s.slot else f"Rest {s.rest}"
+            for s in load(SEED).routines[0].steps] + ["Done!"]
 
 
 def shown(page) -> str:

@@ -1,0 +1,141 @@
+"""The pipeline: read and validate content, render it, write the site. Used by the command
+line (cli.py) and the dev server (serve.py), which import it and never each other.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import card, content, render, write
+from .model import ContentError, Problem
+
+PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
+
+
+def project_path(name: str) -> Path:
+    """A folder beside build.py, shown relative to the working directory when inside it."""
+    path = PROJECT / name
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
+@dataclass(frozen=True)
+class Options:
+    content: Path
+    output: Path
+    base_url: str
+    templates: Path = project_path("templates")
+    assets: Path = project_path("assets")
+
+
+@dataclass
+class BuildCache:
+    """What one build leaves for the next, so the dev server redoes only what changed."""
+
+    parsed: content.ParseCache = field(default_factory=dict)
+    pages: render.PageCache = field(default_factory=dict)
+    site: write.Digests = field(default_factory=dict)  # what the output folder holds, once built
+
+
+def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[render.SiteFile]:
+    """Read, validate and render: every file of the site, one at a time.
+
+    Content problems raise ContentError before the first file; a template problem
+    raises it while rendering.
+    """
+    site = content.load(options.content, cache.parsed if cache is not None else None)
+    static = content.load_assets(options.assets) | content.load_images(site)
+    cards = {routine.slug: plan_card(routine, bool(options.base_url)) for routine in site.routines}
+    env = render.make_environment(options.templates)
+    return _naming_template_problems(
+        render.render_site(site, env, cards, static, options.base_url, cache.pages if cache is not None else None),
+        options.templates)
+
+
+def plan_card(routine, with_qr: bool) -> card.CardLayout:
+    """The routine's card, with a warning for each text it cuts and when it needs more pages."""
+    layout = card.plan_card(routine, with_qr)
+    where = f"{routine.path}card/index.html"
+    for cut in layout.cuts:
+        print(f"repcard: warning: {cut}".replace("card/index.html", where), file=sys.stderr)
+    if layout.pages > 1:
+        print(f"repcard: warning: {where} needs {layout.pages} pages of A4 or Letter, not one: "
+              "fewer exercises, or shorter cues and variations, would fit", file=sys.stderr)
+    return layout
+
+
+def _naming_template_problems(files: Iterator[render.SiteFile], templates: Path) -> Iterator[render.SiteFile]:
+    """Turn a template error into a Problem, whether it is raised while the next file is
+    asked for (a template that does not compile) or while a file's pieces are read."""
+    def named(chunks):
+        try:
+            yield from chunks
+        except jinja2.TemplateError as error:
+            raise ContentError([template_problem(error, templates)]) from None
+
+    try:
+        for path, chunks in files:
+            yield path, named(chunks)
+    except jinja2.TemplateError as error:
+        raise ContentError([template_problem(error, templates)]) from None
+
+
+def build_files(options: Options) -> dict[str, bytes]:
+    """The whole site in memory, for `check` and for tests. Raises ContentError."""
+    return {path: b"".join(chunks) for path, chunks in site_files(options)}
+
+
+def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
+    """Build the site into options.output; return the problems (empty on success)."""
+    if refusal := unsafe_output(options):
+        return [refusal]
+    try:
+        files = site_files(options, cache)
+        if cache is not None and cache.site and options.output.is_dir():
+            site = write.update_site(files, options.output, cache.site)
+        else:
+            site = write.write_site(files, options.output)
+    except ContentError as error:
+        return error.problems
+    except OSError as error:
+        return [Problem(str(options.output), None, f"cannot write the site: {error}")]
+    if cache is not None:
+        cache.site = site
+    return []
+
+
+def unsafe_output(options: Options) -> Problem | None:
+    """The output folder is replaced whole: refuse one that holds anything but a site."""
+    output = options.output.resolve()
+    for source in (options.content, options.templates, options.assets, PROJECT):
+        if source.resolve().is_relative_to(output):
+            return Problem(str(options.output), None, f"refusing to replace {options.output}: it holds {source}")
+    if output.is_dir() and any(output.iterdir()) and not (output / "index.html").is_file():
+        return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not empty and "
+                       "holds no index.html, so it is no site built before; choose a new or empty folder")
+    return None
+
+
+def template_problem(error: jinja2.TemplateError, templates: Path) -> Problem:
+    """Name the template file and line of a Jinja error, found in its traceback."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return Problem(str(templates / (error.name or "?")), error.lineno, f"template error: {error.message}")
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if f.filename and Path(f.filename).is_relative_to(templates)]
+    where = frames[-1] if frames else None
+    return Problem(where.filename if where else str(templates), where.lineno if where else None,
+                   f"template error: {error}")
+
+
+def report(problems: list[Problem], output: Path | None) -> None:
+    """Every problem on its own line, then what became of the site (`None`: nothing was to be written)."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    outcome = f"{output} was left as it was" if output else "nothing was written"
+    print(f"repcard: {count}; {outcome}", file=sys.stderr)

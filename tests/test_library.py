@@ -1,0 +1,165 @@
+"""A coach's library: exercises written once, routines in routines/ that use them, browse pages."""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import pytest
+
+from repcard.content import load
+from repcard.model import ContentError
+from repcard.pipeline import Options, build_files
+
+from .conftest import ROOT, SEED, exercise_text, write_tree
+from .htmltools import parse, references, resolve
+
+LIBRARY = ROOT / "tests/fixtures/library"
+
+CLASSIC_PAGES = ["404.html", "card/index.html", "exercises/band-walking/index.html",
+                 "exercises/glute-bridge/index.html", "exercises/hip-extension-with-leg-curl/index.html",
+                 "exercises/reverse-lunge/index.html", "exercises/romanian-deadlift/index.html",
+                 "exercises/step-ups/index.html", "index.html", "manifest.webmanifest", "workout/index.html"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_files(Options(LIBRARY, tmp_path_factory.mktemp("out"), ""))
+
+
+def test_the_classic_layout_still_builds_the_same_pages_at_the_same_urls(tmp_path):
+    files = build_files(Options(SEED, tmp_path, ""))
+    assert sorted(p for p in files if not p.startswith("assets/") and p != "sw.js") == CLASSIC_PAGES
+
+
+def test_the_library_has_two_routines_sharing_the_alarm_clock_pair():
+    site = load(LIBRARY)
+    assert [r.slug for r in site.routines] == ["before-a-run", "whole-workout"]
+    before, whole = site.routines
+    assert [s.pair + " " + s.slug for s in before.slots] == ["1A glute-bridge", "1B band-walking"]
+    assert before.slots[0].exercise is whole.slots[0].exercise  # written once
+    assert [(u.routine.slug, u.slot.pair) for u in site.uses["glute-bridge"]] == [
+        ("before-a-run", "1A"), ("whole-workout", "1A")]
+    assert before.rest == 30 and whole.slots[1].sets == 2  # sets and reps from the exercise file
+
+
+def test_every_routine_has_its_page_workout_and_card_under_a_readable_url(site):
+    for slug in ("before-a-run", "whole-workout"):
+        for page in ("", "workout/", "card/"):
+            assert f"routines/{slug}/{page}index.html" in site
+    home = parse(site["index.html"])
+    names = [a.text for a in home.find_all("a", "routine-name")]
+    assert names == ["Before a Run", "The Whole Workout"]
+    facts = [s.text for s in home.find_all("span", "facts")]
+    assert facts[0] == "2 moves · 4 sets · mini band"
+    workout = parse(site["routines/before-a-run/workout/index.html"])
+    assert workout.find("ol", "workout").attrs["data-routine"] == "../../../routines/before-a-run/"
+    assert len(workout.find_all("li", "set")) == 4
+
+
+def test_an_exercise_page_says_which_routines_use_it_and_what_comes_next_in_each(site):
+    page = parse(site["exercises/band-walking/index.html"])
+    uses = page.find_all("section", "use")
+    assert [u.find("h2").text for u in uses] == ["Before a Run : 1B 2 sets × 20 total each side",
+                                                 "The Whole Workout : 1B 2 sets × 20 total each side"]
+    assert uses[0].find("ul", "next-up").find_all("li")[1].text == "Next, after set 2: the end of the routine."
+    assert "Circuit 2 · 2A" in uses[1].find("ul", "next-up").find_all("li")[1].text
+    # Ticks are kept per routine: each set of boxes names its routine.
+    assert [f.attrs["data-routine"] for f in page.find_all("fieldset", "ticks")] == [
+        "../../routines/before-a-run/", "../../routines/whole-workout/"]
+
+
+def test_the_library_index_and_its_muscle_and_equipment_pages(site):
+    index = parse(site["exercises/index.html"])
+    assert len(index.find("ul", "library").find_all("li")) == 6
+    glutes = parse(site["muscles/glutes/index.html"])
+    assert "Glute Bridge" in glutes.find("ul", "library").text
+    ball = parse(site["equipment/exercise-ball/index.html"])
+    assert [a.text for a in ball.find("ul", "library").find_all("a")] == ["Hip Extension With Leg Curl"]
+
+
+def test_every_link_in_the_library_leads_somewhere(site):
+    for path, data in site.items():
+        if path.endswith(".html"):
+            for url in references(parse(data)):
+                assert resolve(path, url) in site, f"{path}: {url}"
+
+
+def test_each_routine_has_its_own_json_ld_and_manifest_names_the_site(tmp_path):
+    files = build_files(Options(LIBRARY, tmp_path, "https://me.github.io/legs/"))
+    page = parse(files["routines/before-a-run/index.html"])
+    [data] = [json.loads(s.text) for s in page.find_all("script", type="application/ld+json")]
+    assert data["url"] == "https://me.github.io/legs/routines/before-a-run/" and len(data["hasPart"]) == 2
+    assert "https://me.github.io/legs/routines/before-a-run/card/" in files["sitemap.xml"].decode()
+
+
+def test_only_exercises_build_a_browsable_library_without_routines(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nmuscles: [core]\n---\n1. Hold.\n",
+    })
+    files = build_files(Options(root, tmp_path / "out", ""))
+    assert {"index.html", "exercises/index.html", "exercises/plank/index.html", "muscles/core/index.html"} <= set(files)
+    assert "workout/index.html" not in files
+
+
+def problems(root) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_routine_is_validated_as_strictly_all_at_once(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\n---\n",
+        "exercises/bridge.md": "---\ntitle: Bridge\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: plank\n  1B: brige\n  2A: bridge\n"
+                            "  2a: {exercise: plank, sets: 2, reps: 30 s hold}\n---\n",
+    })
+    assert problems(root) == [
+        f"{root}/routines/core.md:4: 1A: sets: missing; give them here (1A: {{exercise: plank, sets: 2, "
+        f"reps: 10}}) or in {root}/exercises/plank.md",
+        f"{root}/routines/core.md:4: 1A: reps: missing; give them here (1A: {{exercise: plank, sets: 2, "
+        f"reps: 10}}) or in {root}/exercises/plank.md",
+        f"{root}/routines/core.md:5: 1B: no exercise 'brige' in exercises/ (did you mean 'bridge'?)",
+        f"{root}/routines/core.md:7: pair: 2A is also used by line 6; give each exercise its own slot",
+    ]
+
+
+def test_a_slot_used_twice_and_an_exercise_used_twice_in_a_routine(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/bridge.md": "---\ntitle: Bridge\nsets: 2\nreps: 10\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: bridge\n  1a: plank\n  2A: bridge\n---\n",
+    })
+    assert problems(root) == [
+        f"{root}/routines/core.md:5: pair: 1A is also used by line 4; give each exercise its own slot",
+        f"{root}/routines/core.md:6: 2A: bridge is already in 1A; a routine uses an exercise once",
+    ]
+
+
+def test_with_routines_a_pair_in_an_exercise_file_is_refused(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/bridge.md": exercise_text("Bridge", "1A"),
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: bridge\n---\n",
+    })
+    assert problems(root) == [f"{root}/exercises/bridge.md:3: pair: with routines/, each routine file lists its "
+                              "exercises: move 1A into one (exercises: {1A: bridge})"]
+
+
+def test_no_module_of_the_pipeline_imports_another_in_a_circle():
+    imports = {}
+    for path in (ROOT / "repcard").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imports[path.stem] = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                              and node.level == 1 for alias in node.names} | \
+                             {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                              and node.level == 1 and node.module}
+
+    def reaches(start, goal, seen=()):
+        return any(n == goal or (n not in seen and reaches(n, goal, (*seen, n))) for n in imports.get(start, ()))
+
+    assert not [m for m in imports if reaches(m, m)]
