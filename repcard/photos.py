@@ -242,9 +242,14 @@ class RenditionCache:
 
 def _pack(result: Renditions) -> bytes:
     payload = b"".join(r.data for r in result)
-    header = json.dumps({"sizes": [[r.width, r.height, len(r.data)] for r in result],
-                         "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+    sizes = [[r.width, r.height, len(r.data)] for r in result]
+    header = json.dumps({"sizes": sizes, "sha256": _digest(sizes, payload)}).encode()
     return _MAGIC + len(header).to_bytes(4, "big") + header + payload
+
+
+def _digest(sizes: list, payload: bytes) -> str:
+    """Covers the sizes as well as the photos: a wrong width is as bad as a wrong byte."""
+    return hashlib.sha256(json.dumps(sizes).encode() + b"\0" + payload).hexdigest()
 
 
 def _unpack(entry: bytes) -> Renditions | None:
@@ -256,7 +261,7 @@ def _unpack(entry: bytes) -> Renditions | None:
         length = int.from_bytes(entry[len(_MAGIC):start], "big")
         header = json.loads(entry[start:start + length])
         payload = entry[start + length:]
-        if hashlib.sha256(payload).hexdigest() != header["sha256"]:
+        if _digest(header["sizes"], payload) != header["sha256"]:
             return None
         results, offset = [], 0
         for width, height, size in header["sizes"]:
