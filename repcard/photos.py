@@ -39,7 +39,8 @@ QUALITY = 75
 # --settings): 2 encodes both widths in half the CPU time of 4 (24 against 52 ms a photo)
 # for 3-4% more bytes (9.2 against 8.9 KB at 360 px): a cold library build is mostly this.
 METHOD = 2
-FORMATS = ("JPEG", "PNG", "WEBP")
+FORMATS = ("JPEG", "PNG", "WEBP")  # Pillow's names; a phone's JPEG may open as "MPO", a JPEG too
+READABLE = "JPEG, PNG or WebP"
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 # Everything that changes the output bytes: a cache entry made with other settings
@@ -69,7 +70,7 @@ def renditions(data: bytes) -> Renditions | str:
     position, XMP, comments, the ICC profile once the pixels are in sRGB) is left out.
     """
     if len(data) > MAX_BYTES:
-        return f"is {math.ceil(len(data) * 10 / 2**20) / 10:g} MB; expected at most {MAX_BYTES // 2**20} MB"
+        return f"is {_rounded_up(len(data) / 2**20)} MB; expected at most {MAX_BYTES // 2**20} MB"
     try:
         with warnings.catch_warnings():
             # Pillow warns above 89 megapixels and refuses above twice that; both are
@@ -77,39 +78,41 @@ def renditions(data: bytes) -> Renditions | str:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return _renditions(data)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        found = re.search(r"\((\d+) pixels\)", str(error))
-        size = f"{int(found[1]) / 1e6:.0f}" if found else f"over {2 * MAX_PIXELS // 10**6}"
-        return _too_many_pixels(size)
+        found = re.search(r"\((\d+) pixels\)", str(error))  # Pillow's message is all that has the size
+        return _too_many_pixels(int(found[1]) if found else None)
     except UnidentifiedImageError:
-        return f"is not an image Pillow can read ({_formats()})"
+        return f"is not an image Pillow can read ({READABLE})"
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, MemoryError) as error:
         # Truncated or damaged files fail while decoding, after the header was read.
-        return f"is a damaged or unsupported image ({_formats()}): {error}"
+        return f"is a damaged or unsupported image ({READABLE}): {error}"
+    except Exception as error:  # noqa: BLE001 - a crafted file can trip any decoder check
+        return f"is a damaged or unsupported image ({READABLE}): {type(error).__name__}: {error}"
 
 
-def _formats() -> str:
-    return "JPEG, PNG or WebP"
+def _too_many_pixels(pixels: int | None) -> str:
+    size = _rounded_up(pixels / 1e6) if pixels else f"over {MAX_PIXELS // 10**6}"
+    return f"is {size} megapixels; expected at most {MAX_PIXELS // 10**6}"
 
 
-def _too_many_pixels(megapixels: str) -> str:
-    return f"is {megapixels} megapixels; expected at most {MAX_PIXELS // 10**6}"
+def _rounded_up(value: float) -> str:
+    """One decimal, rounded up so a size just over a limit never reads as the limit."""
+    return f"{math.ceil(value * 10) / 10:.1f}".removesuffix(".0")
 
 
 def _renditions(data: bytes) -> Renditions | str:
     image = Image.open(io.BytesIO(data), formats=FORMATS)
     if image.width * image.height > MAX_PIXELS:
-        return _too_many_pixels(f"{math.ceil(image.width * image.height / 1e5) / 10:g}")
+        return _too_many_pixels(image.width * image.height)
     turned = image.getexif().get(0x0112) in (5, 6, 7, 8)  # orientations that swap the sides
     shown_width, shown_height = (image.height, image.width) if turned else image.size
     widths = _widths(shown_width)
-    if image.format == "JPEG" and widths[-1] < shown_width:
+    if image.format in ("JPEG", "MPO") and widths[-1] < shown_width:
         # Decode at 1/2, 1/4 or 1/8 of the size straight from the JPEG's DCT: much
         # faster, and the result is still at least as large as the widest rendition.
         scale = widths[-1] / shown_width
         image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
     icc = image.info.get("icc_profile")
-    image = ImageOps.exif_transpose(image)
-    image = _srgb(_plain_mode(image), icc)
+    image = _plain_mode(_srgb(ImageOps.exif_transpose(image), icc))
     results = []
     current = image
     for width in reversed(widths):  # widest first: each next one is made from the previous
@@ -144,14 +147,15 @@ def _plain_mode(image: Image.Image) -> Image.Image:
 
 
 def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
-    """Pixels in sRGB, the profile web pages assume, so no profile needs to ship."""
-    if not icc:
+    """Pixels in sRGB, the profile web pages assume, so no profile needs to ship: a
+    phone's Display P3, a camera's Adobe RGB or a print photo's CMYK converted."""
+    if not icc or image.mode not in ("RGB", "RGBA", "L", "CMYK"):
         return image
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(image, source, _SRGB, outputMode=image.mode)
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGBA" if image.mode == "RGBA" else "RGB")
     except (ImageCms.PyCMSError, OSError, ValueError):
-        return image  # a broken profile: the pixels as they are, which is what a browser shows
+        return image  # a broken profile: the pixels as they are, as a browser would show them
 
 
 def _webp(image: Image.Image) -> bytes:
@@ -303,22 +307,22 @@ def renditions_many(items: list[bytes | Path], cache: RenditionCache | None, wor
     again by the worker that processes it.
     """
     results: list[Renditions | str | None] = [None] * len(items)
-    keys: list[str | None] = [None] * len(items)
     misses: list[int] = []
     for i, item in enumerate(items):
         if cache is not None:
-            data = item if isinstance(item, bytes) else _read(item)
+            data = _read(item)
             if isinstance(data, str):
                 results[i] = data
                 continue
-            keys[i] = cache.key(data)
-            results[i] = cache.get(keys[i])
+            results[i] = cache.get(cache.key(data))
         if results[i] is None:
             misses.append(i)
-    for i, result in zip(misses, _process([items[i] for i in misses], workers)):
+    for i, (key, result) in zip(misses, _process([items[i] for i in misses], workers)):
         results[i] = result
         if cache is not None and not isinstance(result, str):
-            cache.put(keys[i], result)
+            # Stored under the key of the bytes the worker read: a file edited since the
+            # look-up above is stored as what it now is, never under its old content.
+            cache.put(key, result)
     return results
 
 
@@ -331,12 +335,15 @@ def _read(item: bytes | Path) -> bytes | str:
         return f"cannot read the file: {error.strerror or error}"
 
 
-def _process_one(item: bytes | Path) -> Renditions | str:
+def _process_one(item: bytes | Path) -> tuple[str, Renditions | str]:
+    """The cache key of the bytes read, and their renditions."""
     data = _read(item)
-    return data if isinstance(data, str) else renditions(data)
+    if isinstance(data, str):
+        return "", data
+    return RenditionCache.key(data), renditions(data)
 
 
-def _process(items: list[bytes | Path], workers: int) -> list[Renditions | str]:
+def _process(items: list[bytes | Path], workers: int) -> list[tuple[str, Renditions | str]]:
     workers = min(workers, len(items))
     if workers < 2:
         return [_process_one(item) for item in items]

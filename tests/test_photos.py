@@ -4,6 +4,7 @@ serves a stale or damaged entry; bad files come back as messages, never tracebac
 from __future__ import annotations
 
 import io
+import random
 import struct
 import subprocess
 import sys
@@ -222,3 +223,45 @@ def test_workers_are_killed_with_their_parent():
         pytest.skip("PR_SET_PDEATHSIG is Linux's")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "9", result.stderr  # SIGKILL
+
+
+def test_a_phone_s_multi_picture_jpeg_is_a_jpeg():
+    out = io.BytesIO()
+    Image.new("RGB", (1000, 500), RED).save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (1000, 500))])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    assert [(r.width, r.height) for r in renditions(out.getvalue())] == [(360, 180), (720, 360)]
+
+
+def test_colour_profiles_are_applied_then_dropped():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    for mode, color in (("RGBA", (0, 0, 255, 100)), ("RGB", (0, 0, 255)), ("L", 80)):
+        out = io.BytesIO()
+        Image.new(mode, (400, 200), color).save(out, "PNG", icc_profile=srgb)
+        image = opened(renditions(out.getvalue())[0])
+        assert image.mode == ("RGBA" if mode == "RGBA" else "RGB") and "icc_profile" not in image.info
+    out = io.BytesIO()
+    Image.new("RGB", (400, 200)).save(out, "PNG", icc_profile=b"not a profile")
+    assert isinstance(renditions(out.getvalue()), tuple)
+
+
+def test_damaged_files_of_every_kind_are_messages():
+    """Bytes replaced, cut or added in each format: a message or renditions, nothing else."""
+    chance = random.Random(12)
+    originals = []
+    for kind in ("JPEG", "PNG", "WEBP"):
+        out = io.BytesIO()
+        Image.new("RGB", (64, 48), BLUE).save(out, kind)
+        originals.append(out.getvalue())
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    originals.append(jpeg((64, 48), exif=exif))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for original in originals:
+            for _ in range(60):
+                data = bytearray(original)
+                for _ in range(chance.randint(1, 6)):
+                    at = chance.randrange(len(data))
+                    data[at:at + chance.randint(1, 4)] = chance.randbytes(chance.randint(0, 8))
+                result = renditions(bytes(data))
+                assert isinstance(result, str) or all(isinstance(r, Rendition) for r in result)
