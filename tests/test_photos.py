@@ -7,6 +7,7 @@ import io
 import random
 import struct
 import subprocess
+import threading
 import sys
 import warnings
 import zlib
@@ -265,3 +266,24 @@ def test_damaged_files_of_every_kind_are_messages():
                     data[at:at + chance.randint(1, 4)] = chance.randbytes(chance.randint(0, 8))
                 result = renditions(bytes(data))
                 assert isinstance(result, str) or all(isinstance(r, Rendition) for r in result)
+
+
+def test_two_builds_writing_one_entry_at_once_never_show_half_of_it(tmp_path):
+    data = png((400, 200))
+    good = renditions(data)
+    key = RenditionCache.key(data)
+    seen = []
+
+    def build():
+        cache = RenditionCache(tmp_path)
+        for _ in range(100):
+            cache.put(key, good)
+            seen.append(cache.get(key))
+
+    threads = [threading.Thread(target=build) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [good] * 300
+    assert [p.name for p in tmp_path.iterdir()] == [f"{key}.bin"]
