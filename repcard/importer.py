@@ -77,24 +77,37 @@ def read_move(path: Path) -> tuple[Move | None, list[Problem]]:
     if len(raw) > MAX_JSON:
         return None, [Problem(str(path), None, f"is over {MAX_JSON // 1024} KiB: not an exercise file")]
     try:
-        data = json.loads(raw)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return None, [Problem(str(path), None, f"not UTF-8 text: {error.reason}")]
+        line = raw.count(b"\n", 0, error.start) + 1
+        return None, [Problem(str(path), line, f"not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be decoded")]
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         return None, [Problem(str(path), error.lineno, f"not valid JSON: {error.msg}")]
-    except RecursionError:
-        return None, [Problem(str(path), None, "not valid JSON: nested too deep")]
-    return parse_move(path, data)
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number; [[[[...]]]] nested too deep
+        return None, [Problem(str(path), None, f"not valid JSON: {error}")]
+    return parse_move(path, data, text)
 
 
-def parse_move(path: Path, data: Any) -> tuple[Move | None, list[Problem]]:
-    """Check the JSON's fields; photos are resolved against the file's folder."""
+def parse_move(path: Path, data: Any, text: str = "") -> tuple[Move | None, list[Problem]]:
+    """Check the JSON's fields; photos are resolved against the file's folder. `text`,
+    the file as read, only gives problems their line."""
     where = str(path)
     if not isinstance(data, dict):
-        return None, [Problem(where, None, "expected a JSON object with 'name', 'instructions', 'images', ...")]
+        return None, [Problem(where, 1 if text else None, "expected a JSON object with 'name', 'instructions', "
+                                                          "'images', ...")]
     problems: list[Problem] = []
 
-    def text(value: Any) -> str:
+    def problem(key: str, message: str, value: str | None = None) -> Problem:
+        """At the line of `value` (a string in the file) if given and found, else of the key."""
+        for needle in ([json.dumps(value), json.dumps(value, ensure_ascii=False)] if value is not None else []) \
+                + [json.dumps(key) + ":", json.dumps(key)]:
+            if (at := text.find(needle)) >= 0:
+                return Problem(where, text.count("\n", 0, at) + 1, message)
+        return Problem(where, None, message)
+
+    def plain(value: Any) -> str:
         return _one_line(value) if isinstance(value, str) else ""
 
     def texts(key: str) -> tuple[str, ...]:
@@ -102,32 +115,32 @@ def parse_move(path: Path, data: Any) -> tuple[Move | None, list[Problem]]:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            problems.append(Problem(where, None, f"'{key}': expected a list of text"))
+            problems.append(problem(key, f"'{key}': expected a list of text"))
             return ()
         return tuple(item for item in map(_one_line, value) if item)
 
-    title = text(data.get("name"))
+    title = plain(data.get("name"))
     if not title:
-        problems.append(Problem(where, None, "'name': missing; expected the exercise's name as text"))
+        problems.append(problem("name", "'name': missing; expected the exercise's name as text"))
     ident = data.get("id", path.stem)
     slug = make_slug(ident) if isinstance(ident, str) else ""
     if not slug:
-        problems.append(Problem(where, None, f"'id': expected text with letters or digits, got {ident!r}"))
+        problems.append(problem("id", f"'id': expected text with letters or digits, got {ident!r}"))
     equipment = data.get("equipment")
     if equipment is not None and not isinstance(equipment, str):
-        problems.append(Problem(where, None, "'equipment': expected text or null"))
-    equipment = text(equipment)
+        problems.append(problem("equipment", "'equipment': expected text or null"))
+    equipment = plain(equipment)
     muscles = tuple(dict.fromkeys(texts("primaryMuscles") + texts("secondaryMuscles")))
     steps = texts("instructions")
     images = data.get("images") or []
     if not isinstance(images, list) or not all(isinstance(item, str) for item in images):
-        problems.append(Problem(where, None, "'images': expected a list of file names"))
+        problems.append(problem("images", "'images': expected a list of file names"))
         images = []
     photos = []
     for number, name in enumerate(images):
-        found, problem = _photo(path, name)
-        if problem:
-            problems.append(problem)
+        found, message = _photo(path, name)
+        if message:
+            problems.append(problem("images", f"image '{name}': {message}", name))
         elif found:
             photos.append(Photo(found, f"{slug}/{number}{found.suffix.lower()}", _alt(title, number, len(images))))
     if problems:
@@ -136,21 +149,19 @@ def parse_move(path: Path, data: Any) -> tuple[Move | None, list[Problem]]:
                 steps, tuple(photos)), []
 
 
-def _photo(path: Path, name: str) -> tuple[Path | None, Problem | None]:
+def _photo(path: Path, name: str) -> tuple[Path | None, str]:
     """The photo `name` (relative to the JSON file's folder), or why it cannot be used."""
-    where = str(path)
     relative = PurePosixPath(name.replace("\\", "/"))
     if relative.is_absolute() or ".." in relative.parts or re.match(r"[A-Za-z]:", name):
-        return None, Problem(where, None, f"image '{name}': must be a path inside {path.parent}, without '..'")
+        return None, f"must be a path inside {path.parent}, without '..'"
     if relative.suffix.lower() not in PHOTO_SUFFIXES:
-        return None, Problem(where, None, f"image '{name}': expected a JPEG, PNG or WebP file "
-                                          f"({', '.join(PHOTO_SUFFIXES)})")
+        return None, f"expected a JPEG, PNG or WebP file ({', '.join(PHOTO_SUFFIXES)})"
     found = path.parent.joinpath(*relative.parts)
     if not found.is_file():
-        return None, Problem(where, None, f"image '{name}': no such file beside the exercise ({found})")
+        return None, f"no such file beside the exercise ({found})"
     if not found.resolve().is_relative_to(path.parent.resolve()):
-        return None, Problem(where, None, f"image '{name}': is a link to {found.resolve()}, outside {path.parent}")
-    return found, None
+        return None, f"is a link to {found.resolve()}, outside {path.parent}"
+    return found, ""
 
 
 def make_slug(ident: str) -> str:

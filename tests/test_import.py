@@ -186,7 +186,7 @@ def test_bad_sources_are_all_reported_and_the_good_ones_imported(tmp_path):
     assert messages == {
         "Absolute.json": f"image '{outside}': must be a path inside {db}, without '..'",
         "Climbs.json": f"image '../secret.jpg': must be a path inside {db}, without '..'",
-        "Latin1.json": "not UTF-8 text: invalid continuation byte",
+        "Latin1.json": "not UTF-8 text: byte 0xe9 cannot be decoded",
         "Linked.json": f"image 'Linked/0.jpg': is a link to {outside}, outside {db}",
         "Missing_Photo.json": f"image 'Missing_Photo/0.jpg': no such file beside the exercise ({db}/Missing_Photo/0.jpg)",
         "No_Name.json": "'name': missing; expected the exercise's name as text",
@@ -194,9 +194,35 @@ def test_bad_sources_are_all_reported_and_the_good_ones_imported(tmp_path):
         "Not_Object.json": "expected a JSON object with 'name', 'instructions', 'images', ...",
         "nowhere": "does not exist: name an exercise .json file or a folder of them",
     }
-    assert [p.line for p in problems if p.path.endswith("Not_Json.json")] == [1]
+    lines = {Path(p.path).name: p.line for p in problems}
+    assert lines == {"Absolute.json": 1, "Climbs.json": 1, "Latin1.json": 1, "Linked.json": 1, "Missing_Photo.json": 1,
+                     "No_Name.json": None, "Not_Json.json": 1, "Not_Object.json": 1, "nowhere": None}
     assert not (tmp_path / "content/exercises/linked").exists()
     assert files(tmp_path / "content").keys() == {"exercises/plank.md", "exercises/plank/0.jpg", "exercises/plank/1.jpg"}
+
+
+def test_problems_name_the_line_of_what_is_wrong(tmp_path):
+    db = tmp_path / "db"
+    (db / "X").mkdir(parents=True)
+    (db / "X/0.jpg").write_bytes(b"photo")
+    (db / "X.json").write_text(json.dumps({
+        "id": "X", "name": "Ünï", "equipment": 3, "primaryMuscles": "glutes",
+        "images": ["X/0.jpg", "X/1.jpg", "../../etc/passwd.jpg", "X/ü.gif"]}, indent=2, ensure_ascii=False))
+    (db / "Big.json").write_text('{"id": "Big", "name": "B", "sets": ' + "9" * 5000 + "}")
+    (db / "Deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (db / "Bom.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "Bom", "name": "Bom"}).encode())
+    written, problems = import_exercises([db], tmp_path / "content")
+    assert [p.name for p in written] == ["bom.md"]
+    x = str(db / "X.json")
+    assert [str(p) for p in problems if p.path == x] == [
+        f"{x}:4: 'equipment': expected text or null",
+        f"{x}:5: 'primaryMuscles': expected a list of text",
+        f"{x}:8: image 'X/1.jpg': no such file beside the exercise ({db}/X/1.jpg)",
+        f"{x}:9: image '../../etc/passwd.jpg': must be a path inside {db}, without '..'",
+        f"{x}:10: image 'X/ü.gif': expected a JPEG, PNG or WebP file (.jpg, .jpeg, .png, .webp)",
+    ]
+    assert {Path(p.path).name: p.message.split(":")[0] for p in problems if p.path != x} == {
+        "Big.json": "not valid JSON", "Deep.json": "not valid JSON"}
 
 
 def test_two_sources_with_one_slug_are_a_problem(tmp_path):
