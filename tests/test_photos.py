@@ -202,7 +202,8 @@ def test_an_unwritable_cache_still_gives_renditions_and_says_so(tmp_path):
     assert cache.write_error and "cannot write the photo cache" in cache.write_error
 
 
-def test_many_on_two_processes_is_the_same_as_one_in_input_order(tmp_path):
+def test_many_on_two_processes_is_the_same_as_one_in_input_order(tmp_path, monkeypatch):
+    asked = contexts(monkeypatch)
     items: list[bytes | Path] = [png((400 + i, 200)) for i in range(6)] + [b"nope"]
     (tmp_path / "photo.png").write_bytes(items[0])
     items += [tmp_path / "photo.png", tmp_path / "missing.png"]
@@ -213,6 +214,7 @@ def test_many_on_two_processes_is_the_same_as_one_in_input_order(tmp_path):
     assert serial[8] == "cannot read the file: No such file or directory"
     cache = RenditionCache(tmp_path / "cache")
     assert renditions_many(items, cache, workers=2) == serial  # cold
+    assert asked == (["fork"] if sys.platform == "linux" else ["spawn"])
     assert len(list((tmp_path / "cache").iterdir())) == 6
     assert renditions_many(items, cache, workers=2) == serial  # warm
 
@@ -287,3 +289,26 @@ def test_two_builds_writing_one_entry_at_once_never_show_half_of_it(tmp_path):
         thread.join()
     assert seen == [good] * 300
     assert [p.name for p in tmp_path.iterdir()] == [f"{key}.bin"]
+
+
+def contexts(monkeypatch) -> list[str]:
+    """The start methods the pool is made with, as they are asked for."""
+    asked: list[str] = []
+    real = photos.multiprocessing.get_context
+    monkeypatch.setattr(photos.multiprocessing, "get_context", lambda method: asked.append(method) or real(method))
+    return asked
+
+
+def test_with_other_threads_running_the_workers_are_fresh_interpreters(monkeypatch):
+    """The dev server runs threads; forking then could copy a held lock, so workers are spawned."""
+    asked = contexts(monkeypatch)
+    items: list[bytes | Path] = [png((400 + i, 200)) for i in range(4)]
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)
+    server.start()
+    try:
+        assert renditions_many(items, None, workers=2) == [renditions(item) for item in items]
+        assert asked == ["spawn"]
+    finally:
+        stop.set()
+        server.join()
