@@ -64,15 +64,21 @@ def steps_shown(body: str) -> tuple[list[str], list[str]]:
     return parser.items, [tag for tag in parser.tags if tag != "ol"]
 
 
+def listing(folder: Path) -> list[tuple[str, int, int]]:
+    return [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))]
+
+
 def test_the_sample_imports_whole(tmp_path):
     content = tmp_path / "content"
+    before = listing(SAMPLE)
     written, problems = import_exercises([SAMPLE], content)
     assert problems == []
+    assert listing(SAMPLE) == before  # the source is only read
+    assert list(tmp_path.iterdir()) == [content] and list(content.iterdir()) == [content / "exercises"]
     pages = sorted((content / "exercises").glob("*.md"))
     photos = sorted((content / "exercises").glob("*/*.jpg"))
     assert (len(pages), len(photos)) == (32, 64)
     assert sorted(written) == sorted(pages + photos)
-    assert files(tmp_path) == files(content.parent)  # nothing beside content/
     for source in sorted(EXERCISES.glob("*.json")):
         data = json.loads(source.read_text())
         slug = make_slug(data["id"])
