@@ -322,8 +322,8 @@ def main(argv: list[str], default_content: Path | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="replace exercise files and photos that exist")
     try:
         options = parser.parse_args(argv)
-    except SystemExit as exit:
-        return int(exit.code or 0)
+    except SystemExit as stop:  # --help, or a wrong command line
+        return int(stop.code or 0)
     written, problems = import_exercises(options.sources, options.content, options.force)
     pages = [path for path in written if path.suffix == ".md"]
     for path in pages:
