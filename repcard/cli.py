@@ -25,7 +25,9 @@ def make_parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Build a workout routine written in Markdown into a static site.",
         epilog="Problems in the content are printed one a line as path:line: message; "
-               "exit status 1 for content problems, 2 for a wrong command line.",
+               "exit status 1 for content problems, 2 for a wrong command line. "
+               "`build.py import [--content DIR] [--force] SOURCE...` imports exercises from "
+               "free-exercise-db (build.py import --help).",
     )
     parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve"),
                         help="build (default): write the site; check: validate the content only; "
@@ -38,6 +40,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-url", type=parse_base_url, default="", metavar="URL",
                         help="the site's absolute address, e.g. https://you.github.io/repcard/; "
                              "enables canonical links, the sitemap and the card's QR code")
+    parser.add_argument("--cache", type=Path, default=project_path(".cache"), metavar="DIR",
+                        help="where resized photos are kept between builds (default: .cache/ beside build.py; "
+                             "delete it to start cold)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="serve: address to listen on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
@@ -45,8 +50,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import"]:  # its own arguments: sources to import
+        from . import importer
+
+        return importer.main(argv[1:], default_content=project_path("content"))
     args = make_parser().parse_args(argv)
-    options = Options(args.content, args.output, args.base_url)
+    options = Options(args.content, args.output, args.base_url, cache=args.cache)
     if args.command == "check":
         try:
             build_files(options)

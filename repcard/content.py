@@ -596,14 +596,16 @@ def classic_slots(parsed: list[tuple[Exercise, Placement]]) -> tuple[list[Slot],
     return slots, problems
 
 
-def routine_slots(header: RoutineHeader, library: dict[str, tuple[Exercise, Placement]]
-                  ) -> tuple[list[Slot], list[Problem]]:
+def routine_slots(header: RoutineHeader, library: dict[str, tuple[Exercise, Placement]],
+                  unreadable: set[str] = frozenset()) -> tuple[list[Slot], list[Problem]]:
     """A routine file's `exercises:`, each found in the library, with sets and reps from
     the routine or else from the exercise file."""
     slots, problems = [], []
     path = header.doc.path
     for spec in header.slots:
         found = library.get(spec.exercise)
+        if found is None and spec.exercise in unreadable:
+            continue  # its own problems are reported; a "no exercise" line would only repeat them
         if found is None:
             close = difflib.get_close_matches(spec.exercise, list(library), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -709,11 +711,14 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Site:
     settled = time.time_ns() - 100_000_000
     cache.update((key, result) for key, result in parsed.items() if key[1] < settled)
     library: dict[str, tuple[Exercise, Placement]] = {}
+    unreadable = {Path(p.path).stem for p in exercise_problems}  # files that could not even be read
     for key in keys:
         found, parse_problems = parsed.get(key) or cache[key]
         exercise_problems += parse_problems
         if found:
             library[found[0].slug] = found
+        else:
+            unreadable.add(Path(key[0]).stem)
     for stale in cache.keys() - set(keys):  # deleted or edited files
         del cache[stale]
     problems += exercise_problems
@@ -728,7 +733,7 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Site:
             routine_header, read_problems = _read_header(path, content_dir, ROUTINE_FILE_KEYS)
             problems += read_problems
             if routine_header:
-                slots, slot_problems = routine_slots(routine_header, library)
+                slots, slot_problems = routine_slots(routine_header, library, unreadable)
                 problems += slot_problems + check_slots(slots, complete=not slot_problems)
                 routine, assemble_problems = assemble(routine_header, slots, slug=path.stem)
                 problems += assemble_problems
@@ -768,22 +773,24 @@ def _read_header(path: Path, content_dir: Path, allowed: tuple[str, ...]) -> tup
 MAX_IMAGE = 20 * 1024 * 1024  # bytes: a photo larger than this is a mistake on a phone site
 
 
-def image_path(exercise: Exercise, image: Image) -> Path:
+def image_path(exercise: Exercise, image: Image | Photo) -> Path:
     return Path(exercise.source).parent / image.src
 
 
 def check_images(exercise: Exercise, content_dir: Path) -> list[Problem]:
-    """Every image the body shows is a readable file inside content_dir, of a sane size."""
+    """Every image the body shows and every photo is a file inside content_dir, of a sane
+    size (photos are read and resized later; what Pillow cannot read is named then)."""
     problems = []
-    for image in exercise.images:
+    for image in (*exercise.images, *exercise.photos):
         path = image_path(exercise, image)
+        kind = "photo" if isinstance(image, Photo) else "image"
         if not path.is_file():
-            problems.append(Problem(exercise.source, image.line, f"image '{image.src}' not found: "
+            problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' not found: "
                                     f"expected the file {path}"))
         elif link := outside(path, content_dir):
-            problems.append(Problem(exercise.source, image.line, f"image '{image.src}' {link.message}"))
+            problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' {link.message}"))
         elif (size := path.stat().st_size) > MAX_IMAGE:
-            problems.append(Problem(exercise.source, image.line, f"image '{image.src}' is {size / 2**20:.0f} MB; "
+            problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' is {size / 2**20:.0f} MB; "
                                     f"expected at most {MAX_IMAGE // 2**20} MB"))
     return problems
 

@@ -81,6 +81,15 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """One width of a photo as the site serves it."""
+
+    path: str  # in the site: exercises/<slug>/<name>-<width>.webp
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Exercise:
     """How to do a move: written once, in the library, and used by any number of routines."""
 

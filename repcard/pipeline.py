@@ -4,6 +4,7 @@ line (cli.py) and the dev server (serve.py), which import it and never each othe
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from . import card, content, render, write
-from .model import ContentError, Problem
+from .model import ContentError, Picture, Problem
 
 PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
 
@@ -31,6 +32,7 @@ class Options:
     base_url: str
     templates: Path = project_path("templates")
     assets: Path = project_path("assets")
+    cache: Path = project_path(".cache")  # resized photos, kept between builds; safe to delete
 
 
 @dataclass
@@ -50,11 +52,40 @@ def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[re
     """
     site = content.load(options.content, cache.parsed if cache is not None else None)
     static = content.load_assets(options.assets) | content.load_images(site)
+    pictures, picture_files = resize_photos(site, options)
     cards = {routine.slug: plan_card(routine, bool(options.base_url)) for routine in site.routines}
     env = render.make_environment(options.templates)
     return _naming_template_problems(
-        render.render_site(site, env, cards, static, options.base_url, cache.pages if cache is not None else None),
+        render.render_site(site, env, cards, static | picture_files, options.base_url,
+                           cache.pages if cache is not None else None, pictures),
         options.templates)
+
+
+def resize_photos(site, options: Options) -> tuple[dict[tuple[str, str], tuple[Picture, ...]], dict[str, bytes]]:
+    """Every exercise photo at phone widths, from the cache where it was made before.
+
+    Returns what each photo is shown as, by (exercise slug, src), and the files to write.
+    Raises ContentError naming every photo that is no image it can read.
+    """
+    wanted = [(exercise, photo) for exercise in site.exercises for photo in exercise.photos]
+    if not wanted:
+        return {}, {}
+    from . import photos  # Pillow loads only for sites with photos
+
+    results = photos.renditions_many([content.image_path(e, p) for e, p in wanted],
+                                     photos.RenditionCache(options.cache / "photos"), os.cpu_count() or 1)
+    pictures, files, problems = {}, {}, []
+    for (exercise, photo), result in zip(wanted, results):
+        if isinstance(result, str):
+            problems.append(Problem(exercise.source, photo.line, f"photos: {photo.src} {result}"))
+            continue
+        name = photo.src.rsplit(".", 1)[0].replace("/", "-")
+        shown = tuple(Picture(f"exercises/{exercise.slug}/{name}-{r.width}.webp", r.width, r.height) for r in result)
+        pictures[(exercise.slug, photo.src)] = shown
+        files |= {picture.path: r.data for picture, r in zip(shown, result)}
+    if problems:
+        raise ContentError(problems)
+    return pictures, dict(sorted(files.items()))
 
 
 def plan_card(routine, with_qr: bool) -> card.CardLayout:

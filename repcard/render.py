@@ -16,7 +16,7 @@ import jinja2
 from . import seo
 from .card import CardLayout, qr_svg
 from .card import flow as card_flow
-from .model import Routine, Site, term_slug
+from .model import Picture, Routine, Site, term_slug
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -99,13 +99,15 @@ CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they
 
 
 def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout], static: dict[str, bytes],
-                base_url: str = "", cache: PageCache | None = None) -> Iterator[SiteFile]:
+                base_url: str = "", cache: PageCache | None = None,
+                pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None) -> Iterator[SiteFile]:
     """Every file of the site, one at a time, each as its path and its bytes in pieces.
 
     All links are relative (through `root`), so the site works at any URL prefix.
     `base_url` is the absolute address of the site's root, or "" when unknown; `cards`
     holds each routine's printed card, planned by card.plan_card; `static` the files
-    copied as they are (assets/, the images exercise bodies show).
+    copied as they are (assets/, the images exercise bodies show, resized photos);
+    `pictures` what each photo is shown as, by (exercise slug, src).
 
     Files and their contents stream, so that the pages listing 10,000 exercises are
     never whole in memory. The service worker, last, names a hash of every file, so
@@ -121,7 +123,7 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     def variables(page: Page) -> dict:
         return {"site": site, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
                 "root": relative_root(page.path), "base_url": base_url,
-                "structured_data": page.structured_data, "renditions": {}, **page.context}
+                "structured_data": page.structured_data, "renditions": pictures or {}, **page.context}
 
     def emit(path: str, chunks: bytes | Iterable[bytes]) -> SiteFile:
         if isinstance(chunks, bytes):  # a small file, whole already
@@ -159,8 +161,12 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
         yield render(Page("robots.txt", "robots.txt"))
     for path, data in static.items():
         yield emit(path, data)
+    # Offline, a phone keeps every page and the photos of the moves its routines use, not
+    # the whole library's.
+    library_only = {picture.path for (slug, _), shown in (pictures or {}).items() if not site.uses[slug]
+                    for picture in shown}
     yield render(Page("sw.js", "sw.js", {"version": content_hash(digests),
-                                         "urls": [page_url(p) for p in sorted(digests)]}))
+                                         "urls": [page_url(p) for p in sorted(digests) if p not in library_only]}))
 
 
 def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:

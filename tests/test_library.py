@@ -163,3 +163,63 @@ def test_no_module_of_the_pipeline_imports_another_in_a_circle():
         return any(n == goal or (n not in seen and reaches(n, goal, (*seen, n))) for n in imports.get(start, ()))
 
     assert not [m for m in imports if reaches(m, m)]
+
+
+# --- photos -----------------------------------------------------------------------------------
+
+
+def test_photos_are_resized_for_phones_with_sizes_and_only_the_first_loaded_at_once(site):
+    page = parse(site["exercises/glute-bridge/index.html"])
+    first, second = page.find("div", "photos").find_all("img")
+    assert first.attrs["width"] == "360" and first.attrs["height"] and "loading" not in first.attrs
+    assert second.attrs["loading"] == "lazy" and second.attrs["alt"].startswith("Glute Bridge, hips raised")
+    assert first.attrs["srcset"].endswith("glute-bridge-0-720.webp 720w")
+    for url in (first.attrs["src"], *[part.split()[0] for part in first.attrs["srcset"].split(", ")]):
+        assert site[resolve("exercises/glute-bridge/index.html", url)].startswith(b"RIFF")  # WebP
+
+
+def test_offline_keeps_the_photos_of_routine_moves_only(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/bridge.md": "---\ntitle: Bridge\nsets: 2\nreps: 10\nphotos:\n  - {src: b.jpg, alt: A bridge}\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nphotos:\n  - {src: p.jpg, alt: A plank}\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: bridge\n---\n",
+    })
+    for name in ("b.jpg", "p.jpg"):
+        (root / "exercises" / name).write_bytes((LIBRARY / "exercises/glute-bridge/0.jpg").read_bytes())
+    files = build_files(Options(root, tmp_path / "out", "", cache=tmp_path / "cache"))
+    worker = files["sw.js"].decode()
+    assert "exercises/bridge/b-360.webp" in worker and "exercises/plank/p-360.webp" not in worker
+    assert "exercises/plank/p-360.webp" in files
+
+
+def test_a_photo_must_exist_be_an_image_and_say_what_it_shows(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/a.md": "---\ntitle: A\nphotos:\n  - src: gone.jpg\n    alt: Gone\n---\n",
+        "exercises/b.md": "---\ntitle: B\nphotos:\n  - src: b.jpg\n---\n",
+        "exercises/c.md": "---\ntitle: C\nphotos:\n  - src: c.jpg\n    alt: Text, not a photo\n---\n",
+        "exercises/c.jpg": "just text",
+    })
+    with pytest.raises(ContentError) as caught:
+        build_files(Options(root, tmp_path / "out", "", cache=tmp_path / "cache"))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{root}/exercises/b.md:3: photos: photo 1: alt: missing; say what the photo shows, for those who "
+        "cannot see it",
+        f"{root}/exercises/a.md:3: photo 'gone.jpg' not found: expected the file {root}/exercises/gone.jpg"]
+    (root / "exercises/a.md").unlink()
+    (root / "exercises/b.md").unlink()
+    with pytest.raises(ContentError) as caught:
+        build_files(Options(root, tmp_path / "out", "", cache=tmp_path / "cache"))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{root}/exercises/c.md:3: photos: c.jpg is not an image Pillow can read (JPEG, PNG or WebP)"]
+
+
+def test_a_warm_cache_encodes_nothing_again(tmp_path):
+    cache = tmp_path / "cache"
+    first = build_files(Options(LIBRARY, tmp_path / "out", "", cache=cache))
+    entries = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    assert len(entries) == 4  # two photos of two exercises
+    second = build_files(Options(LIBRARY, tmp_path / "out", "", cache=cache))
+    assert first == second
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == entries
