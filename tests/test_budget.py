@@ -6,13 +6,19 @@ import re
 
 from bench.pageweight import BUDGET, page_weights
 
-from .conftest import SEED, build_site
+import pytest
+
+from .conftest import ROOT, SEED, build_site
+
+LIBRARY = ROOT / "tests/fixtures/library"
 
 
-def test_every_page_renders_from_at_most_14_kb_gzipped(tmp_path):
-    site = build_site(SEED, tmp_path / "site", "--base-url", "https://someone.github.io/repcard/")
+@pytest.mark.parametrize("content, pages", [(SEED, 10), (LIBRARY, 24)], ids=["classic", "library"])
+def test_every_page_renders_from_at_most_14_kb_gzipped(tmp_path, content, pages):
+    site = build_site(content, tmp_path / "site", "--base-url", "https://someone.github.io/repcard/",
+                      "--cache", tmp_path / "cache")
     weights = page_weights(site)
-    assert len(weights) == 10
+    assert len(weights) == pages
     for page, files in weights.items():
         assert any(name.endswith("style.css") for name in files), page  # the measure sees the CSS
         assert sum(files.values()) <= BUDGET, (page, files)
