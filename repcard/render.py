@@ -70,15 +70,37 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "") -> list[
                           cache_key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses),
                                      nexts, context.get("previous"), context.get("next"))))
     if not site.classic:  # the library, browsable without script
-        found.append(Page("exercises/index.html", "library.html", {"heading": "Every exercise", "kind": None,
-                                                                   "listed": site.exercises}))
+        found += library_pages(site)
         for kind, terms in (("muscles", site.muscles), ("equipment", site.equipment)):
             for term, exercises in terms.items():
                 found.append(Page(f"{kind}/{term_slug(term)}/index.html", "library.html",
-                                  {"heading": term[:1].upper() + term[1:], "kind": kind, "listed": exercises}))
+                                  {"heading": term[:1].upper() + term[1:], "kind": kind, "listed": exercises,
+                                   "initials": {}}))
     found.append(Page("404.html", "404.html"))
     found.append(Page("manifest.webmanifest", "manifest.webmanifest"))
     return found
+
+
+LIBRARY_PAGE = 200  # exercises one page lists at most; past that, a page per initial keeps pages light
+
+
+def library_pages(site: Site) -> list[Page]:
+    """The index of every exercise: one page, or for a large library a page of initials
+    that leads to a page per initial (a phone scans 800 moves faster that way too)."""
+    everything = {"heading": "Every exercise", "kind": None, "listed": site.exercises, "initials": {}}
+    if len(site.exercises) <= LIBRARY_PAGE:
+        return [Page("exercises/index.html", "library.html", everything)]
+    initials: dict[str, list] = {}
+    for exercise in site.exercises:
+        initial = exercise.title[:1].upper()
+        initials.setdefault(initial if initial.isalpha() else "#", []).append(exercise)
+    slugs = {initial: term_slug(initial) if initial != "#" else "other" for initial in initials}
+    pages = [Page("exercises/index.html", "library.html",
+                  everything | {"listed": (), "initials": {slugs[i]: (i, len(e)) for i, e in initials.items()}})]
+    pages += [Page(f"library/{slugs[initial]}/index.html", "library.html",
+                   {"heading": f"Exercises: {initial}", "kind": "initial", "listed": tuple(exercises), "initials": {}})
+              for initial, exercises in initials.items()]
+    return pages
 
 
 def routine_pages(routine: Routine, card: CardLayout, base_url: str) -> list[Page]:

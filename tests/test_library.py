@@ -10,6 +10,7 @@ import pytest
 from repcard.content import load
 from repcard.model import ContentError
 from repcard.pipeline import Options, build_files
+from repcard.render import LIBRARY_PAGE
 
 from .conftest import ROOT, SEED, exercise_text, write_tree
 from .htmltools import parse, references, resolve
@@ -223,3 +224,18 @@ def test_a_warm_cache_encodes_nothing_again(tmp_path):
     second = build_files(Options(LIBRARY, tmp_path / "out", "", cache=cache))
     assert first == second
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == entries
+
+
+def test_a_large_library_is_indexed_by_initial_and_every_move_is_reachable(tmp_path):
+    names = ["Plank", "Push-Up", "Bridge", "Squat", "Lunge", "3-Point Row"]
+    files = {"index.md": "---\ntitle: Moves\n---\n"}
+    for n in range(LIBRARY_PAGE + 1):
+        files[f"exercises/move-{n}.md"] = f"---\ntitle: {names[n % len(names)]} {n}\n---\n"
+    root = write_tree(tmp_path / "content", files)
+    site = build_files(Options(root, tmp_path / "out", ""))
+    index = parse(site["exercises/index.html"])
+    letters = [a.text for a in index.find("p", "initials").find_all("a")]
+    assert letters[0] == "# 33" and "P 68" in letters and not index.find_all("ul", "library")
+    reached = {resolve(page, a.attrs["href"]) for page in site if page.startswith("library/")
+               for a in parse(site[page]).find("ul", "library").find_all("a")}
+    assert reached == {f"exercises/move-{n}/index.html" for n in range(LIBRARY_PAGE + 1)}
