@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from . import card, content, render, write
-from .model import ContentError, Picture, Problem
+from .model import ContentError, Picture, Problem, Routine, Site
 
 PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
 
@@ -61,7 +61,7 @@ def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[re
         options.templates)
 
 
-def resize_photos(site, options: Options) -> tuple[dict[tuple[str, str], tuple[Picture, ...]], dict[str, bytes]]:
+def resize_photos(site: Site, options: Options) -> tuple[dict[tuple[str, str], tuple[Picture, ...]], dict[str, bytes]]:
     """Every exercise photo at phone widths, from the cache where it was made before.
 
     Returns what each photo is shown as, by (exercise slug, src), and the files to write.
@@ -72,8 +72,11 @@ def resize_photos(site, options: Options) -> tuple[dict[tuple[str, str], tuple[P
         return {}, {}
     from . import photos  # Pillow loads only for sites with photos
 
-    results = photos.renditions_many([content.image_path(e, p) for e, p in wanted],
-                                     photos.RenditionCache(options.cache / "photos"), os.cpu_count() or 1)
+    cache = photos.RenditionCache(options.cache / "photos")
+    results = photos.renditions_many([content.image_path(e, p) for e, p in wanted], cache, os.cpu_count() or 1)
+    if cache.write_error:  # the build goes on; the next one resizes those photos again
+        print(f"repcard: warning: cannot keep resized photos in {options.cache}: {cache.write_error}",
+              file=sys.stderr)
     pictures, files, problems = {}, {}, []
     for (exercise, photo), result in zip(wanted, results):
         if isinstance(result, str):
@@ -88,7 +91,7 @@ def resize_photos(site, options: Options) -> tuple[dict[tuple[str, str], tuple[P
     return pictures, dict(sorted(files.items()))
 
 
-def plan_card(routine, with_qr: bool) -> card.CardLayout:
+def plan_card(routine: Routine, with_qr: bool) -> card.CardLayout:
     """The routine's card, with a warning for each text it cuts and when it needs more pages."""
     layout = card.plan_card(routine, with_qr)
     where = f"{routine.path}card/index.html"
