@@ -34,7 +34,7 @@ test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) /usr/bin/java   ## instal
 screenshots: $(VENV)/.dev $(CHROMIUM) /usr/bin/pdftoppm   ## the README's pictures, in docs/
 	$(PY) docs/screenshots.py
 
-lighthouse: $(VENV)/.dev $(CHROMIUM) bench/node_modules/.installed   ## Lighthouse scores of three pages
+lighthouse: $(VENV)/.dev $(CHROMIUM) bench/node_modules/.installed   ## Lighthouse scores of the sample library's pages
 	$(PY) bench/lighthouse.py
 
 bench: $(VENV)/.runtime bench/.venv/.installed bench/node_modules/.installed   ## speed and memory against Hugo, Eleventy, Pelican, MkDocs

@@ -1,9 +1,9 @@
-"""Lighthouse (mobile) scores for the routine page, an exercise page and workout mode.
+"""Lighthouse (mobile) scores: the library's home, a routine, an exercise page with photos, workout mode.
 
     make lighthouse        (installs npm's lighthouse into bench/lighthouse/, then runs this)
 
-Lighthouse drives Debian's Chromium; the site is built and served under /repcard/ as on
-GitHub Pages. Prints performance, accessibility, best practices and SEO per page.
+Lighthouse drives Debian's Chromium; the sample library (tests/fixtures/library) is built and
+served under /repcard/ as on GitHub Pages. Prints performance, accessibility, best practices and SEO per page.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM_ARGS, SiteServer  # noqa: E402
-from tests.conftest import SEED, build_site  # noqa: E402
+from tests.conftest import ROOT as PROJECT, build_site  # noqa: E402
 
 LIGHTHOUSE = ROOT / "bench/node_modules/.bin/lighthouse"
 CHROME = "/usr/lib/chromium/chromium"  # the binary behind Debian's /usr/bin/chromium wrapper
-PAGES = {"routine": "", "exercise": "exercises/hip-extension-with-leg-curl/", "workout": "workout/"}
+LIBRARY = PROJECT / "tests/fixtures/library"
+PAGES = {"home": "", "routine": "routines/whole-workout/", "exercise": "exercises/glute-bridge/",
+         "workout": "routines/whole-workout/workout/", "library": "exercises/"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
@@ -40,7 +42,7 @@ def scores(url: str, out: Path) -> dict[str, int]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = SiteServer(Path(tmp) / "site")
-        build_site(SEED, Path(tmp) / "site", "--base-url", server.url)
+        build_site(LIBRARY, Path(tmp) / "site", "--base-url", server.url, "--cache", Path(tmp) / "cache")
         print(f"{'page':10} " + " ".join(f"{c:>15}" for c in CATEGORIES))
         for name, path in PAGES.items():
             result = scores(server.url + path, Path(tmp) / f"{name}.json")
