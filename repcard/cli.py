@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,7 +42,7 @@ class BuildCache:
 
     parsed: content.ParseCache = field(default_factory=dict)
     pages: render.PageCache = field(default_factory=dict)
-    site: write.Digests = field(default_factory=dict)  # what the output folder holds, once built
+    site: write.Site | None = None  # what the output folder holds, once built
 
 
 def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[render.SiteFile]:
@@ -88,7 +91,7 @@ def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
         return [refusal]
     try:
         files = site_files(options, cache)
-        if cache is not None and cache.site and options.output.is_dir():
+        if cache is not None and cache.site is not None:
             site = write.update_site(files, options.output, cache.site)
         else:
             site = write.write_site(files, options.output)
@@ -103,9 +106,16 @@ def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
 
 def unsafe_output(options: Options) -> Problem | None:
     """The output folder is replaced whole: refuse one that holds anything but a site."""
-    output = options.output.resolve()
-    for source in (options.content, options.templates, options.assets, PROJECT):
-        if source.resolve().is_relative_to(output):
+    if os.path.lexists(options.output) and not options.output.is_dir():
+        return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not a folder")
+    try:
+        output = options.output.resolve()
+        sources = [(source, source.resolve()) for source in
+                   (options.content, options.templates, options.assets, PROJECT)]
+    except RuntimeError as error:  # Python 3.11's word for a loop of symbolic links
+        return Problem(str(options.output), None, f"cannot find the folders: {error}")
+    for source, resolved in sources:
+        if resolved.is_relative_to(output):
             return Problem(str(options.output), None, f"refusing to replace {options.output}: it holds {source}")
     if output.is_dir() and any(output.iterdir()) and not (output / "index.html").is_file():
         return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not empty and "
@@ -167,7 +177,34 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     options = Options(args.content, args.output, args.base_url)
-    if args.command == "check":
+    received: list[int] = []
+
+    def interrupt(signum: int, frame) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = [signal.signal(signum, interrupt) for signum in handled] if in_main_thread else []
+    try:
+        return run(args.command, options, args.host, args.port)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a line, not a traceback
+        print(f"repcard: interrupted; {left_as(options.output)}", file=sys.stderr, flush=True)
+        return 128 + (received[-1] if received else signal.SIGINT)
+    finally:
+        for signum, handler in zip(handled, previous):
+            signal.signal(signum, handler)
+
+
+def left_as(output: Path) -> str:
+    """What an interrupted run left in the output folder, truthfully."""
+    if write.half_updated(output):
+        return f"{output} was left half-updated; the next build rebuilds it whole"
+    return f"{output} was left as it was"
+
+
+def run(command: str, options: Options, host: str, port: int) -> int:
+    if command == "check":
         try:
             build_files(options)
         except ContentError as error:
@@ -175,10 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"repcard: {options.content} is valid")
         return 0
-    if args.command == "serve":
+    if command == "serve":
         from . import serve  # livereload and tornado load only when serving
 
-        return serve.serve(options, args.host, args.port)
+        return serve.serve(options, host, port)
     problems = build(options)
     if problems:
         report(problems, options.output)
