@@ -6,10 +6,13 @@ feed them strings. A problem never stops the reading: all of them come back toge
 
 from __future__ import annotations
 
+import ctypes
 import difflib
 import multiprocessing
 import os
 import re
+import signal
+import stat
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -433,14 +436,29 @@ def assemble(header: RoutineHeader, exercises: list[Exercise]) -> tuple[Routine 
 
 def outside(path: Path, folder: Path) -> Problem | None:
     """A link that leads out of `folder` would let content read any file on the machine."""
-    if path.resolve().is_relative_to(folder.resolve()):
-        return None
+    try:
+        if path.resolve().is_relative_to(folder.resolve()):
+            return None
+    except RuntimeError:  # Python 3.11's word for a loop of symbolic links
+        return Problem(str(path), None, "cannot read the file: it is a loop of symbolic links")
     return Problem(str(path), None, f"is a link to {path.resolve()}, outside {folder}: copy the file in instead")
 
 
+MAX_FILE_SIZE = 1024 * 1024  # an exercise or the routine: far more than any needs
+
+
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The text of a regular file of at most MAX_FILE_SIZE bytes, or why not.
+
+    A FIFO would block for ever and a device (/dev/zero) never ends, so anything but a
+    regular file is refused before it is opened.
+    """
     try:
-        data = path.read_bytes()
+        data = _read_regular_file(path)
+    except NotRegularFile:
+        return None, [Problem(str(path), None, "not a regular file")]
+    except TooLarge as error:
+        return None, [Problem(str(path), None, f"file is {error.size / 1024 / 1024:.1f} MiB; at most 1 MiB")]
     except OSError as error:
         return None, [Problem(str(path), None, f"cannot read the file: {error.strerror or error}")]
     try:
@@ -449,6 +467,33 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         line = data.count(b"\n", 0, error.start) + 1
         return None, [Problem(str(path), line, f"not UTF-8 text: byte 0x{data[error.start]:02x} "
                                                "cannot be decoded; save the file as UTF-8")]
+
+
+class NotRegularFile(Exception):
+    pass
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def _read_regular_file(path: Path) -> bytes:
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile
+    # O_NONBLOCK: should a FIFO take the file's place since, opening it does not wait.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as file:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise NotRegularFile
+        if found.st_size > MAX_FILE_SIZE:
+            raise TooLarge(found.st_size)
+        data = file.read(MAX_FILE_SIZE + 1)
+    if len(data) > MAX_FILE_SIZE:  # it grew since
+        raise TooLarge(len(data))
+    return data
 
 
 ParsedExercise = tuple[Exercise | None, list[Problem]]
@@ -473,8 +518,32 @@ def read_exercises(paths: list[str]) -> list[ParsedExercise]:
     # Forking a process that runs other threads can copy a lock held by one of them.
     if workers < 2 or threading.active_count() > 1:
         return [read_exercise(path) for path in paths]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(read_exercise, paths, chunksize=64))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+        try:
+            return list(pool.map(read_exercise, paths, chunksize=64))
+        except BaseException:  # Ctrl-C: do not parse what is left before stopping
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+_PR_SET_PDEATHSIG = 1  # Linux prctl(): a signal for this process when its parent dies
+
+
+def _start_worker(parent: int) -> None:
+    """A pool worker dies with the build that started it, and leaves Ctrl-C to it.
+
+    Otherwise a killed build leaves its workers running, holding its stdout and stderr
+    open, so whoever reads them to the end waits for ever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: no such call
+        pass
+    if os.getppid() != parent:  # the parent died before prctl() took effect
+        os._exit(1)
 
 
 def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
@@ -488,7 +557,7 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
     problems: list[Problem] = []
     header = None
     index = content_dir / "index.md"
-    if not index.is_file():
+    if not os.path.lexists(index):
         problems.append(Problem(str(index), None, "missing: the routine's title and intro live in this file"))
     elif link := outside(index, content_dir):
         problems.append(link)
