@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import difflib
+import errno
 import multiprocessing
 import os
 import re
@@ -440,8 +441,14 @@ def outside(path: Path, folder: Path) -> Problem | None:
         if path.resolve().is_relative_to(folder.resolve()):
             return None
     except RuntimeError:  # Python 3.11's word for a loop of symbolic links
-        return Problem(str(path), None, "cannot read the file: it is a loop of symbolic links")
+        return cannot_read(path, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
     return Problem(str(path), None, f"is a link to {path.resolve()}, outside {folder}: copy the file in instead")
+
+
+def cannot_read(path: Path, error: OSError) -> Problem:
+    if error.errno == errno.ELOOP:  # as later Pythons say it, from stat() rather than resolve()
+        return Problem(str(path), None, "cannot read the file: it is a loop of symbolic links")
+    return Problem(str(path), None, f"cannot read the file: {error.strerror or error}")
 
 
 MAX_FILE_SIZE = 1024 * 1024  # an exercise or the routine: far more than any needs
@@ -460,7 +467,7 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     except TooLarge as error:
         return None, [Problem(str(path), None, f"file is {error.size / 1024 / 1024:.1f} MiB; at most 1 MiB")]
     except OSError as error:
-        return None, [Problem(str(path), None, f"cannot read the file: {error.strerror or error}")]
+        return None, [cannot_read(path, error)]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
@@ -580,7 +587,7 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Routine:
         try:
             stat = path.stat()
         except OSError as error:
-            exercise_problems.append(Problem(str(path), None, f"cannot read the file: {error.strerror}"))
+            exercise_problems.append(cannot_read(path, error))
             continue
         keys.append((str(path), stat.st_mtime_ns, stat.st_size))
     missing = [key for key in keys if key not in cache]
