@@ -530,7 +530,9 @@ def read_exercises(paths: list[str]) -> list[ParsedExercise]:
         try:
             return list(pool.map(read_exercise, paths, chunksize=64))
         except BaseException:  # Ctrl-C: do not parse what is left before stopping
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait=True: a manager thread left running races Python's exit and prints
+            # "Exception ignored ... Bad file descriptor" (3.11); in-flight chunks are short.
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
@@ -538,13 +540,14 @@ _PR_SET_PDEATHSIG = 1  # Linux prctl(): a signal for this process when its paren
 
 
 def _start_worker(parent: int) -> None:
-    """A pool worker dies with the build that started it, and leaves Ctrl-C to it.
+    """A pool worker dies with the build that started it, and leaves Ctrl-C and SIGTERM
+    to it: sent to the whole process group, they stop the build, which stops its pool.
 
     Otherwise a killed build leaves its workers running, holding its stdout and stderr
     open, so whoever reads them to the end waits for ever.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: no such call
