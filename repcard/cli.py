@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import write
 from .model import ContentError, Problem
 from .pipeline import Options, build, build_files, project_path, report
 
@@ -57,7 +60,35 @@ def main(argv: list[str] | None = None) -> int:
         return importer.main(argv[1:], default_content=project_path("content"))
     args = make_parser().parse_args(argv)
     options = Options(args.content, args.output, args.base_url, cache=args.cache)
-    if args.command == "check":
+    received: list[int] = []
+
+    def interrupt(signum: int, frame) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = [signal.signal(signum, interrupt) for signum in handled] if in_main_thread else []
+    try:
+        return run(args.command, options, args.host, args.port)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a line, not a traceback
+        outcome = "nothing was written" if args.command == "check" else left_as(options.output)
+        print(f"repcard: interrupted; {outcome}", file=sys.stderr, flush=True)
+        return 128 + (received[-1] if received else signal.SIGINT)
+    finally:
+        for signum, handler in zip(handled, previous):
+            signal.signal(signum, handler)
+
+
+def left_as(output: Path) -> str:
+    """What an interrupted run left in the output folder, truthfully."""
+    if write.half_updated(output):
+        return f"{output} was left half-updated; the next build rebuilds it whole"
+    return f"{output} was left as it was"
+
+
+def run(command: str, options: Options, host: str, port: int) -> int:
+    if command == "check":
         try:
             build_files(options)
         except ContentError as error:
@@ -65,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"repcard: {options.content} is valid")
         return 0
-    if args.command == "serve":
+    if command == "serve":
         from . import serve  # livereload and tornado load only when serving
 
-        return serve.serve(options, args.host, args.port)
+        return serve.serve(options, host, port)
     problems = build(options)
     if problems:
         report(problems, options.output)

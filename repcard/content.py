@@ -6,11 +6,15 @@ feed them strings. A problem never stops the reading: all of them come back toge
 
 from __future__ import annotations
 
+import ctypes
 import difflib
+import errno
 import html
 import multiprocessing
 import os
 import re
+import signal
+import stat
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -629,22 +633,70 @@ def routine_slots(header: RoutineHeader, library: dict[str, tuple[Exercise, Plac
 
 def outside(path: Path, folder: Path) -> Problem | None:
     """A link that leads out of `folder` would let content read any file on the machine."""
-    if path.resolve().is_relative_to(folder.resolve()):
-        return None
+    try:
+        if path.resolve().is_relative_to(folder.resolve()):
+            return None
+    except RuntimeError:  # Python 3.11's word for a loop of symbolic links
+        return cannot_read(path, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
     return Problem(str(path), None, f"is a link to {path.resolve()}, outside {folder}: copy the file in instead")
 
 
+def cannot_read(path: Path, error: OSError) -> Problem:
+    if error.errno == errno.ELOOP:  # as later Pythons say it, from stat() rather than resolve()
+        return Problem(str(path), None, "cannot read the file: it is a loop of symbolic links")
+    return Problem(str(path), None, f"cannot read the file: {error.strerror or error}")
+
+
+MAX_FILE_SIZE = 1024 * 1024  # an exercise or the routine: far more than any needs
+
+
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The text of a regular file of at most MAX_FILE_SIZE bytes, or why not.
+
+    A FIFO would block for ever and a device (/dev/zero) never ends, so anything but a
+    regular file is refused before it is opened.
+    """
     try:
-        data = path.read_bytes()
+        data = _read_regular_file(path)
+    except NotRegularFile:
+        return None, [Problem(str(path), None, "not a regular file")]
+    except TooLarge as error:
+        return None, [Problem(str(path), None, f"file is {error.size / 1024 / 1024:.1f} MiB; at most 1 MiB")]
     except OSError as error:
-        return None, [Problem(str(path), None, f"cannot read the file: {error.strerror or error}")]
+        return None, [cannot_read(path, error)]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         return None, [Problem(str(path), line, f"not UTF-8 text: byte 0x{data[error.start]:02x} "
                                                "cannot be decoded; save the file as UTF-8")]
+
+
+class NotRegularFile(Exception):
+    pass
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def _read_regular_file(path: Path) -> bytes:
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile
+    # O_NONBLOCK: should a FIFO take the file's place since, opening it does not wait.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as file:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise NotRegularFile
+        if found.st_size > MAX_FILE_SIZE:
+            raise TooLarge(found.st_size)
+        data = file.read(MAX_FILE_SIZE + 1)
+    if len(data) > MAX_FILE_SIZE:  # it grew since
+        raise TooLarge(len(data))
+    return data
 
 
 FileKey = tuple[str, int, int]  # path, modification time in ns, size: a file as it is now
@@ -668,8 +720,35 @@ def read_exercises(paths: list[str]) -> list[ParsedExercise]:
     # Forking a process that runs other threads can copy a lock held by one of them.
     if workers < 2 or threading.active_count() > 1:
         return [read_exercise(path) for path in paths]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(read_exercise, paths, chunksize=64))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+        try:
+            return list(pool.map(read_exercise, paths, chunksize=64))
+        except BaseException:  # Ctrl-C: do not parse what is left before stopping
+            # wait=True: a manager thread left running races Python's exit and prints
+            # "Exception ignored ... Bad file descriptor" (3.11); in-flight chunks are short.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+_PR_SET_PDEATHSIG = 1  # Linux prctl(): a signal for this process when its parent dies
+
+
+def _start_worker(parent: int) -> None:
+    """A pool worker dies with the build that started it, and leaves Ctrl-C and SIGTERM
+    to it: sent to the whole process group, they stop the build, which stops its pool.
+
+    Otherwise a killed build leaves its workers running, holding its stdout and stderr
+    open, so whoever reads them to the end waits for ever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: no such call
+        pass
+    if os.getppid() != parent:  # the parent died before prctl() took effect
+        os._exit(1)
 
 
 def load(content_dir: Path, cache: ParseCache | None = None) -> Site:
@@ -701,7 +780,7 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Site:
         try:
             stat = path.stat()
         except OSError as error:
-            exercise_problems.append(Problem(str(path), None, f"cannot read the file: {error.strerror}"))
+            exercise_problems.append(cannot_read(path, error))
             continue
         keys.append((str(path), stat.st_mtime_ns, stat.st_size))
     missing = [key for key in keys if key not in cache]
@@ -760,7 +839,7 @@ def _markdown_files(folder: Path) -> list[Path]:
 
 def _read_header(path: Path, content_dir: Path, allowed: tuple[str, ...]) -> tuple[RoutineHeader | None, list[Problem]]:
     """index.md or a routine file, read and parsed."""
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything that is there is read, or refused by read_text
         return None, [Problem(str(path), None, "missing: the title and intro live in this file")]
     if link := outside(path, content_dir):
         return None, [link]

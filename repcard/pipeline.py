@@ -41,7 +41,7 @@ class BuildCache:
 
     parsed: content.ParseCache = field(default_factory=dict)
     pages: render.PageCache = field(default_factory=dict)
-    site: write.Digests = field(default_factory=dict)  # what the output folder holds, once built
+    site: write.Site | None = None  # what the output folder holds, once built
 
 
 def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[render.SiteFile]:
@@ -130,7 +130,7 @@ def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
         return [refusal]
     try:
         files = site_files(options, cache)
-        if cache is not None and cache.site and options.output.is_dir():
+        if cache is not None and cache.site is not None:
             site = write.update_site(files, options.output, cache.site)
         else:
             site = write.write_site(files, options.output)
@@ -145,9 +145,16 @@ def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
 
 def unsafe_output(options: Options) -> Problem | None:
     """The output folder is replaced whole: refuse one that holds anything but a site."""
-    output = options.output.resolve()
-    for source in (options.content, options.templates, options.assets, PROJECT):
-        if source.resolve().is_relative_to(output):
+    if os.path.lexists(options.output) and not options.output.is_dir():
+        return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not a folder")
+    try:
+        output = options.output.resolve()
+        sources = [(source, source.resolve()) for source in
+                   (options.content, options.templates, options.assets, PROJECT)]
+    except RuntimeError as error:  # Python 3.11's word for a loop of symbolic links
+        return Problem(str(options.output), None, f"cannot find the folders: {error}")
+    for source, resolved in sources:
+        if resolved.is_relative_to(output):
             return Problem(str(options.output), None, f"refusing to replace {options.output}: it holds {source}")
     if output.is_dir() and any(output.iterdir()) and not (output / "index.html").is_file():
         return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not empty and "

@@ -3,18 +3,27 @@
 `write_site` builds beside it and swaps it in whole: a reader (a browser, a deploy
 step) sees the old site or the new one, never a mix, and a build that fails or is
 killed leaves the old one as it was. `update_site`, for the dev server's rebuilds,
-replaces only the changed files, each by a rename, once every file has rendered.
+writes only the changed files beside the folder, then renames them in.
+
+Both hold an OS lock on a file beside the output folder (`.site.lock` for `site/`)
+while they write, so two builds of one folder take turns; a staging folder is
+removed only under that lock, when its owner is gone. While `update_site` renames
+files in, a marker beside the folder (`.site.half-updated`) says so: if the process
+dies then, the next build finds the marker and builds the folder whole.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 _RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one atomic step
@@ -29,17 +38,34 @@ def check_site_path(path: str) -> None:
 
 
 Digests = dict[str, bytes]  # path in the site -> sha256 of its bytes
+FolderId = tuple[int, int]  # a folder's device and inode: a folder swapped in by another build differs
 
 
-def write_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> Digests:
+@dataclass(frozen=True)
+class Site:
+    """What a write left in the output folder: which folder it is, and what it holds."""
+
+    folder: FolderId | None
+    digests: Digests
+
+
+def write_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> Site:
     """Write `files` into a fresh folder beside out_dir, then swap it into place.
 
-    Returns the digests of the new site. If `files` raises, the staging folder is
+    Returns what the new site holds. If `files` raises, the staging folder is
     removed and out_dir is left as it was.
     """
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with locked(out_dir):
+        return _write_whole(files, out_dir)
+
+
+def _write_whole(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> Site:
+    """write_site's work, under the lock."""
     remove_leftovers(out_dir)
+    if half_updated(out_dir):
+        _say(f"{out_dir} was left half-updated by a dev server that stopped; building it whole")
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
     written: Digests = {}
     folders: set[Path] = set()
@@ -52,10 +78,12 @@ def write_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> D
                 folders.add(target.parent)
             written[path] = _write(target, chunks)
         staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
+        folder = folder_id(staging)  # the site's folder once swapped in
         _swap_in(staging, out_dir)
+        _marker(out_dir).unlink(missing_ok=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
-    return written
+    return Site(folder, written)
 
 
 def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
@@ -68,38 +96,131 @@ def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
     return digest.digest()
 
 
-def update_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path, current: Digests) -> Digests:
+def update_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path, current: Site) -> Site:
     """Bring out_dir, which holds `current`, up to `files`, touching only what changed.
 
     The dev server's rebuild: a new folder means a directory per page to create, far
-    more work than an edit needs. Every file is rendered before anything is touched,
-    so a failure leaves out_dir as it was; each changed file is replaced by a rename,
-    so a reader never sees half of one. Returns the digests of the updated site.
+    more work than an edit needs. Every file is rendered, and every changed one
+    written beside out_dir, before anything in it is touched, so a failure (a
+    template error, a full disk) leaves out_dir as it was. Then the changed files
+    are renamed in, each whole, with a marker beside out_dir until the last one;
+    if out_dir was replaced by another build, or an update of it was cut short,
+    it is built whole instead. Returns what the updated site holds.
     """
     out_dir = out_dir.absolute()
-    digests: Digests = {}
-    changed: dict[str, bytes] = {}
-    for path, chunks in files:
-        check_site_path(path)
-        data = b"".join(chunks)
-        digests[path] = hashlib.sha256(data).digest()
-        if current.get(path) != digests[path]:
-            changed[path] = data
-    for path, data in changed.items():
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    for path in sorted(current.keys() - digests.keys(), reverse=True):
+    with locked(out_dir):
+        folder = folder_id(out_dir)
+        if half_updated(out_dir) or folder != current.folder:
+            if folder is not None and not half_updated(out_dir):
+                _say(f"{out_dir} was replaced by another build; building it whole")
+            return _write_whole(files, out_dir)
+        remove_leftovers(out_dir)
+        digests: Digests = {}
+        changed: list[str] = []
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
+        try:
+            for path, chunks in files:
+                check_site_path(path)
+                data = b"".join(chunks)
+                digests[path] = hashlib.sha256(data).digest()
+                if current.digests.get(path) != digests[path]:
+                    # Flat names: staging holds files only, whatever folders the site has.
+                    _write(staging / str(len(changed)), (data,))
+                    changed.append(path)
+            removed = sorted(current.digests.keys() - digests.keys(), reverse=True)
+            for path in changed:
+                (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            if changed or removed:
+                _rename_in(staging, changed, removed, out_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return Site(current.folder, digests)
+
+
+def _rename_in(staging: Path, changed: list[str], removed: list[str], out_dir: Path) -> None:
+    """Move staging's files into out_dir and delete the removed ones, under the marker."""
+    marker = _marker(out_dir)
+    marker.touch()
+    for number, path in enumerate(changed):
+        os.replace(staging / str(number), out_dir / path)
+    for path in removed:
         (out_dir / path).unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # its folder, once empty (exercises/<slug>/)
             (out_dir / path).parent.rmdir()
-    return digests
+    marker.unlink()
+
+
+def folder_id(folder: Path) -> FolderId | None:
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def half_updated(out_dir: Path) -> bool:
+    """Did an update of out_dir stop between its first rename and its last?"""
+    return _marker(out_dir.absolute()).exists()
+
+
+def _marker(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.half-updated"
+
+
+def lock_path(out_dir: Path) -> Path:
+    return out_dir.absolute().parent / f".{out_dir.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold the lock on out_dir: one build at a time writes it; the next one waits.
+
+    The lock file is removed before the lock is released, so a build that waited on
+    it finds it gone and locks a new one: the file's name always leads to the lock.
+    """
+    path = lock_path(out_dir)
+    said = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not said:
+                    _say(f"waiting for another build of {out_dir} to finish")
+                    said = True
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            if _same_file(fd, path):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the holder removed it: lock the new one
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
+
+
+def _say(message: str) -> None:
+    print(f"repcard: {message}", file=sys.stderr, flush=True)
 
 
 def remove_leftovers(out_dir: Path) -> None:
-    """Remove staging folders that a killed build left beside out_dir."""
+    """Remove staging folders that a killed build left beside out_dir.
+
+    Called only under the lock, so no live build owns them."""
     for leftover in out_dir.parent.glob(_staging_prefix(out_dir) + "*"):
         shutil.rmtree(leftover, ignore_errors=True)
 

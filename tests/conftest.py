@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,58 @@ def tiny(tmp_path: Path) -> Path:
         "exercises/b.md": exercise_text("Bravo", "1B"),
         "exercises/c.md": exercise_text("Charlie", "2A", sets=3),
     })
+
+
+# --- no process outlives the tests ------------------------------------------------------------
+
+
+def live_processes() -> dict[int, tuple[int, str]]:
+    """Every running process: pid -> (parent pid, command line). Zombies are left out."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile
+            continue
+        state, parent = stat[stat.rindex(")") + 2:].split()[:2]
+        if state != "Z":
+            found[int(entry.name)] = (int(parent), command.strip())
+    return found
+
+
+def leftover_processes(mentioning: str, root: int | None = None) -> dict[int, str]:
+    """Processes descending from `root`, or whose command line mentions `mentioning`."""
+    processes = live_processes()
+    family = {root} if root is not None else set()
+    grew = True
+    while grew:
+        more = {pid for pid, (parent, _) in processes.items() if parent in family} - family
+        family |= more
+        grew = bool(more)
+    return {pid: command for pid, (_, command) in processes.items()
+            if pid != os.getpid() and (pid in family or mentioning in command)}
+
+
+def wait_until_gone(mentioning: str, root: int | None = None, timeout: float = 10) -> dict[int, str]:
+    """Wait for such processes to end; kill and return those still alive at the deadline."""
+    deadline = time.monotonic() + timeout
+    while (left := leftover_processes(mentioning, root)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return left
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_outlives_the_tests(tmp_path_factory):
+    """Fails the run if a test left a process behind: a child of this session, or one
+    (a worker orphaned by a killed build) whose command line names the tests' temp folder."""
+    yield
+    left = wait_until_gone(str(tmp_path_factory.getbasetemp()), root=os.getpid())
+    assert not left, f"processes left running after the tests (now killed): {left}"

@@ -25,7 +25,8 @@ from repcard.pipeline import Options, build_files
 from repcard.content import parse_exercise, parse_routine
 from repcard.model import ContentError
 
-from .conftest import MINIMAL_INDEX, ROOT, SEED, build_site, exercise_text, read_tree, run_build, write_tree
+from .conftest import (MINIMAL_INDEX, ROOT, SEED, build_site, exercise_text, read_tree, run_build,
+                       wait_until_gone, write_tree)
 from .htmltools import parse
 
 PATH = "content/exercises/fuzz.md"
@@ -191,6 +192,8 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_site_intact(tmp_path):
         time.sleep(whole * fraction)
         process.send_signal(signal.SIGKILL)
         killed += process.wait() != 0
+        # Its pool workers die with it, not spin on as orphans.
+        assert not wait_until_gone(str(content)), f"killed at {fraction:.0%}: workers outlived the build"
         # The old site or the whole new one (a kill after the swap), never a mix.
         site = read_tree(out)
         assert site == old or site == new, f"killed at {fraction:.0%} of a build: a mixed site"
