@@ -94,8 +94,11 @@ def leftover_processes(mentioning: str, root: int | None = None) -> dict[int, st
         more = {pid for pid, (parent, _) in processes.items() if parent in family} - family
         family |= more
         grew = bool(more)
+    # multiprocessing's resource tracker serves this test process itself (a pool started with
+    # "spawn" starts it) and ends with it: not something a test left behind.
     return {pid: command for pid, (_, command) in processes.items()
-            if pid != os.getpid() and (pid in family or mentioning in command)}
+            if pid != os.getpid() and (pid in family or mentioning in command)
+            and "multiprocessing.resource_tracker" not in command}
 
 
 def wait_until_gone(mentioning: str, root: int | None = None, timeout: float = 10) -> dict[int, str]:
