@@ -257,7 +257,12 @@ class WebDriverPage(Page):
         self.raw.navigate(url) if self.engine == "firefox" else self.raw.get(url)
 
     def reload(self):
-        self.raw.refresh()
+        if self.engine == "firefox":
+            # Marionette's Refresh bypasses the service worker, as no reload button does; loading
+            # the same address again goes through it, as a person's reload does.
+            self.raw.navigate(self.url)
+        else:
+            self.raw.refresh()
 
     @property
     def url(self):
