@@ -143,6 +143,9 @@ class Page:
         raise NotImplementedError
 
     def screenshot(self, path: str | Path | None = None) -> bytes:
+        # Let the engine paint what the last command changed: WebKit's screenshot otherwise shows
+        # the frame before it.
+        self.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
         png = self._screenshot()
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
