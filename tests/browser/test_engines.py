@@ -31,9 +31,19 @@ def test_the_page_api_reads_clicks_and_evaluates(page, served):
     assert shot.width / shot.height == 320 / 600
 
 
-def test_a_fresh_page_forgets_the_last_ones_storage(page, served):
-    page.goto(served.url)
-    assert page.evaluate("localStorage.getItem('left-over')") is None
+def test_a_fresh_page_forgets_the_last_ones_storage_and_service_worker(engines, engine, served):
+    first = engines.new_page(engine)
+    first.goto(served.url)
+    first.evaluate("localStorage.setItem('left-over', '1')")
+    first.wait_for("navigator.serviceWorker.ready.then(() => true)")
+    first.close()
+    second = engines.new_page(engine)
+    try:
+        second.goto(served.url)
+        assert second.evaluate("localStorage.getItem('left-over')") is None
+        assert second.evaluate("navigator.serviceWorker.controller") is None
+    finally:
+        second.close()
 
 
 def test_the_page_prints_to_pdf(page, served):
