@@ -157,6 +157,8 @@ async function keepScreenOn() {
     });
   } catch (error) {
     status.textContent = "Screen may sleep (the browser refused to keep it on).";
+    // WebKit (every iPhone browser) grants the lock only in answer to a tap: ask again on the next one.
+    document.addEventListener("click", keepScreenOn, { once: true });
   }
 }
 

@@ -1,4 +1,5 @@
-"""The printed circuit card: one page on A4 and Letter, checked by printing it in Chromium."""
+"""The printed circuit card: one page on A4 and Letter, checked by printing it in every engine, each
+through its own print path (WebKit through WebKitGTK's print operation, as its WebDriver cannot print)."""
 
 from __future__ import annotations
 
@@ -21,16 +22,30 @@ BASE_URL = "https://someone.github.io/repcard/"
 SHARED_AREA = {"width": 718, "height": 980}
 
 
-def print_card(browser, site, paper: str) -> PdfReader:
+def print_card(page, site, paper: str) -> PdfReader:
+    """`site`'s card printed by `page`'s engine (engines.py: 10 mm margins, scale 1)."""
     server = SiteServer(site)
     try:
-        page = browser.new_page()
         page.goto(server.url + "card/")
-        pdf = page.pdf(format=paper)  # Chromium's own print path: scale 1, the CSS @page margins
-        page.close()
+        pdf = page.pdf(paper)
     finally:
         server.close()
     return PdfReader(io.BytesIO(pdf))
+
+
+def known_print_failure(engine: str, site, routine: str, paper: str) -> str | None:
+    """Why `engine` is known to print this card on more than one page; None where it must not.
+
+    These are bugs found by printing in each engine, for the card's layout to solve (the card decides
+    its columns in repcard/card.py): strict, so a fix that makes them pass is noticed."""
+    two_columns = 'data-columns="2"' in (site / "card/index.html").read_text()
+    if engine == "webkit" and two_columns:
+        return ("webkit: WebKitGTK's print lays out CSS `columns: 2` as one column (a bare page of six "
+                "boxes in columns prints them in one), so a two-column card runs to 2-7 pages")
+    if engine == "firefox" and routine == "6x2-long" and paper == "Letter":
+        return ("firefox: its column balancing with `break-inside: avoid` keeps two circuits in the first "
+                "column and pushes the sixth onto a second Letter page")
+    return None
 
 
 def card_geometry(browser, site) -> dict:
@@ -69,10 +84,13 @@ def routines(tmp_path_factory):
 
 @pytest.mark.parametrize("routine", ["seed", "6x2", "4x3", "6x2-long", "4x3-long"])
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_card_prints_on_one_page(browser, routines, seed_site, routine, paper):
+def test_card_prints_on_one_page(page, routines, seed_site, routine, paper, request):
     site = routines[routine] or seed_site
-    reader = print_card(browser, site, paper)
-    assert len(reader.pages) == 1, f"{routine} prints {len(reader.pages)} pages on {paper}"
+    known = known_print_failure(page.engine, site, routine, paper)
+    if known:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=known))
+    reader = print_card(page, site, paper)
+    assert len(reader.pages) == 1, f"{page.engine}: {routine} prints {len(reader.pages)} pages on {paper}"
 
 
 @pytest.mark.parametrize("routine", ["seed", "6x2", "4x3", "6x2-long", "4x3-long"])
@@ -83,8 +101,8 @@ def test_card_fits_the_shared_area_without_being_scaled_down(browser, routines, 
     assert sizes["page"][0] <= SHARED_AREA["width"], sizes
 
 
-def test_card_lists_every_exercise_in_doing_order(browser, seed_site):
-    text = pdf_text(print_card(browser, seed_site, "A4"))
+def test_card_lists_every_exercise_in_doing_order(page, seed_site):
+    text = pdf_text(print_card(page, seed_site, "A4"))
     names = ["Glute Bridge", "Band Walking", "Hip Extension With Leg Curl", "Step-Ups", "Reverse Lunge",
              "Romanian Deadlift"]
     positions = [text.find(name) for name in names]
@@ -96,9 +114,10 @@ def test_card_lists_every_exercise_in_doing_order(browser, seed_site):
     assert "Print" not in text.split()  # no screen chrome on paper
 
 
-def test_generated_card_keeps_doing_order_not_file_order(browser, routines):
-    text = pdf_text(print_card(browser, routines["4x3"], "Letter"))
-    numbers = [int(n) for n in re.findall(r"\b\d[A-C] [A-Z][\w-]+ [A-Z][\w-]+ (\d+)\b", text)]
+def test_generated_card_keeps_doing_order_not_file_order(page, routines):
+    text = pdf_text(print_card(page, routines["4x3"], "Letter"))
+    # Firefox's PDF text has no space between a slot and its name ("1AStaggered").
+    numbers = [int(n) for n in re.findall(r"\b\d[A-C] ?[A-Z][\w-]+ [A-Z][\w-]+ (\d+)\b", text)]
     assert numbers == list(range(1, 13)), text
 
 
@@ -143,11 +162,12 @@ def test_qr_code_opens_the_routine_page(browser, routines):
     assert barcode.ec_level == "Q"
 
 
-def test_a_routine_too_long_for_one_page_builds_with_a_warning(browser, tmp_path):
+@pytest.mark.engines("chromium")  # the build's estimate is checked against one engine's print
+def test_a_routine_too_long_for_one_page_builds_with_a_warning(page, tmp_path):
     content = generate(tmp_path / "big", 30, per_circuit=2, long=True)
     result = run_build("--content", content, "--output", tmp_path / "site")
     assert result.returncode == 0, result.stderr
     warning = re.search(r"warning: card/index.html needs (\d+) pages of A4 or Letter", result.stderr)
     assert warning, result.stderr
-    printed = len(print_card(browser, tmp_path / "site", "A4").pages)
+    printed = len(print_card(page, tmp_path / "site", "A4").pages)
     assert printed > 1 and int(warning[1]) >= printed - 1

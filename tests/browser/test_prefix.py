@@ -67,19 +67,16 @@ def test_every_reference_answers_200_under_the_prefix(pages_site):
     assert pages_site.url + "assets/icon-maskable-512.png" in statuses
 
 
-def test_a_browser_asks_for_nothing_outside_the_prefix(browser, pages_site):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
+def test_a_browser_asks_for_nothing_outside_the_prefix(page, pages_site):
     for path in site_pages(pages_site.site):
         if path != "404.html":
             page.goto(pages_site.url + path)
     page.goto(pages_site.url)
-    page.evaluate("navigator.serviceWorker.ready")  # its install fetches every saved file
-    page.wait_for_timeout(500)
-    context.close()
+    # its install fetches every saved file
+    page.wait_for("navigator.serviceWorker.ready.then(r => r.active.state === 'activated')")
     failures = [(path, status) for path, status in pages_site.log if status not in OK]
     outside = [path for path, _ in pages_site.log if not path.startswith(PREFIX)]
-    assert not failures and not outside, (failures, outside)
+    assert not failures and not outside, (page.engine, failures, outside)
 
 
 def test_the_404_page_works_at_a_missing_nested_path(browser, pages_site):
