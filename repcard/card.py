@@ -64,6 +64,12 @@ class CardLayout:
     scale: float
     height: float  # mm, estimated
     cuts: tuple[Cut, ...] = ()  # empty: every text prints in full
+    split: int = 0  # with two columns: how many circuits the first holds
+
+    def columns_of(self, circuits: tuple) -> list[tuple]:
+        """The circuits column by column. The card sets its own break rather than leave it to
+        CSS columns, which WebKit prints as one column and Firefox balances past the page."""
+        return [circuits] if self.columns == 1 else [circuits[:self.split], circuits[self.split:]]
 
     @property
     def pages(self) -> int:
@@ -90,8 +96,8 @@ def plan_card(routine: Routine, with_qr: bool) -> CardLayout:
                 estimate = _Estimate(columns, scale, cut)
                 height = estimate.card(routine, with_qr)
                 if height <= PAGE_HEIGHT:
-                    return CardLayout(columns, scale, height, tuple(estimate.cuts))
-    return CardLayout(columns, scale, height, tuple(estimate.cuts))
+                    return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split)
+    return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split)
 
 
 def flow(circuit: Circuit, last: bool) -> str:
@@ -120,6 +126,7 @@ class _Estimate:
         self.column = (PAGE_WIDTH - COLUMN_GAP * (columns - 1)) / columns
         self.columns, self.scale, self.cut = columns, scale, cut
         self.cuts: list[Cut] = []
+        self.split = 0
 
     def width(self, text: str, kind: Text) -> float:
         """How long the text would run on one line, in mm."""
@@ -140,9 +147,9 @@ class _Estimate:
         circuits = [self.circuit(c, routine.source, i == last) for i, c in enumerate(routine.circuits)]
         if self.columns == 1:
             return header + sum(circuits)
-        # Two balanced columns that never split a circuit: the browser finds the break
-        # that makes the taller column as short as it can be.
-        return header + min(max(sum(circuits[:k]), sum(circuits[k:])) for k in range(len(circuits) + 1))
+        # Two columns that never split a circuit, broken where the taller is shortest.
+        self.split = min(range(len(circuits) + 1), key=lambda k: max(sum(circuits[:k]), sum(circuits[k:])))
+        return header + max(sum(circuits[:self.split]), sum(circuits[self.split:]))
 
     def header(self, routine: Routine, with_qr: bool) -> float:
         box = PAGE_WIDTH - (QR_SIZE + 4 if with_qr else 0)

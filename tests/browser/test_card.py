@@ -33,21 +33,6 @@ def print_card(page, site, paper: str) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
 
 
-def known_print_failure(engine: str, site, routine: str, paper: str) -> str | None:
-    """Why `engine` is known to print this card on more than one page; None where it must not.
-
-    These are bugs found by printing in each engine, for the card's layout to solve (the card decides
-    its columns in repcard/card.py): strict, so a fix that makes them pass is noticed."""
-    two_columns = 'data-columns="2"' in (site / "card/index.html").read_text()
-    if engine == "webkit" and two_columns:
-        return ("webkit: WebKitGTK's print lays out CSS `columns: 2` as one column (a bare page of six "
-                "boxes in columns prints them in one), so a two-column card runs to 2-7 pages")
-    if engine == "firefox" and routine == "6x2-long" and paper == "Letter":
-        return ("firefox: its column balancing with `break-inside: avoid` keeps two circuits in the first "
-                "column and pushes the sixth onto a second Letter page")
-    return None
-
-
 def card_geometry(browser, site) -> dict:
     server = SiteServer(site)
     try:
@@ -84,11 +69,10 @@ def routines(tmp_path_factory):
 
 @pytest.mark.parametrize("routine", ["seed", "6x2", "4x3", "6x2-long", "4x3-long"])
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_card_prints_on_one_page(page, routines, seed_site, routine, paper, request):
+def test_card_prints_on_one_page(page, routines, seed_site, routine, paper):
+    # The card breaks its own two columns: CSS columns printed as one column in WebKit and
+    # ran to a second page in Firefox.
     site = routines[routine] or seed_site
-    known = known_print_failure(page.engine, site, routine, paper)
-    if known:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=known))
     reader = print_card(page, site, paper)
     assert len(reader.pages) == 1, f"{page.engine}: {routine} prints {len(reader.pages)} pages on {paper}"
 
