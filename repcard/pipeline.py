@@ -121,8 +121,12 @@ def build_files(options: Options) -> dict[str, bytes]:
     return {path: b"".join(chunks) for path, chunks in site_files(options)}
 
 
-def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
-    """Build the site into options.output; return the problems (empty on success)."""
+def build(options: Options, cache: BuildCache | None = None, changed: set[Path] | None = None) -> list[Problem]:
+    """Build the site into options.output; return the problems (empty on success).
+
+    `changed` (from the dev server's file watcher) names the files changed since the last
+    build with this cache; None when unknown, and every file is looked at.
+    """
     if refusal := unsafe_output(options):
         return [refusal]
     try:

@@ -1,21 +1,36 @@
 """The dev server: serve the site, rebuild when content, templates or assets change.
 
 The first build swaps a whole new folder in; later rebuilds render every file first and
-then replace only the files that changed, each by a rename. A failed rebuild prints its
-problems and touches nothing, so the browser never sees a half-written or broken site.
+then replace only the files that changed, each by a rename. A failed rebuild touches
+nothing: the last good site stays served, with the problems shown over every page.
+
+livereload serves the site and tells the browser to reload; watchfiles (inotify) notices
+the saves. livereload's own watcher polls every 0.8 s and ignores a reload that comes
+within `3 - delay` seconds of the last one, so it drops the second of two quick saves:
+here a thread waits on watchfiles, rebuilds, and has the IOLoop send the reload itself.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
 
+import watchfiles
 from livereload import Server
-from livereload.handlers import StaticFileHandler
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
 
+from .model import Problem
 from .pipeline import BuildCache, Options, build, report
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+SETTLE_MS = 30  # a save is a burst of events (truncate, write, close, rename): wait for its end
 
 
 class SiteFileHandler(StaticFileHandler):
@@ -32,28 +47,136 @@ class SiteFileHandler(StaticFileHandler):
             super().write_error(status_code, **kwargs)
 
 
+class Problems:
+    """The problems of the latest rebuild, read by the handler on the IOLoop thread and
+    replaced whole by the rebuilding thread."""
+
+    def __init__(self) -> None:
+        self.current: tuple[Problem, ...] = ()
+
+
+def overlay(problems: tuple[Problem, ...]) -> bytes:
+    """A fixed box at the top of the page naming every problem, escaped: messages quote content."""
+    count = f"repcard: {len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    lines = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems)
+    return (
+        '<div id="repcard-problems" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;'
+        "max-height:60vh;overflow:auto;margin:0;padding:.75rem 1rem;background:#fff1f0;color:#6b0000;"
+        'border-bottom:3px solid #c00;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;text-align:left">'
+        f'<strong>{html.escape(count)}</strong> <span>(the page shows the last good build)</span>'
+        f'<ul style="margin:.4rem 0 0;padding-left:1.2rem;white-space:pre-wrap">{lines}</ul></div>'
+    ).encode()
+
+
+_BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+
+
+def with_overlay(page: bytes, problems: tuple[Problem, ...]) -> bytes:
+    """The page with the problems' box first in its body."""
+    box = overlay(problems)
+    found = _BODY.search(page)
+    return page[:found.end()] + box + page[found.end():] if found else box + page
+
+
+class DevSiteHandler(SiteFileHandler):
+    """The site's files; while the latest rebuild failed, every HTML page carries the
+    problems' box (added here as it is served: site/ holds only the last good build)."""
+
+    problems: Problems  # set by serve() on the class it hands to livereload
+    overlaid = False  # this response is a page with the box: no ETag, so never a 304 for it
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        shown = self.problems.current  # one rebuild's problems, even if another ends meanwhile
+        if not shown:
+            return await super().get(path, include_body)
+        # Resolved as StaticFileHandler.get resolves it, so every refusal stays a refusal.
+        self.path = self.parse_url_path(path)
+        absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
+        if absolute is None:  # redirected (a folder without its slash)
+            return None
+        if not absolute.endswith(".html"):
+            return await super().get(path, include_body)
+        with open(absolute, "rb") as file:
+            page = with_overlay(file.read(), shown)
+        self.absolute_path, self.overlaid = absolute, True
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        if include_body:
+            self.write(page)
+        return None
+
+    def compute_etag(self) -> str | None:
+        return None if self.overlaid else super().compute_etag()
+
+
+class NoPolling(Watcher):
+    """livereload's watcher, idle: watchfiles notices changes, and livereload must not
+    poll (or, with nothing to watch, watch the working directory) beside it."""
+
+    def start(self, callback) -> bool:
+        return True  # "started": livereload then sets up no polling of its own
+
+    def examine(self):
+        return None, None
+
+
+def rebuild_on_change(folders: list[Path], rebuild: Callable[[set[Path]], None], stop: threading.Event) -> None:
+    """Rebuild with the paths each burst of saves changed, until `stop` is set.
+
+    watchfiles keeps collecting events while a rebuild runs, so a save made during one
+    is in the next batch: it brings one more rebuild, never none.
+    """
+    for changes in watchfiles.watch(*folders, debounce=1600, step=SETTLE_MS, stop_event=stop,
+                                     rust_timeout=1000, raise_interrupt=False):
+        rebuild({Path(path) for _, path in changes})
+
+
+def reload_browsers(loop: IOLoop) -> None:
+    """Tell every open page to reload, from the IOLoop's thread (tornado is not thread-safe).
+    LiveReloadHandler.reload_waiters sends at once: no "too soon" check stands in its way."""
+    loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
 def serve(options: Options, host: str, port: int) -> int:
     if host not in LOCAL_HOSTS:
         print(f"repcard: warning: serving on {host}, so other machines can reach this dev server",
               file=sys.stderr)
 
     cache = BuildCache()  # what is unchanged between rebuilds is neither parsed, rendered nor written again
+    problems = Problems()
 
-    def rebuild() -> None:
-        problems = build(options, cache)
-        if problems:
-            report(problems, options.output)
+    def rebuild(changed: set[Path] | None) -> None:
+        found = build(options, cache, changed)
+        problems.current = tuple(found)
+        if found:
+            report(found, options.output)
         else:
             print(f"repcard: rebuilt {options.output}", flush=True)
 
-    rebuild()
-    server = Server()
-    server.SFH = SiteFileHandler
-    for folder in (options.content, options.templates, options.assets):
-        server.watch(str(folder), rebuild, delay=0.1)
+    lock = threading.Lock()  # one rebuild at a time: the first one and the watcher's
+
+    def rebuild_and_reload(changed: set[Path]) -> None:
+        with lock:
+            rebuild(changed)
+        reload_browsers(loop)  # after a failure too: the page shows the problems
+
+    loop = IOLoop.current()  # the loop server.serve runs, on this thread
+    stop = threading.Event()
+    folders = [folder for folder in (options.content, options.templates, options.assets) if folder.is_dir()]
+    # Watching starts before the first build, so a save made while it runs is not missed.
+    watcher = threading.Thread(target=rebuild_on_change, name="repcard-watch", daemon=True,
+                               args=(folders, rebuild_and_reload, stop))
+    watcher.start()
+    with lock:
+        rebuild(None)
+    server = Server(watcher=NoPolling())
+    server.SFH = type("ServedSite", (DevSiteHandler,), {"problems": problems})
     print(f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve(host=host, port=port, root=str(options.output), restart_delay=0)
     except KeyboardInterrupt:
         pass
+    finally:
+        stop.set()
+        watcher.join(timeout=2)
     return 0
