@@ -42,9 +42,18 @@ class BuildCache:
     parsed: content.ParseCache = field(default_factory=dict)
     pages: render.PageCache = field(default_factory=dict)
     site: write.Digests = field(default_factory=dict)  # what the output folder holds, once built
+    # Compiled templates: compiling them is most of a small rebuild. Made anew whenever a
+    # template may have changed; between rebuilds Jinja also reloads one whose file changed.
+    env: jinja2.Environment | None = None
+
+    def environment(self, templates: Path, changed: set[Path] | None) -> jinja2.Environment:
+        if self.env is None or changed is None or any(path.is_relative_to(templates.resolve()) for path in changed):
+            self.env = render.make_environment(templates)
+        return self.env
 
 
-def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[render.SiteFile]:
+def site_files(options: Options, cache: BuildCache | None = None,
+               changed: set[Path] | None = None) -> Iterator[render.SiteFile]:
     """Read, validate and render: every file of the site, one at a time.
 
     Content problems raise ContentError before the first file; a template problem
@@ -54,7 +63,7 @@ def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[re
     static = content.load_assets(options.assets) | content.load_images(site)
     pictures, picture_files = resize_photos(site, options)
     cards = {routine.slug: plan_card(routine, bool(options.base_url)) for routine in site.routines}
-    env = render.make_environment(options.templates)
+    env = cache.environment(options.templates, changed) if cache is not None else render.make_environment(options.templates)
     return _naming_template_problems(
         render.render_site(site, env, cards, static | picture_files, options.base_url,
                            cache.pages if cache is not None else None, pictures),
@@ -130,7 +139,7 @@ def build(options: Options, cache: BuildCache | None = None, changed: set[Path] 
     if refusal := unsafe_output(options):
         return [refusal]
     try:
-        files = site_files(options, cache)
+        files = site_files(options, cache, changed)
         if cache is not None and cache.site and options.output.is_dir():
             site = write.update_site(files, options.output, cache.site)
         else:

@@ -7,8 +7,9 @@ is one entry there), and `render_site` turns every page, and every other file, i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -44,7 +45,8 @@ class Page:
     path: str
     template: str
     context: dict = field(default_factory=dict, hash=False)
-    structured_data: dict | None = field(default=None, hash=False)
+    # JSON-LD, or what makes it: made only when the page is rendered, not when it is cached
+    structured_data: dict | Callable[[], dict] | None = field(default=None, hash=False)
     cache_key: tuple | None = None  # what the page shows, when it is worth caching (exercise pages)
 
 
@@ -60,13 +62,13 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "") -> list[
         context = {"exercise": exercise, "uses": uses, "only": None, "previous": None, "next": None}
         if len(uses) == 1:  # in one routine: lead on to the moves before and after it there
             slots = uses[0].routine.slots
-            i = slots.index(uses[0].slot)
+            i = uses[0].routine.position(uses[0].slot)
             context |= {"only": uses[0], "previous": slots[i - 1] if i > 0 else None,
                         "next": slots[i + 1] if i + 1 < len(slots) else None}
         path = f"exercises/{exercise.slug}/index.html"
         nexts = tuple(use.routine.next_up(use.slot) for use in uses)
         found.append(Page(path, "exercise.html", context,
-                          seo.exercise_data(exercise, uses, base_url),
+                          partial(seo.exercise_data, exercise, uses, base_url),
                           cache_key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses),
                                      nexts, context.get("previous"), context.get("next"))))
     if not site.classic:  # the library, browsable without script
@@ -123,7 +125,7 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     def variables(page: Page) -> dict:
         return {"site": site, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
                 "root": relative_root(page.path), "base_url": base_url,
-                "structured_data": page.structured_data, "renditions": pictures or {}, **page.context}
+                "structured_data": data() if callable(data := page.structured_data) else data, "renditions": pictures or {}, **page.context}
 
     def emit(path: str, chunks: bytes | Iterable[bytes]) -> SiteFile:
         if isinstance(chunks, bytes):  # a small file, whole already

@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -146,12 +147,13 @@ def serve(options: Options, host: str, port: int) -> int:
     problems = Problems()
 
     def rebuild(changed: set[Path] | None) -> None:
+        started = time.perf_counter()
         found = build(options, cache, changed)
         problems.current = tuple(found)
         if found:
             report(found, options.output)
         else:
-            print(f"repcard: rebuilt {options.output}", flush=True)
+            print(f"repcard: rebuilt {options.output} in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
 
     lock = threading.Lock()  # one rebuild at a time: the first one and the watcher's
 
@@ -162,7 +164,7 @@ def serve(options: Options, host: str, port: int) -> int:
 
     loop = IOLoop.current()  # the loop server.serve runs, on this thread
     stop = threading.Event()
-    folders = [folder for folder in (options.content, options.templates, options.assets) if folder.is_dir()]
+    folders = [folder.resolve() for folder in (options.content, options.templates, options.assets) if folder.is_dir()]
     # Watching starts before the first build, so a save made while it runs is not missed.
     watcher = threading.Thread(target=rebuild_on_change, name="repcard-watch", daemon=True,
                                args=(folders, rebuild_and_reload, stop))
