@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import jinja2
@@ -47,14 +47,22 @@ class Page:
     context: dict = field(default_factory=dict, hash=False)
     # JSON-LD, or what makes it: made only when the page is rendered, not when it is cached
     structured_data: dict | Callable[[], dict] | None = field(default=None, hash=False)
-    cache_key: tuple | None = None  # what the page shows, when it is worth caching (exercise pages)
+    cache_key: tuple | None = None  # what the page shows (None: rendered every time, streamed)
 
 
-def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "") -> list[Page]:
-    """Every page the site has, in a fixed order."""
+def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
+          pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None) -> list[Page]:
+    """Every page the site has, in a fixed order.
+
+    Each page's cache key holds what it shows beyond the site's title and description
+    (render_site adds those, the templates and the base URL), so that the dev server
+    renders again only the pages an edit shows on.
+    """
     found: list[Page] = []
     if not site.classic:
-        found.append(Page("index.html", "home.html", {"cards": cards}))
+        found.append(Page("index.html", "home.html", {"cards": cards},
+                          cache_key=("home", site.intro_html, site.routines, len(site.exercises),
+                                     tuple(sorted(cards.items())))))
     for routine in site.routines:
         found += routine_pages(routine, cards[routine.slug], base_url)
     for exercise in site.exercises:
@@ -70,16 +78,21 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "") -> list[
         found.append(Page(path, "exercise.html", context,
                           partial(seo.exercise_data, exercise, uses, base_url),
                           cache_key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses),
-                                     nexts, context.get("previous"), context.get("next"))))
+                                     nexts, context.get("previous"), context.get("next"),
+                                     tuple((pictures or {}).get((exercise.slug, p.src)) for p in exercise.photos))))
     if not site.classic:  # the library, browsable without script
+        every_term = (tuple(site.muscles), tuple(site.equipment))  # "Every exercise" links to every term
         found.append(Page("exercises/index.html", "library.html", {"heading": "Every exercise", "kind": None,
-                                                                   "listed": site.exercises}))
+                                                                   "listed": site.exercises},
+                          cache_key=("library", site.exercises, every_term)))
         for kind, terms in (("muscles", site.muscles), ("equipment", site.equipment)):
             for term, exercises in terms.items():
+                heading = term[:1].upper() + term[1:]
                 found.append(Page(f"{kind}/{term_slug(term)}/index.html", "library.html",
-                                  {"heading": term[:1].upper() + term[1:], "kind": kind, "listed": exercises}))
-    found.append(Page("404.html", "404.html"))
-    found.append(Page("manifest.webmanifest", "manifest.webmanifest"))
+                                  {"heading": heading, "kind": kind, "listed": exercises},
+                                  cache_key=("library", heading, tuple(exercises))))
+    found.append(Page("404.html", "404.html", cache_key=("404",)))
+    found.append(Page("manifest.webmanifest", "manifest.webmanifest", cache_key=("manifest",)))
     return found
 
 
@@ -87,12 +100,18 @@ def routine_pages(routine: Routine, card: CardLayout, base_url: str) -> list[Pag
     """A routine's page, its workout mode and its printable card."""
     context = {"routine": routine}
     url = base_url and f"{base_url}{routine.path}"
+    key = ("routine", routine, card)  # all three show the routine alone (the card its layout too)
     return [
-        Page(f"{routine.path}index.html", "routine.html", context, seo.routine_data(routine, base_url)),
-        Page(f"{routine.path}workout/index.html", "workout.html", context),
+        Page(f"{routine.path}index.html", "routine.html", context, partial(seo.routine_data, routine, base_url),
+             cache_key=key),
+        Page(f"{routine.path}workout/index.html", "workout.html", context, cache_key=key),
         Page(f"{routine.path}card/index.html", "card.html",
-             context | {"card": card, "card_flow": card_flow, "qr": qr_svg(url) if url else ""}),
+             context | {"card": card, "card_flow": card_flow, "qr": _qr_svg(url) if url else ""},
+             cache_key=key),
     ]
+
+
+_qr_svg = lru_cache(maxsize=64)(qr_svg)  # the same address draws the same code: drawn once per server
 
 
 PageCache = dict[tuple, bytes]  # what a page was rendered from -> its bytes
@@ -144,13 +163,13 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     def render(page: Page) -> SiteFile:
         if cache is None or page.cache_key is None:  # streamed: it may be large
             return emit(page.path, _gathered(env.get_template(page.template).generate(variables(page))))
-        key = (templates, base_url, page.path, site.title, page.cache_key)
+        key = (templates, base_url, page.path, site.title, site.description, site.classic, page.cache_key)
         used.add(key)
         if (data := cache.get(key)) is None:
             data = cache[key] = env.get_template(page.template).render(variables(page)).encode()
         return emit(page.path, data)
 
-    listed = pages(site, cards, base_url)
+    listed = pages(site, cards, base_url, pictures)
     for page in listed:
         yield render(page)
     if cache is not None:  # forget pages that no longer exist as they were
