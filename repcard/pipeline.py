@@ -59,7 +59,7 @@ def site_files(options: Options, cache: BuildCache | None = None,
     Content problems raise ContentError before the first file; a template problem
     raises it while rendering.
     """
-    site = content.load(options.content, cache.parsed if cache is not None else None)
+    site = content.load(options.content, cache.parsed if cache is not None else None, changed)
     static = content.load_assets(options.assets) | content.load_images(site)
     pictures, picture_files = resize_photos(site, options)
     cards = {routine.slug: plan_card(routine, bool(options.base_url)) for routine in site.routines}

@@ -179,3 +179,16 @@ def test_library_an_edit_rewrites_no_page_that_does_not_show_it(library):
     edited = replace_in(options.content / "exercises/romanian-deadlift.md", "title: ", "title: Edited ")
     assert build(options, cache, {edited.resolve()}) == []
     assert other.stat().st_ino == inode
+
+
+def test_with_the_watchers_paths_deleting_an_exercise_and_adding_one(project):
+    options, cache, tmp_path = project
+    last = max(exercise_files(options), key=lambda p: p.read_text().split("pair: ")[1].split("\n")[0])
+    last.unlink()
+    assert build(options, cache, {last.resolve()}) == []
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+    shutil.rmtree(tmp_path / "clean")
+    new = options.content / "exercises/zz-new.md"
+    new.write_text("---\ntitle: Brand New\npair: 99A\nsets: 1\nreps: 5\n---\n1. Go.\n")
+    assert build(options, cache, {new.resolve()}) == []
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
