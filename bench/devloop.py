@@ -52,9 +52,9 @@ def load() -> str:
 class Server:
     """A dev server in a child process, its output kept; stopped (and waited for) on exit."""
 
-    def __init__(self, command: list[str], cwd: Path, ready: str, figure: str) -> None:
+    def __init__(self, command: list[str], cwd: Path, ready: str, figure: str, cpu: str | None = None) -> None:
         self.lines: list[str] = []
-        self.figure = figure
+        self.figure, self.cpu = figure, cpu
         self.process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
         threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True).start()
@@ -69,6 +69,10 @@ class Server:
         """The server's own figures for its rebuilds, in seconds."""
         return [float(m[1]) / 1000 for line in self.lines if (m := re.search(self.figure, line))]
 
+    def cpu_times(self) -> list[float]:
+        """The CPU time of each rebuild, where the server says it."""
+        return [float(m[1]) / 1000 for line in self.lines if self.cpu and (m := re.search(self.cpu, line))]
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -78,13 +82,14 @@ class Server:
             self.process.wait()
 
 
-def save_to_browser(browser, url: str, exercise: Path, edits: int, server: Server) -> tuple[list[float], list[float]]:
-    """Seconds from each save to the page showing it; and the server's rebuild figures."""
+def save_to_browser(browser, url: str, exercise: Path, edits: int,
+                    server: Server) -> tuple[list[float], list[float], list[float]]:
+    """Seconds from each save to the page showing it; the server's rebuild figures (wall, CPU)."""
     page = browser.new_page()
     page.goto(url)
     page.wait_for_function("() => window.LiveReload !== undefined || document.querySelector('script[src*=livereload]')")
     time.sleep(1.0)  # the websocket has connected
-    before = len(server.rebuilds())
+    before, before_cpu = len(server.rebuilds()), len(server.cpu_times())
     times = []
     original = exercise.read_text()
     for n in range(edits):
@@ -97,13 +102,14 @@ def save_to_browser(browser, url: str, exercise: Path, edits: int, server: Serve
         times.append(time.perf_counter() - started)
         time.sleep(PAUSE)
     page.close()
-    return times, server.rebuilds()[before:]
+    return times, server.rebuilds()[before:], server.cpu_times()[before_cpu:]
 
 
-def run_repcard(browser, content: Path, work: Path, edits: int) -> tuple[list[float], list[float]]:
+def run_repcard(browser, content: Path, work: Path, edits: int):
     port = free_port()
     server = Server([str(ROOT / ".venv/bin/python"), str(ROOT / "build.py"), "serve", "--content", str(content),
-                     "--output", str(work / "site"), "--port", str(port)], work, "serving", r"rebuilt .* in (\d+) ms")
+                     "--output", str(work / "site"), "--port", str(port)], work, "serving", r"rebuilt .* in (\d+) ms",
+                    r"\((\d+) ms of CPU\)")
     try:
         target = sorted(content.glob("exercises/*.md"))[len(list(content.glob("exercises/*.md"))) // 2]
         return save_to_browser(browser, f"http://127.0.0.1:{port}/exercises/{target.stem}/", target, edits, server)
@@ -111,7 +117,7 @@ def run_repcard(browser, content: Path, work: Path, edits: int) -> tuple[list[fl
         server.stop()
 
 
-def run_hugo(browser, content: Path, work: Path, edits: int) -> tuple[list[float], list[float]]:
+def run_hugo(browser, content: Path, work: Path, edits: int):
     setup_hugo(content, work)
     # A page with a <head>, so that Hugo injects its live-reload script.
     (work / "layouts/_default/single.html").write_text(
@@ -153,27 +159,29 @@ def main() -> None:
                 content = (Path(shutil.copytree(SEED, work / "content")) if size == "seed"
                            else generate(work / "content", int(size)))
                 before = load()
-                browser_times, rebuilds = run_repcard(browser, content, work, args.edits)
-                rows.append(("`build.py serve`", size, browser_times, rebuilds, before, load()))
+                browser_times, rebuilds, cpu = run_repcard(browser, content, work, args.edits)
+                rows.append(("`build.py serve`", size, browser_times, rebuilds, cpu, before, load()))
                 print(rows[-1], flush=True)
                 if size != "seed" and not args.no_hugo and HUGO:
                     hugo_work = Path(tmp) / f"hugo-{size}"
                     hugo_work.mkdir()
                     before = load()
-                    browser_times, rebuilds = run_hugo(browser, content, hugo_work, args.edits)
-                    rows.append(("`hugo server`", size, browser_times, rebuilds, before, load()))
+                    browser_times, rebuilds, cpu = run_hugo(browser, content, hugo_work, args.edits)
+                    rows.append(("`hugo server`", size, browser_times, rebuilds, cpu, before, load()))
                     print(rows[-1], flush=True)
         finally:
             browser.close()
 
     print(f"\n## Save to browser (bench/devloop.py, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})\n")
-    print("Median of the edits (each in ms); the server's own rebuild figure beside it; the machine's load "
-          "before and after each row.\n")
-    print("| server | routine | save → page shows it | the server's rebuild | load before → after |")
-    print("|---|---|---|---|---|")
-    for server, size, times, rebuilds, before, after in rows:
+    print("Median of the edits (each in ms); the server's own rebuild figure beside it (wall time, and for "
+          "repcard the rebuild thread's CPU time, which the machine's load inflates less); the machine's "
+          "load before and after each row.\n")
+    print("| server | routine | save → page shows it | the server's rebuild | its CPU time | load before → after |")
+    print("|---|---|---|---|---|---|")
+    for server, size, times, rebuilds, cpu, before, after in rows:
         routine = "seed (6 exercises)" if size == "seed" else f"{int(size):,} exercises"
-        print(f"| {server} | {routine} | {ms(times)} | {ms(rebuilds)} | {before} → {after.removeprefix('load average ')} |")
+        print(f"| {server} | {routine} | {ms(times)} | {ms(rebuilds)} | {ms(cpu)} | "
+              f"{before.removeprefix('load average ')} → {after.removeprefix('load average ')} |")
 
 
 if __name__ == "__main__":

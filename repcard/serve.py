@@ -48,12 +48,24 @@ class SiteFileHandler(StaticFileHandler):
             super().write_error(status_code, **kwargs)
 
 
-class Problems:
-    """The problems of the latest rebuild, read by the handler on the IOLoop thread and
-    replaced whole by the rebuilding thread."""
+class Latest:
+    """What the latest rebuild left: its problems and its number. Written by the rebuilding
+    thread, each field replaced whole; read by the handler on the IOLoop thread."""
 
     def __init__(self) -> None:
-        self.current: tuple[Problem, ...] = ()
+        self.problems: tuple[Problem, ...] = ()
+        self.build = 0  # counts rebuilds: a page names the one it was served after
+
+
+BUILD_URL = "__repcard__/build"  # no site path has underscores (file names are URL slugs)
+
+
+def build_check(build: int) -> bytes:
+    """A page loaded just before a rebuild, whose live-reload socket connects just after it,
+    would miss that reload: once connected, the page asks which build is the latest."""
+    return (f'<script>document.addEventListener("LiveReloadConnect",function(){{fetch("/{BUILD_URL}",'
+            f'{{cache:"no-store"}}).then(function(r){{return r.text()}}).then(function(b){{if(b!=="{build}")'
+            'location.reload()})})</script>').encode()
 
 
 def overlay(problems: tuple[Problem, ...]) -> bytes:
@@ -72,24 +84,28 @@ def overlay(problems: tuple[Problem, ...]) -> bytes:
 _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
-def with_overlay(page: bytes, problems: tuple[Problem, ...]) -> bytes:
-    """The page with the problems' box first in its body."""
-    box = overlay(problems)
+def served_page(page: bytes, problems: tuple[Problem, ...], build: int) -> bytes:
+    """The page with the build check, and the problems' box if any, first in its body."""
+    added = build_check(build) + (overlay(problems) if problems else b"")
     found = _BODY.search(page)
-    return page[:found.end()] + box + page[found.end():] if found else box + page
+    return page[:found.end()] + added + page[found.end():] if found else added + page
 
 
 class DevSiteHandler(SiteFileHandler):
-    """The site's files; while the latest rebuild failed, every HTML page carries the
-    problems' box (added here as it is served: site/ holds only the last good build)."""
+    """The site's files; every HTML page carries the build check and, while the latest
+    rebuild failed, the problems' box (added here as it is served: site/ holds only the
+    last good build)."""
 
-    problems: Problems  # set by serve() on the class it hands to livereload
-    overlaid = False  # this response is a page with the box: no ETag, so never a 304 for it
+    latest: Latest  # set by serve() on the class it hands to livereload
+    overlaid = False  # this response is a page with additions: no ETag, so never a 304 for it
 
     async def get(self, path: str, include_body: bool = True) -> None:
-        shown = self.problems.current  # one rebuild's problems, even if another ends meanwhile
-        if not shown:
-            return await super().get(path, include_body)
+        build, shown = self.latest.build, self.latest.problems  # read once: a rebuild may end meanwhile
+        if path == BUILD_URL:
+            self.set_header("Content-Type", "text/plain")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(str(build))
+            return None
         # Resolved as StaticFileHandler.get resolves it, so every refusal stays a refusal.
         self.path = self.parse_url_path(path)
         absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
@@ -98,7 +114,7 @@ class DevSiteHandler(SiteFileHandler):
         if not absolute.endswith(".html"):
             return await super().get(path, include_body)
         with open(absolute, "rb") as file:
-            page = with_overlay(file.read(), shown)
+            page = served_page(file.read(), shown, build)
         self.absolute_path, self.overlaid = absolute, True
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
@@ -144,16 +160,18 @@ def serve(options: Options, host: str, port: int) -> int:
               file=sys.stderr)
 
     cache = BuildCache()  # what is unchanged between rebuilds is neither parsed, rendered nor written again
-    problems = Problems()
+    latest = Latest()
 
     def rebuild(changed: set[Path] | None) -> None:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()  # the rebuild runs on this one thread
         found = build(options, cache, changed)
-        problems.current = tuple(found)
+        latest.problems = tuple(found)
+        latest.build += 1  # after the problems: a page that sees this number sees them too
         if found:
             report(found, options.output)
         else:
-            print(f"repcard: rebuilt {options.output} in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+            print(f"repcard: rebuilt {options.output} in {(time.perf_counter() - started) * 1000:.0f} ms "
+                  f"({(time.thread_time() - cpu) * 1000:.0f} ms of CPU)", flush=True)
 
     lock = threading.Lock()  # one rebuild at a time: the first one and the watcher's
 
@@ -172,7 +190,7 @@ def serve(options: Options, host: str, port: int) -> int:
     with lock:
         rebuild(None)
     server = Server(watcher=NoPolling())
-    server.SFH = type("ServedSite", (DevSiteHandler,), {"problems": problems})
+    server.SFH = type("ServedSite", (DevSiteHandler,), {"latest": latest})
     print(f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve(host=host, port=port, root=str(options.output), restart_delay=0)
