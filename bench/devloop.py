@@ -97,8 +97,13 @@ def save_to_browser(browser, url: str, exercise: Path, edits: int,
         text = re.sub(r"^title: .*$", f"title: {title}", original, count=1, flags=re.M)
         started = time.perf_counter()
         exercise.write_text(text)
-        page.wait_for_function(f"() => (document.querySelector('h1') || {{}}).textContent?.includes({title!r})",
-                               polling=5, timeout=60_000)
+        try:
+            page.wait_for_function(f"() => (document.querySelector('h1') || {{}}).textContent?.includes({title!r})",
+                                   polling=5, timeout=30_000)
+        except Exception:
+            print(f"edit {n} never showed; the page shows {page.inner_text('h1')!r}; the server said:\n"
+                  + "".join(server.lines[-30:]), file=sys.stderr)
+            raise
         times.append(time.perf_counter() - started)
         time.sleep(PAUSE)
     page.close()

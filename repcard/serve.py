@@ -59,12 +59,24 @@ class Latest:
 
 BUILD_URL = "__repcard__/build"  # no site path has underscores (file names are URL slugs)
 
+# The site's service worker, while developing, would show saved pages when the server is
+# slow (after 2.5 s) and fetch every page of the site again after each save (its cache is
+# named after the build): the dev server answers for sw.js with one that removes itself
+# and its caches, so every reload shows the latest build. site/sw.js is left as built.
+DEV_SERVICE_WORKER = b"""// repcard's dev server: no offline copies, so that every reload shows the latest build.
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(
+  caches.keys()
+    .then((keys) => Promise.all(keys.filter((key) => key.startsWith("repcard-")).map((key) => caches.delete(key))))
+    .then(() => self.registration.unregister())));
+"""
+
 
 def build_check(build: int) -> bytes:
     """A page loaded just before a rebuild, whose live-reload socket connects just after it,
     would miss that reload: once connected, the page asks which build is the latest."""
     return (f'<script>document.addEventListener("LiveReloadConnect",function(){{fetch("/{BUILD_URL}",'
-            f'{{cache:"no-store"}}).then(function(r){{return r.text()}}).then(function(b){{if(b!=="{build}")'
+            f'{{cache:"no-store"}}).then(function(r){{return r.ok?r.text():""}}).then(function(b){{if(b&&b!=="{build}")'
             'location.reload()})})</script>').encode()
 
 
@@ -97,14 +109,15 @@ class DevSiteHandler(SiteFileHandler):
     last good build)."""
 
     latest: Latest  # set by serve() on the class it hands to livereload
-    overlaid = False  # this response is a page with additions: no ETag, so never a 304 for it
+    untagged = False  # this response is made here (a page with additions): no ETag, so never a 304 for it
 
     async def get(self, path: str, include_body: bool = True) -> None:
         build, shown = self.latest.build, self.latest.problems  # read once: a rebuild may end meanwhile
-        if path == BUILD_URL:
-            self.set_header("Content-Type", "text/plain")
+        if path in (BUILD_URL, "sw.js"):
+            self.set_header("Content-Type", "text/plain" if path == BUILD_URL else "text/javascript")
             self.set_header("Cache-Control", "no-store")
-            self.finish(str(build))
+            self.untagged = True
+            self.finish(str(build) if path == BUILD_URL else DEV_SERVICE_WORKER)
             return None
         # Resolved as StaticFileHandler.get resolves it, so every refusal stays a refusal.
         self.path = self.parse_url_path(path)
@@ -115,7 +128,7 @@ class DevSiteHandler(SiteFileHandler):
             return await super().get(path, include_body)
         with open(absolute, "rb") as file:
             page = served_page(file.read(), shown, build)
-        self.absolute_path, self.overlaid = absolute, True
+        self.absolute_path, self.untagged = absolute, True
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
         if include_body:
@@ -123,7 +136,7 @@ class DevSiteHandler(SiteFileHandler):
         return None
 
     def compute_etag(self) -> str | None:
-        return None if self.overlaid else super().compute_etag()
+        return None if self.untagged else super().compute_etag()
 
 
 class NoPolling(Watcher):

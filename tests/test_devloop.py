@@ -143,3 +143,23 @@ def test_a_template_error_shows_in_the_page_and_clears_on_the_fix(served, browse
     page.wait_for_function("() => document.querySelector('h1')?.textContent.includes('today')"
                            " && !document.getElementById('repcard-problems')", timeout=20_000)
     assert "repcard-problems" not in fetch(url)[1]
+
+
+def test_an_open_page_reloads_only_when_told(served, browser):
+    project, url, _ = served
+    status, build = fetch(url + "__repcard__/build")
+    assert status == 200 and build.isdigit()
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    loads = []
+    page.on("load", lambda: loads.append(1))
+    time.sleep(3)  # connected meanwhile, and asked for the latest build: the one it shows
+    assert loads == []
+
+
+def test_the_dev_server_keeps_no_offline_copies(served):
+    project, url, _ = served
+    status, worker = fetch(url + "sw.js")
+    assert status == 200 and "unregister" in worker and "addAll" not in worker
+    assert "addAll" in (project / "site/sw.js").read_text()  # the site itself is as built
