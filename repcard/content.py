@@ -751,14 +751,16 @@ def _start_worker(parent: int) -> None:
         os._exit(1)
 
 
-def load(content_dir: Path, cache: ParseCache | None = None) -> Site:
+def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None) -> Site:
     """Read content_dir into a Site, or raise ContentError with every problem found.
 
     Two layouts: the classic one (index.md is the one routine; exercise files carry their
     pair, sets and reps) and the library (index.md is the home page; each routines/*.md
     names its exercises). `cache` (kept by the dev server between rebuilds) skips reading
     and parsing files whose size and modification time have not changed; parsing is pure,
-    so a cached result is the same as a fresh one.
+    so a cached result is the same as a fresh one. `changed` (the dev server's watcher:
+    the files changed since the last load with this cache) spares looking again at the
+    others: a cached file it does not name is taken as it was.
     """
     cache = {} if cache is None else cache
     problems: list[Problem] = []
@@ -773,7 +775,11 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Site:
         problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
     exercise_problems: list[Problem] = []
     keys: list[FileKey] = []
+    unchanged = _unchanged(cache, exercise_dir, changed)
     for path in files:
+        if (key := unchanged.get(str(path))) is not None:
+            keys.append(key)
+            continue
         if link := outside(path, content_dir):
             exercise_problems.append(link)
             continue
@@ -830,6 +836,18 @@ def load(content_dir: Path, cache: ParseCache | None = None) -> Site:
         raise ContentError(problems)
     exercises = tuple(sorted((e for e, _ in library.values()), key=lambda e: (e.title.casefold(), e.slug)))
     return Site(header.title, header.description, header.intro_html, exercises, tuple(routines))
+
+
+def _unchanged(cache: ParseCache, folder: Path, changed: set[Path] | None) -> dict[str, FileKey]:
+    """The cached files of `folder` that the watcher saw no change to, by path: their keys
+    stand without a stat. None when the watcher's word is missing or names the folder itself."""
+    if changed is None:
+        return {}
+    where = folder.resolve()
+    if any(where.is_relative_to(path) for path in changed):  # the folder (or one above it) moved
+        return {}
+    names = {path.name for path in changed if path.parent == where}
+    return {key[0]: key for key in cache if Path(key[0]).name not in names}
 
 
 def _markdown_files(folder: Path) -> list[Path]:

@@ -223,6 +223,14 @@ class Routine:
                 steps.append(Step(None, circuit, round_, rest=circuit.rest))
         return tuple(steps[:-1])
 
+    def position(self, slot: Slot) -> int:
+        """Where `slot` stands in self.slots (without comparing whole slots, as index() would)."""
+        return self._positions[slot.slug]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {s.slug: i for i, s in enumerate(self.slots)}
+
     def slot_of(self, exercise: Exercise) -> Slot | None:
         return self._slots_by_slug.get(exercise.slug)
 

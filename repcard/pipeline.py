@@ -42,19 +42,28 @@ class BuildCache:
     parsed: content.ParseCache = field(default_factory=dict)
     pages: render.PageCache = field(default_factory=dict)
     site: write.Site | None = None  # what the output folder holds, once built
+    # Compiled templates: compiling them is most of a small rebuild. Made anew whenever a
+    # template may have changed; between rebuilds Jinja also reloads one whose file changed.
+    env: jinja2.Environment | None = None
+
+    def environment(self, templates: Path, changed: set[Path] | None) -> jinja2.Environment:
+        if self.env is None or changed is None or any(path.is_relative_to(templates.resolve()) for path in changed):
+            self.env = render.make_environment(templates)
+        return self.env
 
 
-def site_files(options: Options, cache: BuildCache | None = None) -> Iterator[render.SiteFile]:
+def site_files(options: Options, cache: BuildCache | None = None,
+               changed: set[Path] | None = None) -> Iterator[render.SiteFile]:
     """Read, validate and render: every file of the site, one at a time.
 
     Content problems raise ContentError before the first file; a template problem
     raises it while rendering.
     """
-    site = content.load(options.content, cache.parsed if cache is not None else None)
+    site = content.load(options.content, cache.parsed if cache is not None else None, changed)
     static = content.load_assets(options.assets) | content.load_images(site)
     pictures, picture_files = resize_photos(site, options)
     cards = {routine.slug: plan_card(routine, bool(options.base_url)) for routine in site.routines}
-    env = render.make_environment(options.templates)
+    env = cache.environment(options.templates, changed) if cache is not None else render.make_environment(options.templates)
     return _naming_template_problems(
         render.render_site(site, env, cards, static | picture_files, options.base_url,
                            cache.pages if cache is not None else None, pictures),
@@ -124,12 +133,16 @@ def build_files(options: Options) -> dict[str, bytes]:
     return {path: b"".join(chunks) for path, chunks in site_files(options)}
 
 
-def build(options: Options, cache: BuildCache | None = None) -> list[Problem]:
-    """Build the site into options.output; return the problems (empty on success)."""
+def build(options: Options, cache: BuildCache | None = None, changed: set[Path] | None = None) -> list[Problem]:
+    """Build the site into options.output; return the problems (empty on success).
+
+    `changed` (from the dev server's file watcher) names the files changed since the last
+    build with this cache; None when unknown, and every file is looked at.
+    """
     if refusal := unsafe_output(options):
         return [refusal]
     try:
-        files = site_files(options, cache)
+        files = site_files(options, cache, changed)
         if cache is not None and cache.site is not None:
             site = write.update_site(files, options.output, cache.site)
         else:

@@ -7,8 +7,9 @@ is one entry there), and `render_site` turns every page, and every other file, i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
 
 import jinja2
@@ -44,15 +45,24 @@ class Page:
     path: str
     template: str
     context: dict = field(default_factory=dict, hash=False)
-    structured_data: dict | None = field(default=None, hash=False)
-    cache_key: tuple | None = None  # what the page shows, when it is worth caching (exercise pages)
+    # JSON-LD, or what makes it: made only when the page is rendered, not when it is cached
+    structured_data: dict | Callable[[], dict] | None = field(default=None, hash=False)
+    cache_key: tuple | None = None  # what the page shows (None: rendered every time, streamed)
 
 
-def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "") -> list[Page]:
-    """Every page the site has, in a fixed order."""
+def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
+          pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None) -> list[Page]:
+    """Every page the site has, in a fixed order.
+
+    Each page's cache key holds what it shows beyond the site's title and description
+    (render_site adds those, the templates and the base URL), so that the dev server
+    renders again only the pages an edit shows on.
+    """
     found: list[Page] = []
     if not site.classic:
-        found.append(Page("index.html", "home.html", {"cards": cards}))
+        found.append(Page("index.html", "home.html", {"cards": cards},
+                          cache_key=("home", site.intro_html, site.routines, len(site.exercises),
+                                     tuple(sorted(cards.items())))))
     for routine in site.routines:
         found += routine_pages(routine, cards[routine.slug], base_url)
     for exercise in site.exercises:
@@ -60,24 +70,26 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "") -> list[
         context = {"exercise": exercise, "uses": uses, "only": None, "previous": None, "next": None}
         if len(uses) == 1:  # in one routine: lead on to the moves before and after it there
             slots = uses[0].routine.slots
-            i = slots.index(uses[0].slot)
+            i = uses[0].routine.position(uses[0].slot)
             context |= {"only": uses[0], "previous": slots[i - 1] if i > 0 else None,
                         "next": slots[i + 1] if i + 1 < len(slots) else None}
         path = f"exercises/{exercise.slug}/index.html"
         nexts = tuple(use.routine.next_up(use.slot) for use in uses)
         found.append(Page(path, "exercise.html", context,
-                          seo.exercise_data(exercise, uses, base_url),
+                          partial(seo.exercise_data, exercise, uses, base_url),
                           cache_key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses),
-                                     nexts, context.get("previous"), context.get("next"))))
+                                     nexts, context.get("previous"), context.get("next"),
+                                     tuple((pictures or {}).get((exercise.slug, p.src)) for p in exercise.photos))))
     if not site.classic:  # the library, browsable without script
         found += library_pages(site)
         for kind, terms in (("muscles", site.muscles), ("equipment", site.equipment)):
             for term, exercises in terms.items():
+                heading = term[:1].upper() + term[1:]
                 found.append(Page(f"{kind}/{term_slug(term)}/index.html", "library.html",
-                                  {"heading": term[:1].upper() + term[1:], "kind": kind, "listed": exercises,
-                                   "initials": {}}))
-    found.append(Page("404.html", "404.html"))
-    found.append(Page("manifest.webmanifest", "manifest.webmanifest"))
+                                  {"heading": heading, "kind": kind, "listed": exercises, "initials": {}},
+                                  cache_key=("library", heading, tuple(exercises))))
+    found.append(Page("404.html", "404.html", cache_key=("404",)))
+    found.append(Page("manifest.webmanifest", "manifest.webmanifest", cache_key=("manifest",)))
     return found
 
 
@@ -88,17 +100,20 @@ def library_pages(site: Site) -> list[Page]:
     """The index of every exercise: one page, or for a large library a page of initials
     that leads to a page per initial (a phone scans 800 moves faster that way too)."""
     everything = {"heading": "Every exercise", "kind": None, "listed": site.exercises, "initials": {}}
+    index_key = ("library", site.exercises, tuple(site.muscles), tuple(site.equipment))  # it links every term
     if len(site.exercises) <= LIBRARY_PAGE:
-        return [Page("exercises/index.html", "library.html", everything)]
+        return [Page("exercises/index.html", "library.html", everything, cache_key=index_key)]
     initials: dict[str, list] = {}
     for exercise in site.exercises:
         initial = exercise.title[:1].upper()
         initials.setdefault(initial if initial.isalpha() else "#", []).append(exercise)
     slugs = {initial: term_slug(initial) if initial != "#" else "other" for initial in initials}
     pages = [Page("exercises/index.html", "library.html",
-                  everything | {"listed": (), "initials": {slugs[i]: (i, len(e)) for i, e in initials.items()}})]
+                  everything | {"listed": (), "initials": {slugs[i]: (i, len(e)) for i, e in initials.items()}},
+                  cache_key=index_key)]
     pages += [Page(f"library/{slugs[initial]}/index.html", "library.html",
-                   {"heading": f"Exercises: {initial}", "kind": "initial", "listed": tuple(exercises), "initials": {}})
+                   {"heading": f"Exercises: {initial}", "kind": "initial", "listed": tuple(exercises), "initials": {}},
+                   cache_key=("library", initial, tuple(exercises)))
               for initial, exercises in initials.items()]
     return pages
 
@@ -107,12 +122,18 @@ def routine_pages(routine: Routine, card: CardLayout, base_url: str) -> list[Pag
     """A routine's page, its workout mode and its printable card."""
     context = {"routine": routine}
     url = base_url and f"{base_url}{routine.path}"
+    key = ("routine", routine, card)  # all three show the routine alone (the card its layout too)
     return [
-        Page(f"{routine.path}index.html", "routine.html", context, seo.routine_data(routine, base_url)),
-        Page(f"{routine.path}workout/index.html", "workout.html", context),
+        Page(f"{routine.path}index.html", "routine.html", context, partial(seo.routine_data, routine, base_url),
+             cache_key=key),
+        Page(f"{routine.path}workout/index.html", "workout.html", context, cache_key=key),
         Page(f"{routine.path}card/index.html", "card.html",
-             context | {"card": card, "card_flow": card_flow, "qr": qr_svg(url) if url else ""}),
+             context | {"card": card, "card_flow": card_flow, "qr": _qr_svg(url) if url else ""},
+             cache_key=key),
     ]
+
+
+_qr_svg = lru_cache(maxsize=64)(qr_svg)  # the same address draws the same code: drawn once per server
 
 
 PageCache = dict[tuple, bytes]  # what a page was rendered from -> its bytes
@@ -145,7 +166,7 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     def variables(page: Page) -> dict:
         return {"site": site, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
                 "root": relative_root(page.path), "base_url": base_url,
-                "structured_data": page.structured_data, "renditions": pictures or {}, **page.context}
+                "structured_data": data() if callable(data := page.structured_data) else data, "renditions": pictures or {}, **page.context}
 
     def emit(path: str, chunks: bytes | Iterable[bytes]) -> SiteFile:
         if isinstance(chunks, bytes):  # a small file, whole already
@@ -164,13 +185,13 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     def render(page: Page) -> SiteFile:
         if cache is None or page.cache_key is None:  # streamed: it may be large
             return emit(page.path, _gathered(env.get_template(page.template).generate(variables(page))))
-        key = (templates, base_url, page.path, site.title, page.cache_key)
+        key = (templates, base_url, page.path, site.title, site.description, site.classic, page.cache_key)
         used.add(key)
         if (data := cache.get(key)) is None:
             data = cache[key] = env.get_template(page.template).render(variables(page)).encode()
         return emit(page.path, data)
 
-    listed = pages(site, cards, base_url)
+    listed = pages(site, cards, base_url, pictures)
     for page in listed:
         yield render(page)
     if cache is not None:  # forget pages that no longer exist as they were

@@ -1,23 +1,39 @@
 """The dev server: serve the site, rebuild when content, templates or assets change.
 
 The first build swaps a whole new folder in; later rebuilds render every file first and
-then replace only the files that changed, each by a rename. A failed rebuild prints its
-problems and touches nothing, so the browser never sees a half-written or broken site.
+then replace only the files that changed, each by a rename. A failed rebuild touches
+nothing: the last good site stays served, with the problems shown over every page.
+
+livereload serves the site and tells the browser to reload; watchfiles (inotify) notices
+the saves. livereload's own watcher polls every 0.8 s and ignores a reload that comes
+within `3 - delay` seconds of the last one, so it drops the second of two quick saves:
+here a thread waits on watchfiles, rebuilds, and has the IOLoop send the reload itself.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
 
+import watchfiles
 from livereload import Server
-from livereload.handlers import StaticFileHandler
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
 from . import write
+from .model import Problem
 from .pipeline import BuildCache, Options, build, report
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+SETTLE_MS = 30  # a save is a burst of events (truncate, write, close, rename): wait for its end
 
 
 class SiteFileHandler(StaticFileHandler):
@@ -56,32 +72,173 @@ class SiteServer(Server):
         return [*super().get_web_handlers(script), (r".*", NotInSiteHandler, {"path": self.root})]
 
 
+class Latest:
+    """What the latest rebuild left: its problems and its number. Written by the rebuilding
+    thread, each field replaced whole; read by the handler on the IOLoop thread."""
+
+    def __init__(self) -> None:
+        self.problems: tuple[Problem, ...] = ()
+        self.build = 0  # counts rebuilds: a page names the one it was served after
+
+
+BUILD_URL = "__repcard__/build"  # no site path has underscores (file names are URL slugs)
+
+# The site's service worker, while developing, would show saved pages when the server is
+# slow (after 2.5 s) and fetch every page of the site again after each save (its cache is
+# named after the build): the dev server answers for sw.js with one that removes itself
+# and its caches, so every reload shows the latest build. site/sw.js is left as built.
+DEV_SERVICE_WORKER = b"""// repcard's dev server: no offline copies, so that every reload shows the latest build.
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(
+  caches.keys()
+    .then((keys) => Promise.all(keys.filter((key) => key.startsWith("repcard-")).map((key) => caches.delete(key))))
+    .then(() => self.registration.unregister())));
+"""
+
+
+def build_check(build: int) -> bytes:
+    """A page loaded just before a rebuild, whose live-reload socket connects just after it,
+    would miss that reload: once connected, the page asks which build is the latest."""
+    return (f'<script>document.addEventListener("LiveReloadConnect",function(){{fetch("/{BUILD_URL}",'
+            f'{{cache:"no-store"}}).then(function(r){{return r.ok?r.text():""}}).then(function(b){{if(b&&b!=="{build}")'
+            'location.reload()})})</script>').encode()
+
+
+def overlay(problems: tuple[Problem, ...]) -> bytes:
+    """A fixed box at the top of the page naming every problem, escaped: messages quote content."""
+    count = f"repcard: {len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    lines = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems)
+    return (
+        '<div id="repcard-problems" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;'
+        "max-height:60vh;overflow:auto;margin:0;padding:.75rem 1rem;background:#fff1f0;color:#6b0000;"
+        'border-bottom:3px solid #c00;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;text-align:left">'
+        f'<strong>{html.escape(count)}</strong> <span>(the page shows the last good build)</span>'
+        f'<ul style="margin:.4rem 0 0;padding-left:1.2rem;white-space:pre-wrap">{lines}</ul></div>'
+    ).encode()
+
+
+_BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+
+
+def served_page(page: bytes, problems: tuple[Problem, ...], build: int) -> bytes:
+    """The page with the build check, and the problems' box if any, first in its body."""
+    added = build_check(build) + (overlay(problems) if problems else b"")
+    found = _BODY.search(page)
+    return page[:found.end()] + added + page[found.end():] if found else added + page
+
+
+class DevSiteHandler(SiteFileHandler):
+    """The site's files; every HTML page carries the build check and, while the latest
+    rebuild failed, the problems' box (added here as it is served: site/ holds only the
+    last good build)."""
+
+    latest: Latest  # set by serve() on the class it hands to livereload
+    untagged = False  # this response is made here (a page with additions): no ETag, so never a 304 for it
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        build, shown = self.latest.build, self.latest.problems  # read once: a rebuild may end meanwhile
+        if path in (BUILD_URL, "sw.js"):
+            self.set_header("Content-Type", "text/plain" if path == BUILD_URL else "text/javascript")
+            self.set_header("Cache-Control", "no-store")
+            self.untagged = True
+            self.finish(str(build) if path == BUILD_URL else DEV_SERVICE_WORKER)
+            return None
+        # Resolved as StaticFileHandler.get resolves it, so every refusal stays a refusal.
+        self.path = self.parse_url_path(path)
+        absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
+        if absolute is None:  # redirected (a folder without its slash)
+            return None
+        if not absolute.endswith(".html"):
+            return await super().get(path, include_body)
+        with open(absolute, "rb") as file:
+            page = served_page(file.read(), shown, build)
+        self.absolute_path, self.untagged = absolute, True
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        if include_body:
+            self.write(page)
+        return None
+
+    def compute_etag(self) -> str | None:
+        return None if self.untagged else super().compute_etag()
+
+
+class NoPolling(Watcher):
+    """livereload's watcher, idle: watchfiles notices changes, and livereload must not
+    poll (or, with nothing to watch, watch the working directory) beside it."""
+
+    def start(self, callback) -> bool:
+        return True  # "started": livereload then sets up no polling of its own
+
+    def examine(self):
+        return None, None
+
+
+def rebuild_on_change(folders: list[Path], rebuild: Callable[[set[Path]], None], stop: threading.Event) -> None:
+    """Rebuild with the paths each burst of saves changed, until `stop` is set.
+
+    watchfiles keeps collecting events while a rebuild runs, so a save made during one
+    is in the next batch: it brings one more rebuild, never none.
+    """
+    for changes in watchfiles.watch(*folders, debounce=1600, step=SETTLE_MS, stop_event=stop,
+                                     rust_timeout=1000, raise_interrupt=False):
+        rebuild({Path(path) for _, path in changes})
+
+
+def reload_browsers(loop: IOLoop) -> None:
+    """Tell every open page to reload, from the IOLoop's thread (tornado is not thread-safe).
+    LiveReloadHandler.reload_waiters sends at once: no "too soon" check stands in its way."""
+    loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
 def serve(options: Options, host: str, port: int) -> int:
     if host not in LOCAL_HOSTS:
         print(f"repcard: warning: serving on {host}, so other machines can reach this dev server",
               file=sys.stderr)
 
     cache = BuildCache()  # what is unchanged between rebuilds is neither parsed, rendered nor written again
+    latest = Latest()
 
-    def rebuild() -> None:
-        problems = build(options, cache)
-        if problems and write.half_updated(options.output):  # a rename failed: say so
-            for problem in problems:
+    def rebuild(changed: set[Path] | None) -> None:
+        started, cpu = time.perf_counter(), time.thread_time()  # the rebuild runs on this one thread
+        found = build(options, cache, changed)
+        latest.problems = tuple(found)
+        latest.build += 1  # after the problems: a page that sees this number sees them too
+        if found and write.half_updated(options.output):  # a rename failed: say so
+            for problem in found:
                 print(problem, file=sys.stderr)
             print(f"repcard: {options.output} was left half-updated; the next rebuild builds it whole",
                   file=sys.stderr, flush=True)
-        elif problems:
-            report(problems, options.output)
+        elif found:
+            report(found, options.output)
         else:
-            print(f"repcard: rebuilt {options.output}", flush=True)
+            print(f"repcard: rebuilt {options.output} in {(time.perf_counter() - started) * 1000:.0f} ms "
+                  f"({(time.thread_time() - cpu) * 1000:.0f} ms of CPU)", flush=True)
 
-    rebuild()
-    server = SiteServer()
-    server.SFH = SiteFileHandler
-    for folder in (options.content, options.templates, options.assets):
-        server.watch(str(folder), rebuild, delay=0.1)
+    lock = threading.Lock()  # one rebuild at a time: the first one and the watcher's
+
+    def rebuild_and_reload(changed: set[Path]) -> None:
+        with lock:
+            rebuild(changed)
+        reload_browsers(loop)  # after a failure too: the page shows the problems
+
+    loop = IOLoop.current()  # the loop server.serve runs, on this thread
+    stop = threading.Event()
+    folders = [folder.resolve() for folder in (options.content, options.templates, options.assets) if folder.is_dir()]
+    # Watching starts before the first build, so a save made while it runs is not missed.
+    watcher = threading.Thread(target=rebuild_on_change, name="repcard-watch", daemon=True,
+                               args=(folders, rebuild_and_reload, stop))
+    watcher.start()
+    with lock:
+        rebuild(None)
+    server = SiteServer(watcher=NoPolling())
+    server.SFH = type("ServedSite", (DevSiteHandler,), {"latest": latest})
     print(f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-    server.serve(host=host, port=port, root=str(options.output), restart_delay=0)
+    try:
+        server.serve(host=host, port=port, root=str(options.output), restart_delay=0)
+    finally:
+        stop.set()
+        watcher.join(timeout=2)
     # livereload returns once Ctrl-C or SIGTERM stopped it, having caught the interrupt:
     # raise it again, for the command line to say so.
     raise KeyboardInterrupt

@@ -131,3 +131,64 @@ def test_only_changed_files_are_rewritten(project):
     assert "Touched" not in untouched.read_text() and untouched.stat().st_ino == inode
     assert "Touched" in (options.output / "index.html").read_text()
     assert not list(options.output.rglob(".*"))  # no partial files left behind
+
+
+@pytest.fixture
+def library(tmp_path: Path):
+    """The library layout (several routines sharing exercises), rebuilt as the dev server does:
+    with the paths its watcher saw change."""
+    content = Path(shutil.copytree(ROOT / "tests/fixtures/library", tmp_path / "content"))
+    templates = Path(shutil.copytree(ROOT / "templates", tmp_path / "templates"))
+    assets = Path(shutil.copytree(ROOT / "assets", tmp_path / "assets"))
+    options = Options(content, tmp_path / "site", "https://someone.github.io/repcard/", templates, assets)
+    cache = BuildCache()
+    assert build(options, cache) == []
+    return options, cache, tmp_path
+
+
+def replace_in(path: Path, old: str, new: str) -> Path:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize("change", [
+    lambda o: replace_in(o.content / "exercises/band-walking.md", "title: ", "title: Edited "),
+    lambda o: replace_in(o.content / "exercises/band-walking.md", "muscles: [", "muscles: [calves, "),
+    lambda o: replace_in(o.content / "exercises/glute-bridge.md", "muscles: [", "muscles: [calves, "),  # a new term
+    lambda o: replace_in(o.content / "exercises/glute-bridge.md", "\n1. ", "\n1. Slowly: "),
+    lambda o: replace_in(o.content / "index.md", "title: ", "title: Edited "),
+    lambda o: replace_in(o.content / "routines/before-a-run.md", "title: ", "title: Edited "),
+    lambda o: replace_in(o.templates / "library.html", "{{ heading }}", "{{ heading }} (edited)"),
+    lambda o: replace_in(o.templates / "base.html", "<body", "<body data-edited"),
+], ids=["exercise-title", "exercise-muscles", "new-muscle-elsewhere", "exercise-body", "site-title", "routine-title", "library-template",
+        "base-template"])
+def test_library_rebuilds_with_the_watchers_paths_equal_a_clean_build(library, change):
+    options, cache, tmp_path = library
+    changed = change(options)
+    assert build(options, cache, {changed.resolve()}) == []
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+
+
+def test_library_an_edit_rewrites_no_page_that_does_not_show_it(library):
+    options, cache, _ = library
+    other = options.output / "routines/before-a-run/workout/index.html"
+    assert "Romanian" not in other.read_text()  # a move the other routine does not use
+    inode = other.stat().st_ino
+    edited = replace_in(options.content / "exercises/romanian-deadlift.md", "title: ", "title: Edited ")
+    assert build(options, cache, {edited.resolve()}) == []
+    assert other.stat().st_ino == inode
+
+
+def test_with_the_watchers_paths_deleting_an_exercise_and_adding_one(project):
+    options, cache, tmp_path = project
+    last = max(exercise_files(options), key=lambda p: p.read_text().split("pair: ")[1].split("\n")[0])
+    last.unlink()
+    assert build(options, cache, {last.resolve()}) == []
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+    shutil.rmtree(tmp_path / "clean")
+    new = options.content / "exercises/zz-new.md"
+    new.write_text("---\ntitle: Brand New\npair: 99A\nsets: 1\nreps: 5\n---\n1. Go.\n")
+    assert build(options, cache, {new.resolve()}) == []
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")

@@ -1,0 +1,165 @@
+"""The dev server's edit loop: every save reaches the open page, and problems show in it.
+
+Bounded in time, never timed: the speed is measured in bench/devloop.py.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SEED
+from .test_serve import fetch, free_port, wait_for
+
+CHROMIUM = os.environ.get("REPCARD_CHROMIUM", "/usr/bin/chromium")
+
+
+def start(project: Path, tmp_path: Path, *args: str) -> tuple[subprocess.Popen, str, Path]:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--port", str(port), *args],
+                                   stdout=out, stderr=subprocess.STDOUT, cwd=project,
+                                   env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: fetch(url)[0] == 200, "the server to answer", timeout=60)
+    except AssertionError:
+        stop(process)
+        raise
+    return process, url, log
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the project: the server watches the templates beside its build.py."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("build.py", "repcard", "templates", "assets"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    shutil.copytree(SEED, project / "content")  # the sample routine, never the user's content/
+    return project
+
+
+@pytest.fixture
+def served(project: Path, tmp_path: Path):
+    process, url, log = start(project, tmp_path)
+    try:
+        yield project, url, log
+    finally:
+        stop(process)
+    assert process.returncode is not None  # nothing left running
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def box_text(page) -> str:
+    """The problems' box once the page shows it (the page may reload meanwhile: a save can
+    be seen as two, the file emptied and then written)."""
+    return page.wait_for_function("() => document.getElementById('repcard-problems')?.innerText",
+                                  timeout=20_000).json_value()
+
+
+def test_ten_quick_saves_all_reach_the_open_page(served, browser):
+    project, url, _ = served
+    page = browser.new_page()
+    page.goto(url + "exercises/step-ups/")
+    page.wait_for_function("() => window.LiveReload !== undefined")  # livereload.js has loaded
+    exercise = project / "content/exercises/step-ups.md"
+    good = exercise.read_text()
+    for n in range(1, 11):
+        exercise.write_text(good.replace("title: Step-Ups", f"title: Step-Ups take {n}"))
+        time.sleep(0.5)
+    # The browser reloads by itself; the test only watches.
+    page.wait_for_function("() => document.querySelector('h1')?.textContent.includes('take 10')", timeout=20_000)
+    assert "take 10" in fetch(url + "exercises/step-ups/")[1]
+
+
+def test_a_content_error_shows_over_every_page_escaped_and_clears_on_the_fix(served, browser):
+    project, url, log = served
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    exercise = project / "content/exercises/step-ups.md"
+    good = exercise.read_text()
+    exercise.write_text(good.replace("sets: 2", "sets: <script>alert(1)</script>"))
+    box = box_text(page)  # the browser was told to reload
+    assert "repcard: 1 problem" in box
+    assert "step-ups.md:" in box and "<script>alert(1)</script>" in box  # shown as text, not run
+    status, html = fetch(url + "exercises/glute-bridge/")
+    assert status == 200 and 'id="repcard-problems"' in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Step-Ups" in fetch(url + "exercises/step-ups/")[1]  # the last good site, under the box
+    assert "repcard-problems" not in (project / "site/index.html").read_text()  # never written into the site
+    assert fetch(url + "assets/style.css")[1].startswith(("/*", ":root", "html", "body", "*"))
+
+    exercise.write_text(good.replace("title: Step-Ups", "title: Fixed Step-Ups"))
+    page.wait_for_function("() => document.body.textContent.includes('Fixed Step-Ups')"
+                           " && !document.getElementById('repcard-problems')", timeout=20_000)
+    assert "repcard-problems" not in fetch(url + "exercises/step-ups/")[1]
+
+
+def test_a_template_error_shows_in_the_page_and_clears_on_the_fix(served, browser):
+    project, url, log = served
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    template = project / "templates/routine.html"
+    good = template.read_text()
+    template.write_text(good.replace("{{ routine.title }}</h1>", "{{ routine.titel }}</h1>"))
+    box = box_text(page)
+    assert "repcard: 1 problem" in box and "templates/routine.html:" in box and "template error" in box
+    status, html = fetch(url)
+    assert status == 200 and "Wake Up Your Glutes" in html and 'id="repcard-problems"' in html  # the last good page
+
+    template.write_text(good.replace("{{ routine.title }}</h1>", "{{ routine.title }} today</h1>"))
+    page.wait_for_function("() => document.querySelector('h1')?.textContent.includes('today')"
+                           " && !document.getElementById('repcard-problems')", timeout=20_000)
+    assert "repcard-problems" not in fetch(url)[1]
+
+
+def test_an_open_page_reloads_only_when_told(served, browser):
+    project, url, _ = served
+    status, build = fetch(url + "__repcard__/build")
+    assert status == 200 and build.isdigit()
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("() => window.LiveReload !== undefined")
+    loads = []
+    page.on("load", lambda: loads.append(1))
+    time.sleep(3)  # connected meanwhile, and asked for the latest build: the one it shows
+    assert loads == []
+
+
+def test_the_dev_server_keeps_no_offline_copies(served):
+    project, url, _ = served
+    status, worker = fetch(url + "sw.js")
+    assert status == 200 and "unregister" in worker and "addAll" not in worker
+    assert "addAll" in (project / "site/sw.js").read_text()  # the site itself is as built
