@@ -1,52 +1,72 @@
-// repcard in the browser: offline support, ticked sets, and workout mode.
+// repcard in the browser: offline support, ticked sets and the progress they share with
+// workout mode (assets/workout.js), and "last time" on exercise pages.
 // Every page shows everything without this script; it only adds behaviour.
 "use strict";
 
 const root = document.documentElement.dataset.root || "./";
-const storeKey = "repcard:" + new URL(root, location.href).pathname; // one routine per site prefix
+const sitePath = new URL(root, location.href).pathname;
+// Progress is per routine, keyed by the routine page's path: routines on one site never share ticks.
+const routineLink = document.querySelector("[data-routine]");
+const routinePath = new URL(routineLink ? routineLink.dataset.routine : root, location.href).pathname;
+const storeKey = "repcard:progress:" + routinePath;
+const OLD_KEY = "repcard:" + sitePath; // version 0: one routine per site prefix, no times
+const IDLE = 3 * 3600e3; // ms: a session left this long starts afresh
+const AFTER_FINISH = 30 * 60e3; // ms: a finished session shows this long, then a fresh one begins
 
-// --- progress, shared by the exercise pages' ticks and workout mode -------------------------
+const fresh = () => ({ version: 1, done: [], restStarted: {}, restShift: {}, alerted: {}, timers: {},
+  touched: 0, finished: 0, session: "" });
 
+// Progress as it is now: what was saved, or a fresh start after another day, idle hours or a finish.
 function loadProgress() {
+  let saved = null;
   try {
-    const saved = JSON.parse(localStorage.getItem(storeKey));
-    if (saved && Array.isArray(saved.done)) return { done: saved.done, restStarted: saved.restStarted || {} };
+    saved = JSON.parse(localStorage.getItem(storeKey) || localStorage.getItem(OLD_KEY));
   } catch (error) {
     // unreadable or blocked storage: start afresh
   }
-  return { done: [], restStarted: {} };
+  if (!saved || !Array.isArray(saved.done)) return fresh();
+  const p = Object.assign(fresh(), saved, { version: 1 });
+  const now = Date.now();
+  const touched = p.touched || now;
+  if (new Date(touched).toDateString() !== new Date(now).toDateString() || now - touched > IDLE ||
+      (p.finished && now - p.finished > AFTER_FINISH)) return fresh();
+  return p;
 }
 
-function saveProgress(progress) {
+function saveProgress() {
+  repcard.progress.touched = Date.now();
   try {
-    localStorage.setItem(storeKey, JSON.stringify(progress));
+    localStorage.setItem(storeKey, JSON.stringify(repcard.progress));
   } catch (error) {
     // private mode or full storage: progress lasts until the page closes
   }
 }
 
-let progress = loadProgress();
+// Shared with workout.js and history.js, which run once the page is parsed.
+const repcard = window.repcard = { progress: loadProgress(), load: loadProgress, save: saveProgress, fresh,
+  sitePath, routinePath, onChange: null };
 
 function setDone(step, done) {
-  progress.done = progress.done.filter((id) => id !== step);
-  if (done) progress.done.push(step);
-  saveProgress(progress);
+  const p = repcard.progress;
+  p.done = p.done.filter((id) => id !== step);
+  if (done) p.done.push(step);
+  saveProgress();
 }
 
 // Another tab (the workout in one, an exercise page in another) changed the progress.
 window.addEventListener("storage", (event) => {
   if (event.key !== storeKey) return;
-  progress = loadProgress();
+  repcard.progress = loadProgress();
   showTicks();
-  if (workout) showCurrentStep();
+  if (repcard.onChange) repcard.onChange();
 });
 
-// --- ticks on exercise pages ----------------------------------------------------------------
+// --- ticks and last time on exercise pages --------------------------------------------------
 
 const ticks = [...document.querySelectorAll("input[data-step]")];
 
 function showTicks() {
-  for (const box of ticks) box.checked = progress.done.includes(box.dataset.step);
+  for (const box of ticks) box.checked = repcard.progress.done.includes(box.dataset.step);
 }
 
 for (const box of ticks) {
@@ -54,116 +74,18 @@ for (const box of ticks) {
 }
 showTicks();
 
-// --- workout mode ---------------------------------------------------------------------------
-
-const workout = document.getElementById("workout");
-const steps = workout ? [...workout.querySelectorAll(".step")] : [];
-let timer = 0;
-
-function currentIndex() {
-  const index = steps.findIndex((li) => !progress.done.includes(li.dataset.step));
-  return index === -1 ? steps.length - 1 : index;
-}
-
-function showCurrentStep() {
-  const index = currentIndex();
-  const step = steps[index];
-  steps.forEach((li, i) => {
-    li.classList.toggle("current", i === index);
-    li.classList.toggle("past", i < index);
-  });
-  const sets = steps.filter((li) => li.classList.contains("set"));
-  const doneSets = sets.filter((li) => progress.done.includes(li.dataset.step)).length;
-  document.getElementById("progress").textContent = `${doneSets} of ${sets.length} sets done`;
-  const finished = step.classList.contains("finish");
-  const doneButton = document.getElementById("done");
-  doneButton.hidden = finished;
-  doneButton.textContent = step.classList.contains("rest") ? "Skip the rest" : "Done";
-  document.getElementById("back").disabled = index === 0;
-  clearInterval(timer);
-  if (step.classList.contains("rest")) runRestTimer(step);
-}
-
-function runRestTimer(step) {
-  const id = step.dataset.step;
-  if (!progress.restStarted[id]) {
-    progress.restStarted[id] = Date.now();
-    saveProgress(progress);
-  }
-  const length = Number(step.dataset.rest);
-  const display = step.querySelector(".timer");
-  const tick = () => {
-    const left = Math.max(0, Math.ceil(length - (Date.now() - progress.restStarted[id]) / 1000));
-    display.textContent = String(left);
-    if (left === 0) {
-      clearInterval(timer);
-      step.classList.add("rest-over");
-      document.getElementById("done").textContent = "Go on";
-      if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
-    }
-  };
-  tick();
-  timer = setInterval(tick, 250);
-}
-
-function advance() {
-  const step = steps[currentIndex()];
-  setDone(step.dataset.step, true);
-  showCurrentStep();
-  window.scrollTo(0, 0);
-}
-
-function goBack() {
-  const index = currentIndex();
-  if (index === 0) return;
-  const previous = steps[index - 1].dataset.step;
-  delete progress.restStarted[previous];
-  setDone(previous, false);
-  showCurrentStep();
-}
-
-function startOver() {
-  progress = { done: [], restStarted: {} };
-  saveProgress(progress);
-  showCurrentStep();
-}
-
-// Keep the screen on while working out; the lock is dropped when the page is hidden,
-// so it is asked for again each time the page comes back.
-let wakeLock = null;
-
-async function keepScreenOn() {
-  const status = document.getElementById("wake");
-  status.hidden = false;
-  if (!("wakeLock" in navigator)) {
-    status.textContent = "This browser cannot keep the screen on; everything else works.";
-    return;
-  }
+if (ticks.length) { // the log keeps a line per exercise, so this page needs no database
   try {
-    wakeLock = await navigator.wakeLock.request("screen");
-    status.textContent = "Screen stays on during the workout.";
-    wakeLock.addEventListener("release", () => {
-      status.textContent = "Screen may sleep.";
-    });
-  } catch (error) {
-    status.textContent = "Screen may sleep (the browser refused to keep it on).";
-  }
-}
-
-if (workout) {
-  document.body.classList.add("workout-mode");
-  document.getElementById("controls").hidden = false;
-  document.getElementById("done").addEventListener("click", advance);
-  document.getElementById("back").addEventListener("click", goBack);
-  document.getElementById("reset").addEventListener("click", startOver);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") {
-      keepScreenOn();
-      showCurrentStep(); // the rest timer catches up with the time the phone was locked
+    const last = JSON.parse(localStorage.getItem("repcard:last:" + sitePath) || "{}")[ticks[0].dataset.step.split(":")[0]];
+    if (typeof last === "string" && last) {
+      const line = document.createElement("p");
+      line.className = "last";
+      line.textContent = "Last time: " + last;
+      ticks[0].closest("fieldset").before(line);
     }
-  });
-  showCurrentStep();
-  keepScreenOn();
+  } catch (error) {
+    // no summary: nothing to show
+  }
 }
 
 // --- offline --------------------------------------------------------------------------------

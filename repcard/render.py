@@ -104,6 +104,7 @@ def render_site(routine: Routine, env: jinja2.Environment, card: CardLayout, ass
         for stale in cache.keys() - used:
             del cache[stale]
     yield page("workout/index.html", "workout.html")
+    yield page("history/index.html", "history.html")
     yield page("card/index.html", "card.html", card=card, qr=qr_svg(base_url) if base_url else "")
     yield page("404.html", "404.html")
     yield page("manifest.webmanifest", "manifest.webmanifest")
