@@ -81,8 +81,8 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       await inStores("readwrite", (st) => st.sets.delete(s.id));
       await summarise([s.exercise]);
+      await drawHistory();
       say(`Deleted ${s.name} set ${s.set}.`);
-      drawHistory();
     });
     const edit = button("Edit", () => {
       const form = element("form", null, "edit");
@@ -101,8 +101,8 @@ document.addEventListener("DOMContentLoaded", () => {
         });
         await inStores("readwrite", (st) => st.sets.put(changed));
         await summarise([s.exercise]);
+        await drawHistory();
         say(`Saved ${s.name} set ${s.set}.`);
-        drawHistory();
       });
       li.replaceChildren(text, form);
       form.querySelector(".reps").focus();
@@ -304,9 +304,9 @@ document.addEventListener("DOMContentLoaded", () => {
         for (const s of newSets) st.sets.add(s);
       });
       await summarise([...new Set(newSets.map((s) => s.exercise))]);
+      await drawHistory();
       say(`Imported ${newSets.length} ${newSets.length === 1 ? "set" : "sets"} in ${newSessions.length} new ` +
         `${newSessions.length === 1 ? "session" : "sessions"}; ${data.sets.length - newSets.length} already here.`);
-      drawHistory();
     } catch (error) {
       const reason = typeof error === "string" ? error : "it could not be read";
       say(`Not imported: ${reason}. Nothing stored was changed.`);

@@ -251,6 +251,7 @@ document.addEventListener("DOMContentLoaded", () => {
   let box = null;
   let shownStep = null;
   let opened = Date.now(); // when this session began, for its start time
+  let prefill = Promise.resolve(null); // the figures the set on screen is prefilled with, once read
   const lastCache = new Map(); // slug -> Promise of last time's sets, sessions before this one
   const slugOf = (step) => step.dataset.step.split(":")[0];
   const roundOf = (step) => Number(step.dataset.step.split(":")[1]);
@@ -317,9 +318,12 @@ document.addEventListener("DOMContentLoaded", () => {
     field("unit").value = unit();
     step.querySelector(".set").after(box);
     const id = shownStep;
-    Promise.all([lastTime(slugOf(step)), loggedNow(step)]).then(([last, now]) => {
+    const figures = Promise.all([lastTime(slugOf(step)), loggedNow(step)]).then(([last, now]) => {
+      return { last, from: now || last.find((s) => s.set === roundOf(step)) || last[last.length - 1] };
+    });
+    prefill = figures.then((x) => x.from, () => null);
+    figures.then(({ last, from }) => {
       if (shownStep !== id) return;
-      const from = now || last.find((s) => s.set === roundOf(step)) || last[last.length - 1];
       if (from) {
         fill("reps", from.reps);
         fill("weight", from.weight);
@@ -360,7 +364,15 @@ document.addEventListener("DOMContentLoaded", () => {
       unit: field("unit").value === "lb" ? "lb" : "kg", timed: isTimedUnit(step), at: Date.now(),
     };
     shownStep = null;
+    const edited = (name) => field(name).dataset.edited;
+    const typed = { reps: edited("reps"), weight: edited("weight") };
+    const read = prefill;
     log.queue(async () => {
+      const from = await read; // a tap quicker than the database: what the fields were about to show
+      if (from && !typed.reps) entry.reps = from.reps;
+      if (from && !typed.weight && from.weight != null && entry.weight == null) {
+        Object.assign(entry, { weight: from.weight, unit: from.unit });
+      }
       await log.inStores("readwrite", (s) => {
         if (session) s.sessions.put(session);
         s.sets.put(entry);

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import MINIMAL_INDEX, exercise_text, write_tree, build_site
 from .conftest import PHONE, SiteServer
@@ -81,17 +82,17 @@ ENTRIES = {"glute-bridge": ("10", "12"), "hip-extension-with-leg-curl": ("12", "
 
 def test_a_whole_session_with_entries_then_last_time_and_a_fresh_session_a_day_later(context, served):
     page = open_page(context, served.url + "workout/")
-    assert page.get_by_label("Reps").input_value() == "10"  # the target, with nothing logged yet
-    assert page.get_by_label("Weight").input_value() == ""
+    expect(page.get_by_label("Reps")).to_have_value("10")  # the target, with nothing logged yet
+    expect(page.get_by_label("Weight")).to_have_value("")
     assert walk(page, ENTRIES, stop_after=3) == 3  # 1A, 1B, rest, 1A set 2: mid-session
     page.get_by_label("Weight").fill("14")  # typed, then the phone reloads the page
     page.reload()
     assert kind(page) == "band-walking:2"
-    assert page.get_by_label("Weight").input_value() == ""  # Band Walking: nothing typed was logged
+    expect(page.get_by_label("Weight")).to_have_value("")  # Band Walking: nothing typed was logged
     page.locator("#back").click()
     assert kind(page) == "glute-bridge:2"  # Back undoes a logged set: its figures come back
     settled(page)
-    assert page.get_by_label("Weight").input_value() == "12"
+    expect(page.get_by_label("Weight")).to_have_value("12")
     page.clock.run_for(30 * 60_000)
     assert walk(page, ENTRIES) == 10
     assert page.locator("#progress").inner_text() == "12 of 12 sets done"
@@ -111,14 +112,14 @@ def test_a_whole_session_with_entries_then_last_time_and_a_fresh_session_a_day_l
     page.goto(served.url + "workout/")
     assert kind(page) == "glute-bridge:1"  # a fresh session: never "Done!" the next day
     assert page.locator("#progress").inner_text() == "0 of 12 sets done"
-    assert current(page).locator(".last").inner_text() == "Last time: 12 kg × 10, 10"
-    assert page.get_by_label("Weight").input_value() == "12"
-    assert page.get_by_label("Reps").input_value() == "10"
+    expect(current(page).locator(".last")).to_have_text("Last time: 12 kg × 10, 10")
+    expect(page.get_by_label("Weight")).to_have_value("12")
+    expect(page.get_by_label("Reps")).to_have_value("10")
     for _ in range(6):
         page.locator("#done").click()
     assert kind(page) == "hip-extension-with-leg-curl:1"
-    assert current(page).locator(".last").inner_text() == "Last time: 20 kg × 12, 12"
-    assert current(page).locator(".hint").inner_text() == "10–12: you made 12 twice — add weight?"
+    expect(current(page).locator(".last")).to_have_text("Last time: 20 kg × 12, 12")
+    expect(current(page).locator(".hint")).to_have_text("10–12: you made 12 twice — add weight?")
     settled(page)
     page.goto(served.url + "exercises/glute-bridge/")
     assert page.locator("p.last").inner_text() == "Last time: 12 kg × 10, 10"  # today's, on the exercise page
@@ -183,7 +184,7 @@ def test_export_csv_and_json_then_import_them_elsewhere_without_duplicates(brows
     backup = export(page, "Export backup (JSON)")
     data = json.loads(backup)
     assert data["app"] == "repcard" and data["version"] == 1 and len(data["sets"]) == 12
-    assert "Last backup: Fri 20 Nov 2026, 18:00." in page.locator("#storage").inner_text()
+    expect(page.locator("#storage")).to_contain_text("Last backup: Fri 20 Nov 2026, 18:00.")
     assert import_file(page, "again.json", backup.encode()) == \
         "Imported 0 sets in 0 new sessions; 12 already here."
     assert import_file(page, "again.csv", text.encode()).endswith("12 already here.")
@@ -297,7 +298,7 @@ def test_what_version_1_stored_is_read_by_this_version(context, served):
     page.goto(served.url + "workout/")
     assert kind(page) == "band-walking:1"  # the old progress, carried over
     page.locator("#back").click()
-    assert current(page).locator(".last").inner_text() == "Last time: 20 kg × 12, 12"
+    expect(current(page).locator(".last")).to_have_text("Last time: 20 kg × 12, 12")
 
 
 def test_history_without_javascript_says_it_needs_it(browser, served):
