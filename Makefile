@@ -6,6 +6,12 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The browser the tests drive: Debian's by default; the Pages workflow passes the runner's Chrome.
 CHROMIUM ?= /usr/bin/chromium
 export REPCARD_CHROMIUM := $(CHROMIUM)
+# The engines the browser tests run in (tests/browser/engines.py): all three here; the Pages workflow,
+# on Ubuntu with no Debian WebKitGTK or firefox-esr, passes ENGINES=chromium.
+ENGINES ?= chromium webkit firefox
+export REPCARD_ENGINES := $(ENGINES)
+ENGINE_FILES := $(if $(filter webkit,$(ENGINES)),/usr/bin/WebKitWebDriver /usr/bin/Xvfb) \
+                $(if $(filter firefox,$(ENGINES)),/usr/bin/firefox-esr)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
 .PHONY: serve build check test screenshots lighthouse bench fuzz clean
@@ -19,7 +25,7 @@ build: $(VENV)/.runtime   ## build content/ into site/
 check: $(VENV)/.runtime   ## validate content/ only
 	$(PY) build.py check
 
-test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) /usr/bin/java   ## install what the tests need, then run them all
+test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) $(ENGINE_FILES) /usr/bin/java   ## install what the tests need, then run them all
 	$(PY) -m pytest
 
 screenshots: $(VENV)/.dev $(CHROMIUM) /usr/bin/pdftoppm   ## the README's pictures, in docs/
@@ -61,6 +67,21 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
 	$(APT_INSTALL) chromium fonts-dejavu-core
+
+# WebKit: WebKitWebDriver drives WebKitGTK's MiniBrowser (in libwebkit2gtk-4.1-0) under Xvfb; Debian's
+# python3 with the GObject bindings prints through WebKitGTK, as WebKit's WebDriver cannot print.
+/usr/bin/WebKitWebDriver:
+	$(SUDO) apt-get update -qq
+	$(APT_INSTALL) webkit2gtk-driver gir1.2-webkit2-4.1 python3-gi fonts-dejavu-core
+
+/usr/bin/Xvfb:
+	$(SUDO) apt-get update -qq
+	$(APT_INSTALL) xvfb
+
+# Firefox: Debian's ESR, driven by Mozilla's Marionette client from PyPI (no geckodriver needed).
+/usr/bin/firefox-esr:
+	$(SUDO) apt-get update -qq
+	$(APT_INSTALL) firefox-esr fonts-dejavu-core
 
 /usr/bin/java:   # runs the Nu HTML Checker
 	$(SUDO) apt-get update -qq

@@ -1,12 +1,14 @@
-"""Browser fixtures: Debian's Chromium through Playwright, and the built site served under a prefix.
+"""Browser fixtures: a page in each engine (engines.py), Playwright's Chromium, and the built site
+served under a prefix.
 
-These tests never skip: a machine without Chromium fails them, and `make test` installs it.
+`page` runs a test once per engine ([chromium], [webkit], [firefox]); `@pytest.mark.engines("chromium")`
+narrows that. `browser` and `phone` are Playwright's own Chromium objects, for Playwright-only checks.
+These tests never skip: a machine without an engine fails them, and `make test` installs it.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import http.server
 import threading
 from pathlib import Path
@@ -14,10 +16,9 @@ from pathlib import Path
 import pytest
 
 from ..conftest import SEED, build_site
+from .engines import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (docs/screenshots.py and bench/ use them)
+from .engines import ENGINES, EngineMissing, Engines, Page, selected_engines
 
-CHROMIUM = os.environ.get("REPCARD_CHROMIUM", "/usr/bin/chromium")  # set by the Makefile
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PREFIX = "/repcard/"  # as on a GitHub Pages project site: nothing is served at /
 PHONE = {"width": 360, "height": 740}
 
@@ -85,16 +86,55 @@ def served(seed_site):
     server.close()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
+def pytest_configure(config):
+    config.addinivalue_line("markers", "engines(*names): run this test's `page` only in these engines")
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+
+def pytest_report_header(config):
+    chosen = selected_engines()
+    left_out = [name for name in ENGINES if name not in chosen]
+    return [f"browser engines: {', '.join(chosen)}"
+            + (f" (not selected: {', '.join(left_out)}; REPCARD_ENGINES)" if left_out else "")]
+
+
+def pytest_generate_tests(metafunc):
+    """Every test that takes `page` (or `engine`) runs once per selected engine, id'd by its name."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("engines")
+    wanted = marker.args if marker else ENGINES
+    unknown = [name for name in wanted if name not in ENGINES]
+    if unknown:
+        raise ValueError(f"{metafunc.definition.nodeid}: unknown engine {unknown}")
+    metafunc.parametrize("engine", [name for name in selected_engines() if name in wanted])
+
+
+@pytest.fixture(scope="session")
+def engines():
+    """Every engine, each started on first use and stopped at the end of the session."""
+    pool = Engines()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def page(engines, engine) -> Page:
+    """A fresh 360 x 740 page in `engine`, with empty storage and no service worker."""
+    try:
+        new = engines.new_page(engine)
+    except EngineMissing as error:
+        pytest.fail(str(error))
+    yield new
+    new.close()
+
+
+@pytest.fixture(scope="session")
+def browser(engines):
+    """Playwright's Chromium browser, for checks only Playwright can make."""
+    try:
+        return engines.get("chromium").browser
+    except EngineMissing as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture
