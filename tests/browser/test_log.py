@@ -406,7 +406,7 @@ def test_a_rest_past_zero_shows_the_time_over_buzzes_once_and_takes_more_or_less
     assert step_of(page) == "rest" and page.text(".step.current .timer") == "60"
     page.evaluate(COUNT_BUZZES)
     page.click(".step.current .adjust .more")
-    assert page.text(".step.current .timer") in ("75", "74")
+    assert 65 < int(page.text(".step.current .timer")) <= 75  # WebDriver steps take real time
     page.click(".step.current .adjust .less")
     rest_left_behind(page, 72)
     page.wait_for("document.querySelector('.step.current .timer').innerText.startsWith('+0:1')")
@@ -417,11 +417,11 @@ def test_a_rest_past_zero_shows_the_time_over_buzzes_once_and_takes_more_or_less
     page.evaluate(COUNT_BUZZES)
     page.evaluate("new Promise((resolve) => setTimeout(() => resolve(true), 600))")
     assert page.evaluate("localStorage.getItem('buzzes')") == "1"  # not again on a reload
-    page.click(".step.current .adjust .more")
-    assert page.text(".step.current .timer") in ("+0:00", "0", "1", "2", "3")
-    page.click(".step.current .adjust .more")
+    for _ in range(4):  # a minute more: time left again, however slow the engine
+        page.click(".step.current .adjust .more")
+    assert page.evaluate("/^[0-9]+$/.test(document.querySelector('.step.current .timer').innerText)")
     assert "rest-over" not in page.attribute(".step.current", "class")
-    rest_left_behind(page, 30)
+    rest_left_behind(page, 90)
     page.wait_for("localStorage.getItem('buzzes') === '2'")  # time was added: it alerts at the new zero
 
 
@@ -433,7 +433,7 @@ def test_back_into_a_rest_that_had_ended_starts_it_again_with_its_colour(page, s
     page.click("#done")
     page.click("#back")
     assert step_of(page) == "rest"
-    assert page.text(".step.current .timer") in ("60", "59")
+    assert 55 < int(page.text(".step.current .timer")) <= 60
     assert "rest-over" not in page.attribute(".step.current", "class")
     assert page.text("#done") == "Skip the rest"
 
@@ -486,7 +486,7 @@ def test_a_timed_set_counts_down_from_a_tap_and_a_per_side_set_says_which_side(p
     assert page.evaluate("document.querySelector('.step.current .log label').firstChild.textContent") == "Seconds"
     assert value_of(page, "reps") == "30"
     page.click(".step.current .countdown button")
-    page.wait_for("document.querySelector('.step.current .countdown .timer').innerText === '29'")
+    page.wait_for("Number(document.querySelector('.step.current .countdown .timer').innerText) < 30")
     page.evaluate("(() => { const p = repcard.progress; p.timers['plank:1'] -= 31000; repcard.save(); return true; })()")
     page.wait_for("document.querySelector('.step.current .countdown .timer').innerText.startsWith('+0:0')")
     page.click("#done")
