@@ -111,9 +111,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const tick = () => {
       const left = length + (p().restShift[id] || 0) - (Date.now() - starts[id]) / 1000;
       const over = left <= 0;
-      display.textContent = !over ? String(Math.ceil(left)) : left > -1 ? "0" : "+" + clock(Math.floor(-left));
+      const shown = !over ? String(Math.ceil(left)) : left > -1 ? "0" : "+" + clock(Math.floor(-left));
+      if (display.textContent !== shown) display.textContent = shown;
       step.classList.toggle("rest-over", over);
-      if (step.classList.contains("rest")) $("done").textContent = over ? "Go on" : "Skip the rest";
+      // Rewriting a button's text while it is pressed loses the tap in WebKit: only on a change.
+      const label = over ? "Go on" : "Skip the rest";
+      if (step.classList.contains("rest") && $("done").textContent !== label) $("done").textContent = label;
       if (over && !p().alerted[id]) {
         p().alerted[id] = true;
         app.save();
