@@ -1,26 +1,43 @@
-// repcard in the browser: offline support, ticked sets, and workout mode.
+// repcard in the browser: offline support, ticked sets and the progress they share with
+// workout mode (assets/workout.js), and "last time" on exercise pages.
 // Every page shows everything without this script; it only adds behaviour.
 "use strict";
 
 const root = document.documentElement.dataset.root || "./";
-// Progress is kept per routine, named by the routine page's path: routines never share ticks.
-const keyOf = (routine) => "repcard:" + new URL(routine, location.href).pathname;
-const workout = document.getElementById("workout");
-const storeKey = workout ? keyOf(workout.dataset.routine) : "";
+const sitePath = new URL(root, location.href).pathname;
+// Progress is per routine, keyed by the routine page's path: routines on one site never share ticks.
+// A page about one routine names it on its first [data-routine]; an exercise page used by several
+// routines names each on its set of tick boxes.
+const keyOf = (routine) => "repcard:progress:" + new URL(routine, location.href).pathname;
+const routineLink = document.querySelector("[data-routine]");
+const routinePath = new URL(routineLink ? routineLink.dataset.routine : root, location.href).pathname;
+const storeKey = keyOf(routinePath);
+const OLD_KEY = "repcard:" + sitePath; // version 0: one routine per site prefix, no times
+const IDLE = 3 * 3600e3; // ms: a session left this long starts afresh
+const AFTER_FINISH = 30 * 60e3; // ms: a finished session shows this long, then a fresh one begins
 
-// --- progress, shared by the exercise pages' ticks and workout mode -------------------------
+const fresh = () => ({ version: 1, done: [], restStarted: {}, restShift: {}, alerted: {}, timers: {},
+  touched: 0, finished: 0, session: "" });
 
+// Progress as it is now: what was saved, or a fresh start after another day, idle hours or a finish.
 function loadProgress(key = storeKey) {
+  let saved = null;
   try {
-    const saved = JSON.parse(localStorage.getItem(key));
-    if (saved && Array.isArray(saved.done)) return { done: saved.done, restStarted: saved.restStarted || {} };
+    saved = JSON.parse(localStorage.getItem(key) || (key === storeKey ? localStorage.getItem(OLD_KEY) : null));
   } catch (error) {
     // unreadable or blocked storage: start afresh
   }
-  return { done: [], restStarted: {} };
+  if (!saved || !Array.isArray(saved.done)) return fresh();
+  const p = Object.assign(fresh(), saved, { version: 1 });
+  const now = Date.now();
+  const touched = p.touched || now;
+  if (new Date(touched).toDateString() !== new Date(now).toDateString() || now - touched > IDLE ||
+      (p.finished && now - p.finished > AFTER_FINISH)) return fresh();
+  return p;
 }
 
-function saveProgress(progress, key = storeKey) {
+function saveProgress(progress = repcard.progress, key = storeKey) {
+  progress.touched = Date.now();
   try {
     localStorage.setItem(key, JSON.stringify(progress));
   } catch (error) {
@@ -28,154 +45,62 @@ function saveProgress(progress, key = storeKey) {
   }
 }
 
-let progress = loadProgress();
+// Shared with workout.js and history.js, which run once the page is parsed.
+const repcard = window.repcard = { progress: loadProgress(), load: () => loadProgress(), save: () => saveProgress(), fresh,
+  sitePath, routinePath, onChange: null };
 
 function setDone(step, done) {
-  progress.done = progress.done.filter((id) => id !== step);
-  if (done) progress.done.push(step);
-  saveProgress(progress);
+  const p = repcard.progress;
+  p.done = p.done.filter((id) => id !== step);
+  if (done) p.done.push(step);
+  saveProgress();
 }
 
 // Another tab (the workout in one, an exercise page in another) changed the progress.
 window.addEventListener("storage", (event) => {
-  showTicks();
-  if (workout && event.key === storeKey) {
-    progress = loadProgress();
-    showCurrentStep();
+  if (event.key === storeKey) {
+    repcard.progress = loadProgress();
+    if (repcard.onChange) repcard.onChange();
   }
+  showTicks(); // another routine's ticks on this page may have changed too
 });
 
-// --- ticks on exercise pages: one set of boxes per routine that uses the exercise -----------
+// --- ticks and last time on exercise pages --------------------------------------------------
 
-const ticks = [...document.querySelectorAll("input[data-step]")].map((box) => ({
-  box, key: keyOf(box.closest("[data-routine]").dataset.routine),
-}));
+const ticks = [...document.querySelectorAll("input[data-step]")];
+const keyOfBox = (box) => keyOf(box.closest("[data-routine]").dataset.routine);
 
 function showTicks() {
-  for (const { box, key } of ticks) box.checked = loadProgress(key).done.includes(box.dataset.step);
+  for (const box of ticks) {
+    const key = keyOfBox(box);
+    box.checked = (key === storeKey ? repcard.progress : loadProgress(key)).done.includes(box.dataset.step);
+  }
 }
 
-for (const { box, key } of ticks) {
+for (const box of ticks) {
   box.addEventListener("change", () => {
-    const saved = loadProgress(key);
-    saved.done = saved.done.filter((id) => id !== box.dataset.step);
-    if (box.checked) saved.done.push(box.dataset.step);
-    saveProgress(saved, key);
+    const key = keyOfBox(box);
+    if (key === storeKey) return setDone(box.dataset.step, box.checked);
+    const progress = loadProgress(key); // another routine's sets, on this exercise's page
+    progress.done = progress.done.filter((id) => id !== box.dataset.step);
+    if (box.checked) progress.done.push(box.dataset.step);
+    return saveProgress(progress, key);
   });
 }
 showTicks();
 
-// --- workout mode ---------------------------------------------------------------------------
-
-const steps = workout ? [...workout.querySelectorAll(".step")] : [];
-let timer = 0;
-
-function currentIndex() {
-  const index = steps.findIndex((li) => !progress.done.includes(li.dataset.step));
-  return index === -1 ? steps.length - 1 : index;
-}
-
-function showCurrentStep() {
-  const index = currentIndex();
-  const step = steps[index];
-  steps.forEach((li, i) => {
-    li.classList.toggle("current", i === index);
-    li.classList.toggle("past", i < index);
-  });
-  const sets = steps.filter((li) => li.classList.contains("set"));
-  const doneSets = sets.filter((li) => progress.done.includes(li.dataset.step)).length;
-  document.getElementById("progress").textContent = `${doneSets} of ${sets.length} sets done`;
-  const finished = step.classList.contains("finish");
-  const doneButton = document.getElementById("done");
-  doneButton.hidden = finished;
-  doneButton.textContent = step.classList.contains("rest") ? "Skip the rest" : "Done";
-  document.getElementById("back").disabled = index === 0;
-  clearInterval(timer);
-  if (step.classList.contains("rest")) runRestTimer(step);
-}
-
-function runRestTimer(step) {
-  const id = step.dataset.step;
-  if (!progress.restStarted[id]) {
-    progress.restStarted[id] = Date.now();
-    saveProgress(progress);
-  }
-  const length = Number(step.dataset.rest);
-  const display = step.querySelector(".timer");
-  const tick = () => {
-    const left = Math.max(0, Math.ceil(length - (Date.now() - progress.restStarted[id]) / 1000));
-    display.textContent = String(left);
-    if (left === 0) {
-      clearInterval(timer);
-      step.classList.add("rest-over");
-      document.getElementById("done").textContent = "Go on";
-      if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
-    }
-  };
-  tick();
-  timer = setInterval(tick, 250);
-}
-
-function advance() {
-  const step = steps[currentIndex()];
-  setDone(step.dataset.step, true);
-  showCurrentStep();
-  window.scrollTo(0, 0);
-}
-
-function goBack() {
-  const index = currentIndex();
-  if (index === 0) return;
-  const previous = steps[index - 1].dataset.step;
-  delete progress.restStarted[previous];
-  setDone(previous, false);
-  showCurrentStep();
-}
-
-function startOver() {
-  progress = { done: [], restStarted: {} };
-  saveProgress(progress);
-  showCurrentStep();
-}
-
-// Keep the screen on while working out; the lock is dropped when the page is hidden,
-// so it is asked for again each time the page comes back.
-let wakeLock = null;
-
-async function keepScreenOn() {
-  const status = document.getElementById("wake");
-  status.hidden = false;
-  if (!("wakeLock" in navigator)) {
-    status.textContent = "This browser cannot keep the screen on; everything else works.";
-    return;
-  }
+if (ticks.length) { // the log keeps a line per exercise, so this page needs no database
   try {
-    wakeLock = await navigator.wakeLock.request("screen");
-    status.textContent = "Screen stays on during the workout.";
-    wakeLock.addEventListener("release", () => {
-      status.textContent = "Screen may sleep.";
-    });
-  } catch (error) {
-    status.textContent = "Screen may sleep (the browser refused to keep it on).";
-    // WebKit (every iPhone browser) grants the lock only in answer to a tap: ask again on the next one.
-    document.addEventListener("click", keepScreenOn, { once: true });
-  }
-}
-
-if (workout) {
-  document.body.classList.add("workout-mode");
-  document.getElementById("controls").hidden = false;
-  document.getElementById("done").addEventListener("click", advance);
-  document.getElementById("back").addEventListener("click", goBack);
-  document.getElementById("reset").addEventListener("click", startOver);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") {
-      keepScreenOn();
-      showCurrentStep(); // the rest timer catches up with the time the phone was locked
+    const last = JSON.parse(localStorage.getItem("repcard:last:" + sitePath) || "{}")[ticks[0].dataset.step.split(":")[0]];
+    if (typeof last === "string" && last) {
+      const line = document.createElement("p");
+      line.className = "last";
+      line.textContent = "Last time: " + last;
+      ticks[0].closest("fieldset").before(line);
     }
-  });
-  showCurrentStep();
-  keepScreenOn();
+  } catch (error) {
+    // no summary: nothing to show
+  }
 }
 
 // --- offline --------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from datetime import datetime, timezone
+
 from playwright.sync_api import sync_playwright
 
 DOCS = Path(__file__).resolve().parent
@@ -21,6 +23,50 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SiteServer  #
 from tests.conftest import SEED, build_site  # noqa: E402
 
 PHONE_PAGES = [("routine", ""), ("exercise", "exercises/hip-extension-with-leg-curl/"), ("workout", "workout/")]
+# What a session logs for the log's pictures: {exercise: (reps, weight)}.
+ENTRIES = {"glute-bridge": ("10", "12"), "hip-extension-with-leg-curl": ("12", "20"), "romanian-deadlift": ("10", "30")}
+
+
+def log_pictures(browser, url: str, scheme: str) -> None:
+    """A set with last time, a rest past zero, the history page and the export, a day after a session."""
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme, timezone_id="UTC", accept_downloads=True)
+    page = context.new_page()
+    page.clock.install(time=datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc))
+    page.goto(url + "workout/")
+    while "finish" not in page.locator(".step.current").get_attribute("class"):
+        step = page.locator(".step.current").get_attribute("data-step")
+        reps, weight = ENTRIES.get(step.split(":")[0], ("", ""))
+        if reps:
+            page.get_by_label("Reps").fill(reps)
+            page.get_by_label("Weight").fill(weight)
+        page.locator("#done").click()
+        page.clock.run_for(150_000)
+    page.evaluate("repcardLog.idle()")
+    page.clock.set_system_time(datetime(2026, 11, 23, 18, 5, tzinfo=timezone.utc))
+    page.goto(url + "workout/")
+    for _ in range(6):
+        page.locator("#done").click()
+    page.wait_for_function("document.querySelector('.step.current .hint').textContent")
+    page.screenshot(path=DOCS / f"log-set-{scheme}.png")
+    page.get_by_label("Weight").fill("22.5")
+    page.locator("#done").click()
+    page.locator("#done").click()
+    page.clock.run_for(72_000)
+    page.screenshot(path=DOCS / f"log-rest-{scheme}.png")
+    page.evaluate("repcardLog.idle()")
+    page.goto(url + "history/")
+    page.wait_for_selector("#history[data-ready=true]")
+    page.locator("#sessions").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('sessions').previousElementSibling.scrollIntoView()")
+    page.screenshot(path=DOCS / f"history-{scheme}.png")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    csv = Path(download.value.path()).read_text()
+    page.wait_for_function("document.getElementById('message').textContent")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=DOCS / f"export-{scheme}.png")
+    (DOCS / "export-sample.csv").write_text(csv)
+    context.close()
 
 
 def main() -> None:
@@ -35,6 +81,7 @@ def main() -> None:
                     page.goto(server.url + path)
                     page.screenshot(path=DOCS / f"{name}-{scheme}.png")
                 page.close()
+                log_pictures(browser, server.url, scheme)
             page = browser.new_page()
             page.goto(server.url + "card/")
             pdf = Path(tmp) / "card.pdf"

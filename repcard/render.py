@@ -65,6 +65,8 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
                                      tuple(sorted(cards.items())))))
     for routine in site.routines:
         found += routine_pages(routine, cards[routine.slug], base_url)
+    if site.routines:  # the sets logged in this browser, every routine's
+        found.append(Page("history/index.html", "history.html", cache_key=("history",)))
     for exercise in site.exercises:
         uses = site.uses[exercise.slug]
         context = {"exercise": exercise, "uses": uses, "only": None, "previous": None, "next": None}

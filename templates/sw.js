@@ -2,7 +2,6 @@
 // Its scope is the folder it is served from, so the site works under any URL prefix.
 const CACHE = {{ ("repcard-" ~ version) | tojson }};
 const FILES = {{ urls | tojson }};
-const NETWORK_WAIT = 2500; // ms a page may take from the network before the saved copy is shown
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -21,27 +20,50 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Pages: the network when it answers soon (fresh after a rebuild), else the saved copy.
+// Pages: the saved copy at once, refreshed from the network behind it (a weak signal never
+// holds a page up; a new build's sw.js replaces the whole cache on the next visit).
 // Everything else: the saved copy, which this build's cache name keeps current.
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(pageFromNetworkOrCache(request));
+    event.respondWith(page(request, event));
   } else {
     event.respondWith(caches.match(request).then((saved) => saved || fetch(request)));
   }
 });
 
-async function pageFromNetworkOrCache(request) {
-  const saved = caches.match(request, { ignoreSearch: true });
-  const network = fetch(request);
-  const timeout = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT));
-  try {
-    const fresh = await Promise.race([network, timeout.then(() => saved)]);
-    if (fresh) return fresh;
-  } catch (error) {
-    // offline: fall through to the saved copy
+async function page(request, event) {
+  const url = new URL(request.url);
+  url.search = "";
+  url.hash = "";
+  if (url.pathname.endsWith("/index.html")) url.pathname = url.pathname.slice(0, -"index.html".length);
+  const cache = await caches.open(CACHE);
+  const saved = await cache.match(url.href);
+  const network = fetch(request).then((response) => {
+    if (response.ok && saved) return cache.put(url.href, response.clone()).then(() => response);
+    return response;
+  });
+  if (saved) {
+    event.waitUntil(network.catch(() => {})); // refresh behind the saved copy
+    return saved;
   }
-  return (await saved) || (await caches.match("404.html")) || network;
+  try {
+    return await network;
+  } catch (error) {
+    return notFound(); // offline, and not a page of this site
+  }
+}
+
+// The saved 404 page, with a <base> at the site's root so that its relative links, styles and
+// scripts work from whatever address was missed.
+async function notFound() {
+  const saved = await caches.match(new URL("404.html", self.registration.scope).href);
+  if (!saved) return Response.error();
+  let html = await saved.text();
+  if (!/<base\s/i.test(html)) {
+    const base = `<base href="${self.registration.scope.replace(/["<>&]/g, "")}">`;
+    html = html.replace(/<meta charset="utf-8">/i, (meta) => meta + "\n" + base);
+  }
+  return new Response(html, { status: 404, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }

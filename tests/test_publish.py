@@ -101,7 +101,7 @@ def test_sitemap_and_robots_point_at_every_page(published):
     sitemap = (published / "sitemap.xml").read_text()
     locations = [line.split("<loc>")[1].split("</loc>")[0] for line in sitemap.splitlines() if "<loc>" in line]
     assert BASE_URL in locations and BASE_URL + "exercises/glute-bridge/" in locations
-    assert len(locations) == 9 and all(u.startswith(BASE_URL) for u in locations)
+    assert len(locations) == 10 and all(u.startswith(BASE_URL) for u in locations)
     assert f"Sitemap: {BASE_URL}sitemap.xml" in (published / "robots.txt").read_text()
 
 

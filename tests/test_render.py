@@ -25,8 +25,9 @@ def test_the_site_has_the_promised_paths(site):
         f"exercises/{slug}/index.html" for slug in sorted(
             ["glute-bridge", "band-walking", "hip-extension-with-leg-curl", "step-ups", "reverse-lunge",
              "romanian-deadlift"])
-    ] + ["index.html", "workout/index.html"]
-    assert {"assets/style.css", "assets/app.js", "manifest.webmanifest", "sw.js"} <= set(site)
+    ] + ["history/index.html", "index.html", "workout/index.html"]
+    assert {"assets/style.css", "assets/app.js", "assets/log.js", "assets/workout.js", "assets/history.js",
+            "manifest.webmanifest", "sw.js"} <= set(site)
 
 
 def test_routine_page_lists_circuits_in_order_with_sets_and_reps(site):

@@ -1,0 +1,327 @@
+// The history page: sessions newest first, each exercise's recent entries and best set, editing
+// and deleting a logged set, and backup: CSV and JSON export, and an import that merges without
+// duplicates. A backup is untrusted: its shape and size are checked, its text shown only as text.
+// Loaded by the history page only, with log.js; starts once the page is parsed.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  const log = window.repcardLog;
+  const { inStores, all, done, figures, number, summarise, dateText, timeText, stamp } = log;
+  const MAX_BYTES = 5e6; // a backup bigger than this is refused: years of sets take far less
+  const COLUMNS = ["date", "routine", "exercise", "set", "reps", "weight", "unit"];
+
+  function element(tag, text, className) {
+    const e = document.createElement(tag);
+    if (text != null) e.textContent = text; // stored text is only ever text, never HTML
+    if (className) e.className = className;
+    return e;
+  }
+
+  function button(text, onClick, className = "button secondary small") {
+    const b = element("button", text, className);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function volume(sets) {
+    const total = { kg: 0, lb: 0 };
+    for (const s of sets) if (s.weight != null && s.reps != null && !s.timed) total[s.unit] += s.weight * s.reps;
+    const parts = ["kg", "lb"].filter((u) => total[u]).map((u) => `${Math.round(total[u]).toLocaleString("en")} ${u}`);
+    return parts.length ? parts.join(" + ") : "no weights";
+  }
+
+  function say(text) {
+    document.getElementById("message").textContent = text;
+  }
+
+  async function drawHistory() {
+    const [sessions, sets] = await all();
+    const bySession = new Map(sessions.map((s) => [s.id, []]));
+    for (const s of sets) if (bySession.has(s.session)) bySession.get(s.session).push(s);
+    const kept = sessions.filter((s) => bySession.get(s.id).length).sort((a, b) => b.started - a.started);
+    document.getElementById("summary").textContent = kept.length
+      ? `${kept.length} ${kept.length === 1 ? "session" : "sessions"}, ${sets.length} ${sets.length === 1 ? "set" : "sets"} logged in this browser.`
+      : "Nothing logged yet: the sets you mark Done in workout mode appear here.";
+    const list = document.getElementById("sessions");
+    list.replaceChildren();
+    kept.forEach((session, i) => {
+      const mine = bySession.get(session.id).sort((a, b) => a.at - b.at);
+      const end = session.finished || mine[mine.length - 1].at;
+      const li = element("li");
+      const details = element("details");
+      details.open = i === 0;
+      details.append(element("summary", `${dateText(session.started)}, ${timeText(session.started)} · ${session.title || "Workout"}`));
+      details.append(element("p", `${Math.max(1, Math.round((end - session.started) / 60000))} min · ` +
+        `${mine.length} ${mine.length === 1 ? "set" : "sets"} · volume ${volume(mine)}` +
+        (session.finished ? "" : " · not finished"), "meta"));
+      const drawSets = () => {
+        if (details.querySelector("ol")) return;
+        const ol = element("ol", null, "logged");
+        for (const s of mine) ol.append(setRow(s));
+        details.append(ol);
+      };
+      if (details.open) drawSets();
+      details.addEventListener("toggle", drawSets);
+      li.append(details);
+      list.append(li);
+    });
+    drawExercises(sets, new Map(sessions.map((s) => [s.id, s])));
+  }
+
+  function setRow(s) {
+    const li = element("li");
+    const text = element("span", `${s.name} · set ${s.set}: ${figures([s])}`);
+    let armed = false;
+    const remove = button("Delete", async () => {
+      if (!armed) {
+        armed = true;
+        remove.textContent = "Tap again to delete";
+        return;
+      }
+      await inStores("readwrite", (st) => st.sets.delete(s.id));
+      await summarise([s.exercise]);
+      await drawHistory();
+      say(`Deleted ${s.name} set ${s.set}.`);
+    });
+    const edit = button("Edit", () => {
+      const form = element("form", null, "edit");
+      form.innerHTML = '<label>Reps <input class="reps" type="number" min="0" max="9999"></label> ' +
+        '<label>Weight <input class="weight" type="number" min="0" max="9999" step="any"></label> ' +
+        '<button class="button small" type="submit">Save</button>';
+      form.querySelector(".reps").value = s.reps == null ? "" : s.reps;
+      form.querySelector(".weight").value = s.weight == null ? "" : s.weight;
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const reps = form.querySelector(".reps").value;
+        const weight = form.querySelector(".weight").value;
+        const changed = Object.assign({}, s, {
+          reps: reps === "" ? null : Math.max(0, Math.round(Number(reps))) || 0,
+          weight: weight === "" || !(Number(weight) >= 0) ? null : Number(weight),
+        });
+        await inStores("readwrite", (st) => st.sets.put(changed));
+        await summarise([s.exercise]);
+        await drawHistory();
+        say(`Saved ${s.name} set ${s.set}.`);
+      });
+      li.replaceChildren(text, form);
+      form.querySelector(".reps").focus();
+    });
+    li.append(text, " ", edit, " ", remove);
+    return li;
+  }
+
+  function drawExercises(sets, sessions) {
+    const groups = new Map();
+    for (const s of sets) {
+      if (!groups.has(s.exercise)) groups.set(s.exercise, []);
+      groups.get(s.exercise).push(s);
+    }
+    const out = document.getElementById("exercises");
+    out.replaceChildren();
+    for (const [slug, mine] of [...groups].sort((a, b) => a[1][0].name.localeCompare(b[1][0].name))) {
+      const section = element("section", null, "exercise-log");
+      section.append(element("h3", mine[0].name));
+      const best = mine.reduce((a, b) => ((b.weight || 0) > (a.weight || 0) ||
+        ((b.weight || 0) === (a.weight || 0) && (b.reps || 0) > (a.reps || 0)) ? b : a));
+      section.append(element("p", `Best set: ${figures([best])} (${dateText(best.at)})`, "best"));
+      const recent = new Map();
+      for (const s of mine.sort((a, b) => b.at - a.at)) {
+        if (!recent.has(s.session) && recent.size >= 3) break;
+        if (!recent.has(s.session)) recent.set(s.session, []);
+        recent.get(s.session).push(s);
+      }
+      const ul = element("ul", null, "recent");
+      for (const [id, group] of recent) {
+        const when = sessions.get(id) ? sessions.get(id).started : group[0].at;
+        ul.append(element("li", `${dateText(when)}: ${figures(group.sort((a, b) => a.set - b.set))}`));
+      }
+      section.append(ul);
+      section.dataset.exercise = slug;
+      out.append(section);
+    }
+  }
+
+  async function drawStorage() {
+    const meta = await inStores("readonly", (s) => done(s.meta.get("backup")));
+    const kept = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted().catch(() => false) : false;
+    const line = kept
+      ? "This browser has promised to keep the log until you delete it."
+      : "The browser may delete this log when space runs low, and Safari deletes it after 7 days without a visit unless the site is on the home screen. Export a backup now and then.";
+    document.getElementById("storage").textContent =
+      `${line} Last backup: ${meta ? `${dateText(meta.at)}, ${timeText(meta.at)}` : "never"}.`;
+  }
+
+  // --- backup ----------------------------------------------------------------------------------
+
+  // A cell a spreadsheet would run as a formula gets a leading apostrophe.
+  function cell(value) {
+    let text = value == null ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }
+
+  async function exportCsv() {
+    const [sessions, sets] = await all();
+    const byId = new Map(sessions.map((s) => [s.id, s]));
+    const rows = sets.filter((s) => byId.has(s.session)).map((s) => [byId.get(s.session), s])
+      .sort((a, b) => a[0].started - b[0].started || a[1].at - b[1].at)
+      .map(([session, s]) => [stamp(session.started), session.title, s.name, s.set, s.reps,
+        s.weight == null ? "" : number(s.weight), s.weight == null ? "" : s.unit].map(cell).join(","));
+    save([COLUMNS.join(","), ...rows].join("\r\n") + "\r\n", "text/csv", "csv");
+  }
+
+  async function exportJson() {
+    const [sessions, sets] = await all();
+    save(JSON.stringify({ app: "repcard", version: 1, exported: new Date().toISOString(), sessions, sets }, null, 1),
+      "application/json", "json");
+  }
+
+  async function save(text, type, ext) {
+    const link = element("a");
+    link.href = URL.createObjectURL(new Blob([text], { type }));
+    link.download = `repcard-log-${stamp(Date.now()).slice(0, 10)}.${ext}`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    await inStores("readwrite", (s) => s.meta.put({ key: "backup", at: Date.now() }));
+    say(`Saved ${link.download}.`);
+    drawStorage();
+  }
+
+  // Checks every field of an untrusted backup; returns clean copies or throws a message.
+  const isText = (x, max) => typeof x === "string" && x.length <= max;
+  const isTime = (x) => Number.isFinite(x) && x > 0 && x < 1e14;
+  const isAmount = (x) => x === null || (Number.isFinite(x) && x >= 0 && x <= 1e5);
+
+  function checkSession(x, i) {
+    if (!x || typeof x !== "object" || !isText(x.id, 100) || !isText(x.routine, 500) || !isText(x.title, 300) ||
+        !isTime(x.started) || !(x.finished === 0 || isTime(x.finished))) throw `session ${i + 1} is not a session`;
+    return { id: x.id, routine: x.routine, title: x.title, started: x.started, finished: x.finished };
+  }
+
+  function checkSet(x, i) {
+    if (!x || typeof x !== "object" || !isText(x.id, 300) || !isText(x.session, 100) || !isText(x.step, 200) ||
+        !isText(x.exercise, 200) || !/^[a-z0-9-]+$/.test(x.exercise) || !isText(x.name, 300) ||
+        !Number.isInteger(x.set) || x.set < 1 || x.set > 100 || !isAmount(x.reps) || !isAmount(x.weight) ||
+        (x.unit !== "kg" && x.unit !== "lb") || !isTime(x.at)) throw `set ${i + 1} is not a set`;
+    return { id: x.id, session: x.session, step: x.step, exercise: x.exercise, name: x.name, set: x.set,
+      reps: x.reps, weight: x.weight, unit: x.unit, timed: x.timed === true, at: x.at };
+  }
+
+  function fromJson(text) {
+    let data;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw "it is not JSON";
+    }
+    if (!data || data.app !== "repcard") throw "it is not a repcard backup";
+    if (data.version !== 1) throw `it is version ${String(data.version).slice(0, 20)}; this page reads version 1`;
+    if (!Array.isArray(data.sessions) || !Array.isArray(data.sets)) throw "it has no sessions and sets";
+    if (data.sessions.length > 20000 || data.sets.length > 500000) throw "it holds more than a log can";
+    return { sessions: data.sessions.map(checkSession), sets: data.sets.map(checkSet) };
+  }
+
+  function parseCsv(text) {
+    const rows = [];
+    let row = [];
+    let field = "";
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ",") { row.push(field); field = ""; } else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text[i + 1] === "\n") i++;
+        row.push(field);
+        rows.push(row);
+        row = [];
+        field = "";
+      } else field += c;
+    }
+    if (field || row.length) rows.push([...row, field]);
+    return rows.filter((r) => r.length > 1 || r[0]);
+  }
+
+  const slugify = (name) => name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "exercise";
+  const unescape = (text) => (/^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text);
+
+  function fromCsv(text, existing) {
+    const rows = parseCsv(text);
+    if (!rows.length || rows[0].join(",").toLowerCase() !== COLUMNS.join(",")) throw `its first line is not ${COLUMNS.join(",")}`;
+    if (rows.length > 500001) throw "it holds more than a log can";
+    const slugs = new Map(existing.sets.map((s) => [s.name, s.exercise]));
+    const known = new Map(existing.sessions.map((s) => [stamp(s.started) + "|" + s.title, s]));
+    const sessions = new Map();
+    const sets = [];
+    rows.slice(1).forEach((r, i) => {
+      const line = i + 2;
+      if (r.length !== COLUMNS.length) throw `line ${line} has ${r.length} cells, not ${COLUMNS.length}`;
+      const [date, title, name, set, reps, weight, unit] = r.map(unescape);
+      const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)$/.exec(date);
+      const started = m ? new Date(+m[1], m[2] - 1, +m[3], +m[4], +m[5]).getTime() : NaN;
+      const toNumber = (x) => (x === "" ? null : Number(x));
+      const entry = { set: Number(set), reps: toNumber(reps), weight: toNumber(weight), unit: unit || "kg" };
+      if (!isTime(started) || !isText(title, 300) || !name || !isText(name, 300) || !Number.isInteger(entry.set) ||
+          entry.set < 1 || entry.set > 100 || !isAmount(entry.reps) || !isAmount(entry.weight) ||
+          (entry.unit !== "kg" && entry.unit !== "lb")) throw `line ${line} is not a logged set`;
+      const key = stamp(started) + "|" + title;
+      if (!sessions.has(key)) {
+        sessions.set(key, known.get(key) ||
+          { id: `csv-${started.toString(36)}-${slugify(title)}`.slice(0, 100), routine: "", title, started, finished: 0 });
+      }
+      const session = sessions.get(key);
+      const exercise = slugs.get(name) || slugify(name);
+      const step = `${exercise}:${entry.set}`;
+      sets.push(Object.assign(entry, { id: session.id + "|" + step, session: session.id, step, exercise, name,
+        timed: false, at: started + i }));
+    });
+    return { sessions: [...sessions.values()], sets };
+  }
+
+  async function importFile(file) {
+    say("");
+    try {
+      if (file.size > MAX_BYTES) throw `it is ${(file.size / 1e6).toFixed(1)} MB; a backup may be at most 5 MB`;
+      const text = await file.text();
+      const [sessions, sets] = await all();
+      const existing = { sessions, sets };
+      const data = /^\s*[[{]/.test(text) ? fromJson(text) : fromCsv(text, existing);
+      const haveSession = new Set(sessions.map((s) => s.id));
+      const haveSet = new Set(sets.map((s) => s.id));
+      // The same set twice: same id, or the same session start, routine, exercise and set number.
+      const started = new Map([...sessions, ...data.sessions].map((s) => [s.id, s]));
+      const natural = (s) => started.get(s.session) && `${stamp(started.get(s.session).started)}|${started.get(s.session).title}|${s.exercise}|${s.set}`;
+      const haveNatural = new Set(sets.map(natural));
+      for (const s of data.sets) if (!started.has(s.session)) throw `set ${s.id.slice(0, 60)} belongs to no session`;
+      const newSets = data.sets.filter((s) => !haveSet.has(s.id) && !haveNatural.has(natural(s)));
+      const newSessions = data.sessions.filter((s) => !haveSession.has(s.id) && newSets.some((x) => x.session === s.id));
+      await inStores("readwrite", (st) => {
+        for (const s of newSessions) st.sessions.add(s);
+        for (const s of newSets) st.sets.add(s);
+      });
+      await summarise([...new Set(newSets.map((s) => s.exercise))]);
+      await drawHistory();
+      say(`Imported ${newSets.length} ${newSets.length === 1 ? "set" : "sets"} in ${newSessions.length} new ` +
+        `${newSessions.length === 1 ? "session" : "sessions"}; ${data.sets.length - newSets.length} already here.`);
+    } catch (error) {
+      const reason = typeof error === "string" ? error : "it could not be read";
+      say(`Not imported: ${reason}. Nothing stored was changed.`);
+    }
+  }
+
+
+  const page = document.getElementById("history");
+  document.getElementById("nojs").hidden = true;
+  page.hidden = false;
+  document.getElementById("export-csv").addEventListener("click", exportCsv);
+  document.getElementById("export-json").addEventListener("click", exportJson);
+  const input = document.getElementById("import");
+  input.addEventListener("change", () => {
+    if (input.files[0]) importFile(input.files[0]).then(() => (input.value = ""));
+  });
+  Promise.all([drawHistory(), drawStorage()]).then(() => (page.dataset.ready = "true"));
+});

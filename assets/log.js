@@ -1,0 +1,116 @@
+// repcard's log, the part shared by workout mode and the history page: every set done, kept in
+// this browser's IndexedDB. Loaded only by those two pages.
+//
+// Storage, version 1 (later releases read it; upgrade() is where they migrate it):
+//   database "repcard:<site path>", IndexedDB version 1, stores
+//   sessions {id, routine: the routine page's path, title, started: ms, finished: ms or 0}
+//   sets     {id: session + "|" + step, session, step, exercise: slug, name, set: number,
+//             reps: number or null (seconds when timed), weight: number or null, unit: "kg" | "lb",
+//             timed: boolean, at: ms}                      indexes: exercise, session
+//   meta     {key: "backup", at: ms}
+"use strict";
+
+window.repcardLog = (() => {
+  let opening = null;
+  let pending = Promise.resolve();
+  const sitePath = new URL(document.documentElement.dataset.root || "./", location.href).pathname;
+
+  const done = (request) => new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+
+  function upgrade(db, from) {
+    if (from < 1) {
+      db.createObjectStore("sessions", { keyPath: "id" });
+      const sets = db.createObjectStore("sets", { keyPath: "id" });
+      sets.createIndex("exercise", "exercise");
+      sets.createIndex("session", "session");
+      db.createObjectStore("meta", { keyPath: "key" });
+    }
+    // if (from < 2): version 2's changes, reading what version 1 wrote.
+  }
+
+  function open() {
+    opening = opening || new Promise((resolve, reject) => {
+      const request = indexedDB.open("repcard:" + sitePath, 1);
+      request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    return opening;
+  }
+
+  // Runs fn(stores) in one transaction; resolves with fn's result once it is committed.
+  async function inStores(mode, fn) {
+    const t = (await open()).transaction(["sessions", "sets", "meta"], mode);
+    const result = fn({ sessions: t.objectStore("sessions"), sets: t.objectStore("sets"), meta: t.objectStore("meta") });
+    await new Promise((resolve, reject) => {
+      t.oncomplete = resolve;
+      t.onerror = t.onabort = () => reject(t.error);
+    });
+    return result;
+  }
+
+  const all = () => inStores("readonly", (s) => Promise.all([done(s.sessions.getAll()), done(s.sets.getAll())]));
+  const byExercise = (slug) => inStores("readonly", (s) => done(s.sets.index("exercise").getAll(slug)));
+
+  // Writes one after another; idle() resolves when all are stored.
+  function queue(work) {
+    pending = pending.then(work).catch((error) => console.error("repcard log:", error));
+    return pending;
+  }
+
+  const number = (x) => String(Math.round(x * 100) / 100);
+  const repsText = (s) => (s.reps == null ? "–" : s.timed ? `${s.reps} s` : String(s.reps));
+
+  // "12 kg × 10, 10": a weight is named again only when it changes.
+  function figures(sets) {
+    let previous = null;
+    return sets.map((s) => {
+      const w = s.weight == null ? "" : `${number(s.weight)} ${s.unit}`;
+      const text = w && w !== previous ? `${w} × ${repsText(s)}` : repsText(s);
+      previous = w;
+      return text;
+    }).join(", ");
+  }
+
+  // The sets of the latest session that did this exercise, other than `except`, by set number.
+  function lastSets(sets, except) {
+    let latest = null;
+    for (const s of sets) if (s.session !== except && (!latest || s.at > latest.at)) latest = s;
+    return latest ? sets.filter((s) => s.session === latest.session).sort((a, b) => a.set - b.set) : [];
+  }
+
+  // Exercise pages show "Last time" from this line per exercise, so they need no database code.
+  async function summarise(slugs) {
+    const key = "repcard:last:" + sitePath;
+    let summary = {};
+    try {
+      summary = JSON.parse(localStorage.getItem(key) || "{}");
+    } catch (error) {
+      // rebuilt below
+    }
+    for (const slug of slugs) {
+      const sets = lastSets(await byExercise(slug), null);
+      if (sets.length) summary[slug] = figures(sets);
+      else delete summary[slug];
+    }
+    try {
+      localStorage.setItem(key, JSON.stringify(summary));
+    } catch (error) {
+      // full storage: the exercise pages go without
+    }
+  }
+
+  const pad = (n) => String(n).padStart(2, "0");
+  const dateText = (ms) => new Date(ms).toDateString().replace(/^(\w+) (\w+) (\d+) (\d+)$/, (_, w, m, d, y) => `${w} ${+d} ${m} ${y}`);
+  const timeText = (ms) => `${pad(new Date(ms).getHours())}:${pad(new Date(ms).getMinutes())}`;
+  const stamp = (ms) => { // 2026-11-25 18:30, local time: the CSV's date column
+    const d = new Date(ms);
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${timeText(ms)}`;
+  };
+
+  return { open, inStores, all, byExercise, done, queue, idle: () => pending, number, figures, lastSets,
+    summarise, dateText, timeText, stamp, sitePath };
+})();

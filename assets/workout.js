@@ -1,0 +1,440 @@
+// Workout mode: one step at a time, Reps and Weight for each set (logged by log.js), last time's
+// figures, rest and timed-set countdowns with a beep and a buzz, and the screen kept on.
+// Loaded by the workout page only; starts once app.js (which loads after it) has run.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  const app = window.repcard;
+  const log = window.repcardLog;
+  const workout = document.getElementById("workout");
+  const steps = [...workout.querySelectorAll(".step")];
+  const $ = (id) => document.getElementById(id);
+  let timer = 0;
+  const p = () => app.progress;
+
+  function setDone(id, done) {
+    p().done = p().done.filter((x) => x !== id);
+    if (done) p().done.push(id);
+    app.save();
+  }
+
+  // --- alerts: a beep (Web Audio, unlocked by the first tap as iOS wants) and a buzz --------
+
+  let audio = null;
+
+  function unlockAudio() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    try {
+      if (!audio && Context) audio = new Context();
+      if (audio && audio.state === "suspended") audio.resume();
+    } catch (error) {
+      audio = null;
+    }
+  }
+
+  function alertUser() {
+    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+    if (!audio) return;
+    const t = audio.currentTime;
+    for (const at of [0, 0.3]) {
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.3, t + at);
+      gain.gain.exponentialRampToValueAtTime(0.001, t + at + 0.25);
+      tone.connect(gain).connect(audio.destination);
+      tone.start(t + at);
+      tone.stop(t + at + 0.25);
+    }
+  }
+
+  // --- steps --------------------------------------------------------------------------------
+
+  // The first step not done; a rest counts as done once a set after it is (sets ticked on an
+  // exercise page must not leave the workout on an old rest before them).
+  function currentIndex() {
+    let laterSetDone = false;
+    let index = steps.length - 1;
+    for (let i = steps.length - 2; i >= 0; i--) {
+      const done = p().done.includes(steps[i].dataset.step);
+      const isSet = steps[i].classList.contains("set");
+      if (isSet && done) laterSetDone = true;
+      if (!done && (isSet || !laterSetDone)) index = i;
+    }
+    return index;
+  }
+
+  const timed = (li) => /^(s|secs?|seconds?)\b/i.test(li.dataset.unit || "") && Number(li.dataset.low) > 0;
+
+  function showCurrentStep() {
+    const index = currentIndex();
+    const step = steps[index];
+    steps.forEach((li, i) => {
+      li.classList.toggle("current", i === index);
+      li.classList.toggle("past", i < index);
+      li.classList.remove("rest-over");
+    });
+    const sets = steps.filter((li) => li.classList.contains("set"));
+    const doneSets = sets.filter((li) => p().done.includes(li.dataset.step)).length;
+    $("progress").textContent = `${doneSets} of ${sets.length} sets done`;
+    const finished = step.classList.contains("finish");
+    $("done").hidden = finished;
+    $("done").textContent = step.classList.contains("rest") ? "Skip the rest" : "Done";
+    $("back").disabled = index === 0;
+    clearInterval(timer);
+    if (step.classList.contains("rest")) countDown(step, p().restStarted, Number(step.dataset.rest));
+    if (step.classList.contains("set")) {
+      setTools(step);
+      showLog(step);
+    }
+    if (finished && !p().finished) {
+      p().finished = Date.now();
+      app.save();
+      finishSession();
+    }
+    if (finished) releaseScreen();
+  }
+
+  const clock = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+
+  // A rest, or a timed set once started: counts down, then shows the time past zero (+0:12).
+  // It alerts once, on reaching zero; a reload after that does not alert again.
+  function countDown(step, starts, length) {
+    const id = step.dataset.step;
+    if (!starts[id]) {
+      starts[id] = Date.now();
+      app.save();
+    }
+    const display = step.querySelector(".timer");
+    const adjust = step.querySelector(".adjust");
+    if (adjust) adjust.hidden = false;
+    const tick = () => {
+      const left = length + (p().restShift[id] || 0) - (Date.now() - starts[id]) / 1000;
+      const over = left <= 0;
+      const shown = !over ? String(Math.ceil(left)) : left > -1 ? "0" : "+" + clock(Math.floor(-left));
+      if (display.textContent !== shown) display.textContent = shown;
+      step.classList.toggle("rest-over", over);
+      // Rewriting a button's text while it is pressed loses the tap in WebKit: only on a change.
+      const label = over ? "Go on" : "Skip the rest";
+      if (step.classList.contains("rest") && $("done").textContent !== label) $("done").textContent = label;
+      if (over && !p().alerted[id]) {
+        p().alerted[id] = true;
+        app.save();
+        alertUser();
+      }
+    };
+    tick();
+    clearInterval(timer);
+    timer = setInterval(tick, 250);
+  }
+
+  function shiftRest(seconds) {
+    const step = steps[currentIndex()];
+    const id = step.dataset.step;
+    p().restShift[id] = (p().restShift[id] || 0) + seconds;
+    const started = p().restStarted[id] || p().timers[id];
+    if (Number(step.dataset.rest || step.dataset.low) + p().restShift[id] > (Date.now() - started) / 1000) {
+      delete p().alerted[id]; // time left again: alert again at the new zero
+    }
+    app.save();
+    showCurrentStep();
+  }
+
+  // Timed sets get a countdown started with a tap; per-side sets say which side is on.
+  function setTools(step) {
+    const id = step.dataset.step;
+    if (timed(step)) {
+      if (!step.querySelector(".countdown")) {
+        const box = document.createElement("p");
+        box.className = "countdown";
+        box.innerHTML = '<button class="button secondary" type="button"></button> <span class="big timer"></span>';
+        box.firstChild.textContent = `Start the ${step.dataset.low} s timer`;
+        box.firstChild.addEventListener("click", () => {
+          p().timers[id] = Date.now();
+          delete p().alerted[id];
+          delete p().restShift[id];
+          app.save();
+          showCurrentStep();
+        });
+        step.querySelector(".set").after(box);
+      }
+      if (p().timers[id]) countDown(step, p().timers, Number(step.dataset.low));
+    }
+    if (/side/i.test(step.dataset.unit || "") && !step.querySelector(".side")) {
+      const side = document.createElement("p");
+      side.className = "side";
+      side.innerHTML = '<button class="button secondary" type="button" aria-live="polite">Left side now</button>';
+      side.firstChild.addEventListener("click", (event) => {
+        const b = event.currentTarget;
+        b.textContent = b.textContent.startsWith("Left") ? "Right side now" : "Left side now";
+      });
+      step.querySelector(".set").after(side);
+    }
+  }
+
+  function advance() {
+    const step = steps[currentIndex()];
+    if (step.classList.contains("set")) record(step);
+    setDone(step.dataset.step, true);
+    showCurrentStep();
+    window.scrollTo(0, 0);
+  }
+
+  function goBack() {
+    const index = currentIndex();
+    if (index === 0) return;
+    const previous = steps[index - 1];
+    const id = previous.dataset.step;
+    for (const map of [p().restStarted, p().restShift, p().alerted, p().timers]) delete map[id]; // a rest starts again
+    p().finished = 0;
+    if (previous.classList.contains("set")) unrecord(previous);
+    setDone(id, false);
+    showCurrentStep();
+  }
+
+  // Start over asks first: the first tap arms it for four seconds, a second one clears the ticks.
+  // What was logged stays in the history; the next Done opens a new session.
+  let armed = 0;
+
+  function startOver(event) {
+    const button = event.currentTarget;
+    if (!armed) {
+      button.textContent = "Tap again to start over";
+      armed = setTimeout(() => {
+        armed = 0;
+        button.textContent = "Start over";
+      }, 4000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = 0;
+    button.textContent = "Start over";
+    app.progress = app.fresh();
+    app.save();
+    newSession();
+    showCurrentStep();
+  }
+
+  // --- the screen: kept on during the workout, let go at its end ----------------------------
+  // The lock drops when the page is hidden, and WebKit refuses it without a tap: it is asked
+  // for on load, on every tap while not held, and when the page comes back.
+
+  let wakeLock = null;
+
+  async function keepScreenOn() {
+    const status = $("wake");
+    status.hidden = false;
+    if (p().finished) return;
+    if (!("wakeLock" in navigator)) {
+      status.textContent = "This browser cannot keep the screen on; everything else works.";
+      return;
+    }
+    if (wakeLock && !wakeLock.released) return;
+    try {
+      wakeLock = await navigator.wakeLock.request("screen");
+      if (p().finished) return releaseScreen();
+      status.textContent = "Screen stays on during the workout.";
+      wakeLock.addEventListener("release", () => {
+        if (!p().finished) status.textContent = "Screen may sleep.";
+      });
+    } catch (error) {
+      status.textContent = "Screen may sleep (the browser refused to keep it on).";
+    }
+  }
+
+  function releaseScreen() {
+    if (wakeLock && !wakeLock.released) wakeLock.release();
+    wakeLock = null;
+    $("wake").hidden = false;
+    $("wake").textContent = "Workout over: the screen may sleep again.";
+  }
+
+  // --- the log: Reps, Weight and unit for the set on screen, last time's figures beside it ---
+
+  let box = null;
+  let shownStep = null;
+  let opened = Date.now(); // when this session began, for its start time
+  let prefill = Promise.resolve(null); // the figures the set on screen is prefilled with, once read
+  const lastCache = new Map(); // slug -> Promise of last time's sets, sessions before this one
+  const slugOf = (step) => step.dataset.step.split(":")[0];
+  const roundOf = (step) => Number(step.dataset.step.split(":")[1]);
+  const isTimedUnit = (step) => /^(s|secs?|seconds?)\b/i.test(step.dataset.unit || "");
+  const unitKey = "repcard:unit";
+  const times = (n) => (n === 1 ? "once" : n === 2 ? "twice" : `${n} times`);
+
+  function unit() {
+    try {
+      return localStorage.getItem(unitKey) === "lb" ? "lb" : "kg";
+    } catch (error) {
+      return "kg";
+    }
+  }
+
+  function makeBox() {
+    box = document.createElement("div");
+    box.className = "log";
+    box.innerHTML = '<p class="last"></p><p class="hint"></p><div class="fields">' +
+      '<label><span class="what">Reps</span> <input class="reps" type="number" inputmode="numeric" min="0" max="9999"></label>' +
+      '<label>Weight <input class="weight" type="number" inputmode="decimal" min="0" max="9999" step="any"></label>' +
+      '<label>Unit <select class="unit"><option>kg</option><option>lb</option></select></label></div>';
+    box.querySelector(".unit").addEventListener("change", (event) => {
+      try {
+        localStorage.setItem(unitKey, event.target.value);
+      } catch (error) {
+        // not remembered
+      }
+    });
+    for (const input of box.querySelectorAll("input")) input.addEventListener("input", () => (input.dataset.edited = "1"));
+  }
+
+  const field = (name) => box.querySelector("." + name);
+
+  function fill(name, value) {
+    if (!field(name).dataset.edited) field(name).value = value == null ? "" : log.number(value);
+  }
+
+  function lastTime(slug) {
+    if (!lastCache.has(slug)) {
+      const session = p().session;
+      lastCache.set(slug, log.byExercise(slug).then((sets) => log.lastSets(sets, session)));
+    }
+    return lastCache.get(slug);
+  }
+
+  function loggedNow(step) {
+    const session = p().session;
+    if (!session) return null;
+    return log.inStores("readonly", (s) => log.done(s.sets.get(session + "|" + step.dataset.step)));
+  }
+
+  // Prefilled with what this session logged for the set, else last time's, else the target.
+  function showLog(step) {
+    if (shownStep === step.dataset.step && box.isConnected) return; // keep what was typed
+    if (!box) makeBox();
+    shownStep = step.dataset.step;
+    for (const input of box.querySelectorAll("input")) delete input.dataset.edited;
+    field("what").textContent = isTimedUnit(step) ? "Seconds" : "Reps";
+    field("last").textContent = field("hint").textContent = "";
+    const low = Number(step.dataset.low) || null;
+    fill("reps", low);
+    fill("weight", null);
+    field("unit").value = unit();
+    step.querySelector(".set").after(box);
+    const id = shownStep;
+    const figures = Promise.all([lastTime(slugOf(step)), loggedNow(step)]).then(([last, now]) => {
+      return { last, from: now || last.find((s) => s.set === roundOf(step)) || last[last.length - 1] };
+    });
+    prefill = figures.then((x) => x.from, () => null);
+    figures.then(({ last, from }) => {
+      if (shownStep !== id) return;
+      if (from) {
+        fill("reps", from.reps);
+        fill("weight", from.weight);
+        if (from.weight != null) field("unit").value = from.unit;
+      }
+      if (last.length) field("last").textContent = "Last time: " + log.figures(last);
+      const high = Number(step.dataset.high);
+      const top = last.filter((s) => s.reps >= high).length;
+      if (high > low && last.length && top === last.length) {
+        field("hint").textContent = `${low}–${high}: you made ${high} ${times(top)} — add weight?`;
+      }
+    }).catch(() => {
+      // no database (e.g. a private window that refuses it): the workout works without the log
+    });
+  }
+
+  function newId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(8));
+    return Date.now().toString(36) + "-" + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  const amount = (text, whole) => {
+    const x = Number(text);
+    return text === "" || !(x >= 0) || x > 1e5 ? null : whole ? Math.round(x) : x;
+  };
+
+  function record(step) {
+    if (!box || shownStep !== step.dataset.step) showLog(step);
+    let session = null;
+    if (!p().session) {
+      p().session = newId();
+      session = { id: p().session, routine: app.routinePath, title: workout.dataset.title || "", started: opened, finished: 0 };
+    }
+    const entry = {
+      id: p().session + "|" + step.dataset.step, session: p().session, step: step.dataset.step,
+      exercise: slugOf(step), name: step.querySelector("h2").textContent.replace(/^\s*\S+\s+/, "").trim(),
+      set: roundOf(step), reps: amount(field("reps").value, true), weight: amount(field("weight").value, false),
+      unit: field("unit").value === "lb" ? "lb" : "kg", timed: isTimedUnit(step), at: Date.now(),
+    };
+    shownStep = null;
+    const edited = (name) => field(name).dataset.edited;
+    const typed = { reps: edited("reps"), weight: edited("weight") };
+    const read = prefill;
+    log.queue(async () => {
+      const from = await read; // a tap quicker than the database: what the fields were about to show
+      if (from && !typed.reps) entry.reps = from.reps;
+      if (from && !typed.weight && from.weight != null && entry.weight == null) {
+        Object.assign(entry, { weight: from.weight, unit: from.unit });
+      }
+      await log.inStores("readwrite", (s) => {
+        if (session) s.sessions.put(session);
+        s.sets.put(entry);
+      });
+      await log.summarise([entry.exercise]);
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+    });
+  }
+
+  function unrecord(step) {
+    const session = p().session;
+    shownStep = null;
+    if (!session) return;
+    log.queue(async () => {
+      await log.inStores("readwrite", (s) => s.sets.delete(session + "|" + step.dataset.step));
+      await log.summarise([slugOf(step)]);
+    });
+  }
+
+  function finishSession() {
+    const id = p().session;
+    const at = Date.now();
+    if (!id) return;
+    log.queue(() => log.inStores("readwrite", (s) => {
+      const request = s.sessions.get(id); // plain callbacks keep the transaction active
+      request.onsuccess = () => {
+        if (request.result && !request.result.finished) s.sessions.put(Object.assign(request.result, { finished: at }));
+      };
+    }));
+  }
+
+  function newSession() {
+    shownStep = null;
+    opened = Date.now();
+    lastCache.clear();
+  }
+
+  // --- wiring -------------------------------------------------------------------------------
+
+  document.body.classList.add("workout-mode");
+  $("controls").hidden = false;
+  $("done").addEventListener("click", advance);
+  $("back").addEventListener("click", goBack);
+  $("reset").addEventListener("click", startOver);
+  for (const b of workout.querySelectorAll(".adjust .less")) b.addEventListener("click", () => shiftRest(-15));
+  for (const b of workout.querySelectorAll(".adjust .more")) b.addEventListener("click", () => shiftRest(15));
+  document.addEventListener("pointerdown", () => {
+    unlockAudio();
+    keepScreenOn();
+  }, true);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    const before = p().session;
+    app.progress = app.load(); // hours later, a fresh session
+    if (before !== p().session) newSession();
+    keepScreenOn();
+    showCurrentStep(); // the timers catch up with the time the phone was locked
+  });
+  app.onChange = showCurrentStep;
+  keepScreenOn();
+  showCurrentStep();
+});
