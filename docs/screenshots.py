@@ -1,6 +1,6 @@
-"""Take the README's pictures: the site on a 360 x 740 phone, and the printed card.
+"""Take the README's pictures: the site on a 360 x 740 phone, and the printed cards.
 
-    make screenshots      (builds the seed routine, writes docs/*.png)
+    make screenshots      (builds the sample routine and the sample library, writes docs/*.png)
 
 The card is printed to PDF by Chromium and turned into a PNG by pdftoppm, as paper would show it.
 """
@@ -20,7 +20,11 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SiteServer  # noqa: E402
-from tests.conftest import SEED, build_site  # noqa: E402
+from tests.conftest import ROOT, SEED, build_site  # noqa: E402
+
+LIBRARY = ROOT / "tests/fixtures/library"
+LIBRARY_PAGES = [("home", ""), ("exercise-photos", "exercises/glute-bridge/"), ("library", "exercises/")]
+CARDS = {"card-whole-workout": "routines/whole-workout/card/", "card-before-a-run": "routines/before-a-run/card/"}
 
 PHONE_PAGES = [("routine", ""), ("exercise", "exercises/hip-extension-with-leg-curl/"), ("workout", "workout/")]
 # What a session logs for the log's pictures: {exercise: (reps, weight)}.
@@ -69,6 +73,33 @@ def log_pictures(browser, url: str, scheme: str) -> None:
     context.close()
 
 
+def print_card(browser, url: str, out: Path, tmp: Path) -> None:
+    """The card printed to PDF by Chromium, then a PNG of it as paper would show it."""
+    page = browser.new_page()
+    page.goto(url)
+    pdf = tmp / f"{out.name}.pdf"
+    page.pdf(path=pdf, format="A4")
+    page.close()
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", pdf, out], check=True)
+
+
+def library_pictures(browser, tmp: Path) -> None:
+    """The library: its home page, an exercise with photos, the index, and both routines' cards."""
+    site = build_site(LIBRARY, tmp / "library", "--base-url", "https://example.github.io/repcard/",
+                      "--cache", tmp / "cache")
+    server = SiteServer(site)
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport=PHONE, color_scheme=scheme)
+        for name, path in LIBRARY_PAGES:
+            page.goto(server.url + path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=DOCS / f"{name}-{scheme}.png", full_page=name == "exercise-photos")
+        page.close()
+    for name, path in CARDS.items():
+        print_card(browser, server.url + path, DOCS / name, tmp)
+    server.close()
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = build_site(SEED, Path(tmp) / "site", "--base-url", "https://example.github.io/repcard/")
@@ -82,13 +113,10 @@ def main() -> None:
                     page.screenshot(path=DOCS / f"{name}-{scheme}.png")
                 page.close()
                 log_pictures(browser, server.url, scheme)
-            page = browser.new_page()
-            page.goto(server.url + "card/")
-            pdf = Path(tmp) / "card.pdf"
-            page.pdf(path=pdf, format="A4")
+            print_card(browser, server.url + "card/", DOCS / "card", Path(tmp))
+            library_pictures(browser, Path(tmp))
             browser.close()
         server.close()
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", pdf, DOCS / "card"], check=True)
     print(f"wrote {', '.join(sorted(p.name for p in DOCS.glob('*.png')))}")
 
 

@@ -13,8 +13,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bench.generate import generate
+from repcard.card import plan_card
+from repcard.content import load
 
-from ..conftest import build_site, run_build
+from ..conftest import SEED, build_site, run_build
 from .conftest import SiteServer
 
 BASE_URL = "https://someone.github.io/repcard/"
@@ -155,3 +157,14 @@ def test_a_routine_too_long_for_one_page_builds_with_a_warning(page, tmp_path):
     assert warning, result.stderr
     printed = len(print_card(page, tmp_path / "site", "A4").pages)
     assert printed > 1 and int(warning[1]) >= printed - 1
+
+
+@pytest.mark.parametrize("routine", ["seed", "6x2", "4x3", "6x2-long", "4x3-long"])
+def test_the_builds_estimate_is_never_shorter_than_the_printed_card(browser, routines, seed_site, routine):
+    # The build picks the card's layout from its estimate of the printed height: an estimate
+    # below the real height would let a card spill onto a second page unannounced.
+    site = routines[routine] or seed_site
+    content = site.parent / routine if routines[routine] else SEED
+    layout = plan_card(load(content).routines[0], with_qr=routine != "seed")
+    printed = card_geometry(browser, site)["card"][1] * 25.4 / 96  # CSS px to mm
+    assert layout.height >= printed, f"{routine}: estimated {layout.height:.0f} mm, printed {printed:.0f} mm"

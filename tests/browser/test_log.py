@@ -622,7 +622,7 @@ def test_offline_a_missing_url_gets_the_styled_404_page_and_workout_index_html_w
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Not found"
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
-    page.get_by_role("link", name="Go to the routine").click()
+    page.get_by_role("link", name="Go to the home page").click()
     page.wait_for_url(served.url)
     assert page.locator("h1").inner_text() == "Wake Up Your Glutes and Hamstrings"
     response = page.goto(served.url + "workout/index.html")

@@ -86,7 +86,7 @@ def test_the_404_page_works_at_a_missing_nested_path(browser, pages_site):
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Not found"
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")  # CSS loaded
-    page.get_by_role("link", name="Go to the routine").click()
+    page.get_by_role("link", name="Go to the home page").click()
     page.wait_for_url(pages_site.url)
     assert page.locator("h1").inner_text() == "Wake Up Your Glutes and Hamstrings"
     context.close()
