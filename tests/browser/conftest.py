@@ -86,6 +86,28 @@ def served(seed_site):
     server.close()
 
 
+@pytest.fixture(scope="session")
+def library_site(tmp_path_factory) -> Path:
+    """The sample library: two routines, photos, the index and its muscle and equipment pages."""
+    folder = tmp_path_factory.mktemp("library")
+    return build_site(SEED.parent / "library", folder / "site", "--cache", folder / "cache")
+
+
+@pytest.fixture(scope="session")
+def library_served(library_site):
+    server = SiteServer(library_site)
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["classic", "library"])
+def every_site(request) -> tuple[Path, SiteServer]:
+    """Each layout's site and its server: the one-routine classic and the library."""
+    if request.param == "classic":
+        return request.getfixturevalue("seed_site"), request.getfixturevalue("served")
+    return request.getfixturevalue("library_site"), request.getfixturevalue("library_served")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "engines(*names): run this test's `page` only in these engines")
 

@@ -9,12 +9,13 @@ from .conftest import site_pages
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_axe_violations_on_any_page(browser, served, seed_site, scheme):
+def test_no_axe_violations_on_any_page(browser, every_site, scheme):
+    site, served = every_site
     axe = Axe()
     context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme)
     page = context.new_page()
     found = {}
-    for path in site_pages(seed_site):
+    for path in site_pages(site):
         page.goto(served.url + path)
         results = axe.run(page)
         if results.violations_count:

@@ -10,10 +10,11 @@ NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 @pytest.mark.parametrize("width", [320, 360])
-def test_no_page_scrolls_sideways_on_a_phone(page, served, seed_site, width):
+def test_no_page_scrolls_sideways_on_a_phone(page, every_site, width):
+    site, served = every_site
     page.set_viewport(width, 740)
     overflowing = []
-    for path in site_pages(seed_site):
+    for path in site_pages(site):
         page.goto(served.url + path)
         if not page.evaluate(NO_OVERFLOW):
             overflowing.append((path, page.evaluate("document.documentElement.scrollWidth")))
