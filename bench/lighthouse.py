@@ -1,4 +1,5 @@
-"""Lighthouse (mobile) scores: the library's home, a routine, an exercise page with photos, workout mode.
+"""Lighthouse (mobile) scores: the library's home, a routine, an exercise page with photos, workout mode,
+the library's index and the history page.
 
     make lighthouse        (installs npm's lighthouse into bench/lighthouse/, then runs this)
 
@@ -25,7 +26,7 @@ LIGHTHOUSE = ROOT / "bench/node_modules/.bin/lighthouse"
 CHROME = "/usr/lib/chromium/chromium"  # the binary behind Debian's /usr/bin/chromium wrapper
 LIBRARY = PROJECT / "tests/fixtures/library"
 PAGES = {"home": "", "routine": "routines/whole-workout/", "exercise": "exercises/glute-bridge/",
-         "workout": "routines/whole-workout/workout/", "library": "exercises/"}
+         "workout": "routines/whole-workout/workout/", "library": "exercises/", "history": "history/"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
