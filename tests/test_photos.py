@@ -7,8 +7,8 @@ import io
 import random
 import struct
 import subprocess
-import threading
 import sys
+import threading
 import warnings
 import zlib
 from pathlib import Path
@@ -214,7 +214,8 @@ def test_many_on_two_processes_is_the_same_as_one_in_input_order(tmp_path, monke
     assert serial[8] == "cannot read the file: No such file or directory"
     cache = RenditionCache(tmp_path / "cache")
     assert renditions_many(items, cache, workers=2) == serial  # cold
-    assert asked == (["fork"] if sys.platform == "linux" else ["spawn"])
+    alone = threading.active_count() == 1  # the test suite may run other threads (a test server)
+    assert asked == (["fork"] if sys.platform == "linux" and alone else ["spawn"])
     assert len(list((tmp_path / "cache").iterdir())) == 6
     assert renditions_many(items, cache, workers=2) == serial  # warm
 

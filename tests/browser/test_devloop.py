@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED
-from .test_serve import fetch, free_port, wait_for
+from ..conftest import ROOT, SEED
+from ..test_serve import fetch, free_port, wait_for
 
 CHROMIUM = os.environ.get("REPCARD_CHROMIUM", "/usr/bin/chromium")
 
@@ -65,20 +65,6 @@ def served(project: Path, tmp_path: Path):
     finally:
         stop(process)
     assert process.returncode is not None  # nothing left running
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def box_text(page) -> str:
