@@ -48,6 +48,18 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def project_copy(folder: Path) -> Path:
+    """A private copy of the project holding the sample routine: a dev server started from its
+    build.py watches the templates and assets beside it."""
+    project = folder / "project"
+    project.mkdir()
+    for name in ("build.py", "repcard", "templates", "assets"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    shutil.copytree(SEED, project / "content")  # the sample routine, never the user's content/
+    return project
+
+
 @pytest.fixture
 def seed(tmp_path: Path) -> Path:
     """A private copy of the seed routine that a test may edit."""

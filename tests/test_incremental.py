@@ -16,7 +16,11 @@ from .conftest import ROOT, read_tree
 @pytest.fixture
 def project(tmp_path: Path):
     """A routine, templates and assets of our own, and a cache carried across builds."""
-    content = generate(tmp_path / "content", 24, per_circuit=3, words=60)
+    return built_with_a_cache(generate(tmp_path / "content", 24, per_circuit=3, words=60), tmp_path)
+
+
+def built_with_a_cache(content: Path, tmp_path: Path):
+    """`content` built once with templates and assets of its own, and the cache the dev server keeps."""
     templates = Path(shutil.copytree(ROOT / "templates", tmp_path / "templates"))
     assets = Path(shutil.copytree(ROOT / "assets", tmp_path / "assets"))
     options = Options(content, tmp_path / "site", "https://someone.github.io/repcard/", templates, assets)
@@ -137,13 +141,7 @@ def test_only_changed_files_are_rewritten(project):
 def library(tmp_path: Path):
     """The library layout (several routines sharing exercises), rebuilt as the dev server does:
     with the paths its watcher saw change."""
-    content = Path(shutil.copytree(ROOT / "tests/fixtures/library", tmp_path / "content"))
-    templates = Path(shutil.copytree(ROOT / "templates", tmp_path / "templates"))
-    assets = Path(shutil.copytree(ROOT / "assets", tmp_path / "assets"))
-    options = Options(content, tmp_path / "site", "https://someone.github.io/repcard/", templates, assets)
-    cache = BuildCache()
-    assert build(options, cache) == []
-    return options, cache, tmp_path
+    return built_with_a_cache(Path(shutil.copytree(ROOT / "tests/fixtures/library", tmp_path / "content")), tmp_path)
 
 
 def replace_in(path: Path, old: str, new: str) -> Path:

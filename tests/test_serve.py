@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEED, ROOT
+from .conftest import ROOT, project_copy
 
 
 def free_port() -> int:
@@ -128,13 +127,7 @@ def test_serve_warns_when_told_to_listen_beyond_this_machine(seed, tmp_path):
 
 
 def test_serve_survives_a_template_error_and_recovers(tmp_path):
-    # A private copy of the project: the server watches the templates beside its build.py.
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("build.py", "repcard", "templates", "assets"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
-    shutil.copytree(SEED, project / "content")  # the sample routine, never the user's content/
+    project = project_copy(tmp_path)
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:

@@ -6,7 +6,6 @@ Bounded in time, never timed: the speed is measured in bench/devloop.py.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT, SEED
+from ..conftest import project_copy
 from ..test_serve import fetch, free_port, wait_for
 
 CHROMIUM = os.environ.get("REPCARD_CHROMIUM", "/usr/bin/chromium")
@@ -47,14 +46,7 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A private copy of the project: the server watches the templates beside its build.py."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("build.py", "repcard", "templates", "assets"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
-    shutil.copytree(SEED, project / "content")  # the sample routine, never the user's content/
-    return project
+    return project_copy(tmp_path)
 
 
 @pytest.fixture
