@@ -66,11 +66,17 @@ def box_text(page) -> str:
                                   timeout=20_000).json_value()
 
 
+def open_page(browser, url: str):
+    """A page at `url` whose live-reload socket is ready to hear of the next rebuild."""
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("() => window.LiveReload !== undefined")  # livereload.js has loaded
+    return page
+
+
 def test_ten_quick_saves_all_reach_the_open_page(served, browser):
     project, url, _ = served
-    page = browser.new_page()
-    page.goto(url + "exercises/step-ups/")
-    page.wait_for_function("() => window.LiveReload !== undefined")  # livereload.js has loaded
+    page = open_page(browser, url + "exercises/step-ups/")
     exercise = project / "content/exercises/step-ups.md"
     good = exercise.read_text()
     for n in range(1, 11):
@@ -83,9 +89,7 @@ def test_ten_quick_saves_all_reach_the_open_page(served, browser):
 
 def test_a_content_error_shows_over_every_page_escaped_and_clears_on_the_fix(served, browser):
     project, url, log = served
-    page = browser.new_page()
-    page.goto(url)
-    page.wait_for_function("() => window.LiveReload !== undefined")
+    page = open_page(browser, url)
     exercise = project / "content/exercises/step-ups.md"
     good = exercise.read_text()
     exercise.write_text(good.replace("sets: 2", "sets: <script>alert(1)</script>"))
@@ -106,9 +110,7 @@ def test_a_content_error_shows_over_every_page_escaped_and_clears_on_the_fix(ser
 
 def test_a_template_error_shows_in_the_page_and_clears_on_the_fix(served, browser):
     project, url, log = served
-    page = browser.new_page()
-    page.goto(url)
-    page.wait_for_function("() => window.LiveReload !== undefined")
+    page = open_page(browser, url)
     template = project / "templates/routine.html"
     good = template.read_text()
     template.write_text(good.replace("{{ routine.title }}</h1>", "{{ routine.titel }}</h1>"))
@@ -127,9 +129,7 @@ def test_an_open_page_reloads_only_when_told(served, browser):
     project, url, _ = served
     status, build = fetch(url + "__repcard__/build")
     assert status == 200 and build.isdigit()
-    page = browser.new_page()
-    page.goto(url)
-    page.wait_for_function("() => window.LiveReload !== undefined")
+    page = open_page(browser, url)
     loads = []
     page.on("load", lambda: loads.append(1))
     time.sleep(3)  # connected meanwhile, and asked for the latest build: the one it shows
