@@ -127,6 +127,22 @@ def wait_until_gone(mentioning: str, root: int | None = None, timeout: float = 1
 
 
 @pytest.fixture(scope="session", autouse=True)
+def browsers_keep_their_files_in_the_session(tmp_path_factory):
+    """The engines and the programs they start (Mesa, GStreamer, dconf, Firefox) keep caches in
+    the XDG folders: point those into the session's temporary folder, which goes with it."""
+    home = tmp_path_factory.mktemp("xdg")
+    names = ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: str(home / name.lower()) for name in names})
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
 def no_process_outlives_the_tests(tmp_path_factory):
     """Fails the run if a test left a process behind: a child of this session, or one
     (a worker orphaned by a killed build) whose command line names the tests' temp folder."""

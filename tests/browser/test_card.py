@@ -76,7 +76,8 @@ def test_card_prints_on_one_page(page, routines, seed_site, routine, paper):
     # ran to a second page in Firefox.
     site = routines[routine] or seed_site
     reader = print_card(page, site, paper)
-    assert len(reader.pages) == 1, f"{page.engine}: {routine} prints {len(reader.pages)} pages on {paper}"
+    starts = [" ".join(sheet.extract_text().split())[:80] for sheet in reader.pages]
+    assert len(reader.pages) == 1, f"{page.engine}: {routine} prints {len(reader.pages)} pages on {paper}: {starts}"
 
 
 @pytest.mark.parametrize("routine", ["seed", "6x2", "4x3", "6x2-long", "4x3-long"])

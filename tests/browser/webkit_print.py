@@ -22,7 +22,9 @@ MARGIN_MM = 10
 def main(url: str, out: str, paper: str) -> str | None:
     """Load `url`, print it to `out`; return an error message or None."""
     Gtk.init(None)
-    view = WebKit2.WebView()
+    # Ephemeral: no disk cache and no service worker kept between runs. Test servers reuse ports,
+    # so a kept one once printed another site's card, and it left files in ~/.cache and ~/.local.
+    view = WebKit2.WebView.new_with_context(WebKit2.WebContext.new_ephemeral())
     window = Gtk.OffscreenWindow()
     window.add(view)
     window.show_all()
@@ -34,7 +36,18 @@ def main(url: str, out: str, paper: str) -> str | None:
         loop.quit()
 
     def on_load(_view, event):
-        if event != WebKit2.LoadEvent.FINISHED:
+        # Print once the fonts are in and the page is laid out, as a person pressing Print would:
+        # printing straight at the load event once gave a page that was not laid out yet.
+        if event == WebKit2.LoadEvent.FINISHED:
+            view.call_async_javascript_function(
+                "await document.fonts.ready; document.body.offsetHeight;", -1, None, None, None, None,
+                on_ready)
+
+    def on_ready(_view, result):
+        try:
+            view.call_async_javascript_function_finish(result)
+        except GLib.Error as error:
+            fail(f"could not wait for the page: {error}")
             return
         settings = Gtk.PrintSettings()
         settings.set_printer("Print to File")
