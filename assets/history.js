@@ -313,15 +313,14 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 
-
   const page = document.getElementById("history");
-  document.getElementById("nojs").hidden = true;
-  page.hidden = false;
   document.getElementById("export-csv").addEventListener("click", exportCsv);
   document.getElementById("export-json").addEventListener("click", exportJson);
   const input = document.getElementById("import");
   input.addEventListener("change", () => {
     if (input.files[0]) importFile(input.files[0]).then(() => (input.value = ""));
   });
-  Promise.all([drawHistory(), drawStorage()]).then(() => (page.dataset.ready = "true"));
+  Promise.all([drawHistory(), drawStorage()])
+    .then(() => (page.dataset.ready = "true"), (error) => say(`The log cannot be read in this browser: ${error.message || error}.`))
+    .then(() => (page.hidden = false));
 });

@@ -223,7 +223,6 @@ document.addEventListener("DOMContentLoaded", () => {
 
   async function keepScreenOn() {
     const status = $("wake");
-    status.hidden = false;
     if (p().finished) return;
     if (!("wakeLock" in navigator)) {
       status.textContent = "This browser cannot keep the screen on; everything else works.";
@@ -245,7 +244,6 @@ document.addEventListener("DOMContentLoaded", () => {
   function releaseScreen() {
     if (wakeLock && !wakeLock.released) wakeLock.release();
     wakeLock = null;
-    $("wake").hidden = false;
     $("wake").textContent = "Workout over: the screen may sleep again.";
   }
 
@@ -332,7 +330,7 @@ document.addEventListener("DOMContentLoaded", () => {
         fill("weight", from.weight);
         if (from.weight != null) field("unit").value = from.unit;
       }
-      if (last.length) field("last").textContent = "Last time: " + log.figures(last);
+      field("last").textContent = last.length ? "Last time: " + log.figures(last) : "Last time: none yet";
       const high = Number(step.dataset.high);
       const top = last.filter((s) => s.reps >= high).length;
       if (high > low && last.length && top === last.length) {
@@ -415,7 +413,6 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // --- wiring -------------------------------------------------------------------------------
 
-  document.body.classList.add("workout-mode");
   $("controls").hidden = false;
   $("done").addEventListener("click", advance);
   $("back").addEventListener("click", goBack);
@@ -435,6 +432,6 @@ document.addEventListener("DOMContentLoaded", () => {
     showCurrentStep(); // the timers catch up with the time the phone was locked
   });
   app.onChange = showCurrentStep;
-  keepScreenOn();
   showCurrentStep();
+  setTimeout(keepScreenOn); // its own task, after the step is on screen
 });
