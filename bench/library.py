@@ -53,7 +53,7 @@ def make_source(out: Path, count: int) -> Path:
         images = []
         for n, image in enumerate(move["images"]):
             photo = Image.open(sample / image)
-            trim = 1 + k // len(moves) % 7  # a few pixels: a different image each copy
+            trim = 1 + k // len(moves)  # a few pixels more each copy: a different image every time
             (out / "exercises" / ident).mkdir(exist_ok=True)
             photo.crop((trim, trim, photo.width - trim, photo.height - trim)).save(
                 out / "exercises" / ident / f"{n}.jpg", quality=90)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import difflib
 import errno
+import functools
 import html
 import multiprocessing
 import os
@@ -634,11 +635,19 @@ def routine_slots(header: RoutineHeader, library: dict[str, tuple[Exercise, Plac
 def outside(path: Path, folder: Path) -> Problem | None:
     """A link that leads out of `folder` would let content read any file on the machine."""
     try:
-        if path.resolve().is_relative_to(folder.resolve()):
+        # Folders resolved once a load (a library's photos share a few): most of the cost.
+        real = path.resolve() if path.is_symlink() else _resolved(path.parent) / path.name
+        if real.is_relative_to(_resolved(folder)):
             return None
     except RuntimeError:  # Python 3.11's word for a loop of symbolic links
         return cannot_read(path, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
     return Problem(str(path), None, f"is a link to {path.resolve()}, outside {folder}: copy the file in instead")
+
+
+@functools.lru_cache(maxsize=None)
+def _resolved(folder: Path) -> Path:
+    """folder.resolve(), remembered until the next load (which clears it: links may change)."""
+    return folder.resolve()
 
 
 def cannot_read(path: Path, error: OSError) -> Problem:
@@ -763,6 +772,7 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
     others: a cached file it does not name is taken as it was.
     """
     cache = {} if cache is None else cache
+    _resolved.cache_clear()
     problems: list[Problem] = []
     routine_files = _markdown_files(content_dir / "routines")
     library_layout = (content_dir / "routines").is_dir()

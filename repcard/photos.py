@@ -53,9 +53,21 @@ _SRGB = ImageCms.createProfile("sRGB")
 
 @dataclass(frozen=True)
 class Rendition:
+    """A photo at one width, as WebP: its bytes, or the cache's file that holds them."""
+
     width: int
     height: int
-    data: bytes  # WebP
+    digest: bytes  # sha256 of the WebP
+    webp: bytes | None = None  # the bytes, when no cache holds them
+    file: Path | None = None  # the cache's file: the site links to it instead of copying
+
+    @property
+    def data(self) -> bytes:
+        return self.webp if self.webp is not None else self.file.read_bytes()
+
+    @staticmethod
+    def of(width: int, height: int, webp: bytes) -> Rendition:
+        return Rendition(width, height, hashlib.sha256(webp).digest(), webp)
 
 
 Renditions = tuple[Rendition, ...]
@@ -120,7 +132,7 @@ def _renditions(data: bytes) -> Renditions | str:
         height = max(1, round(width * shown_height / shown_width))
         if current.size != (width, height):
             current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        results.append(Rendition(width, height, _webp(current)))
+        results.append(Rendition.of(width, height, _webp(current)))
     return tuple(reversed(results))
 
 
@@ -167,19 +179,24 @@ def _webp(image: Image.Image) -> bytes:
 
 # --- the cache between builds -----------------------------------------------------------
 
-_MAGIC = b"repcard renditions 1\n"
+_FORMAT = "repcard renditions 2"
 
 
 class RenditionCache:
-    """Renditions kept in `folder` between builds, one file per photo, named by a hash
-    of the photo's bytes and VERSION: an edited photo or new settings is a new name, so
-    nothing stale is ever served.
+    """Renditions kept in `folder` between builds, named by a hash of the photo's bytes
+    and VERSION: an edited photo or new settings is a new name, so nothing stale is
+    ever served. A photo's entry is a WebP file per width (`<key>-360.webp`), which
+    a site hard-links rather than copies, and an index (`<key>.json`) naming their
+    sizes and digests, written last.
 
-    Every entry is written to a temporary file and renamed into place, so two builds at
-    once, or a build killed mid-write, leave whole entries or none; an entry that is
-    damaged anyway (a crash before the disk had it, a hand edit) fails its checksum
-    and is made again. Failing to write only costs the next build time: the first
-    failure is kept in `write_error` for the caller to mention.
+    Every file is written to a temporary name and renamed into place, so two builds at
+    once, or a build killed mid-write, leave whole entries or none. The files are made
+    read-only, as a site shares them; one changed anyway (an edit through the site's
+    link, a copy over it) no longer has the size and time stamp the index holds, and
+    the entry is made again. (Checking them by reading every file back, as the first
+    version did, was a sixth of a warm build of a large library.) Failing to write only
+    costs the next build time: the first failure is kept in `write_error` for the
+    caller to mention.
     """
 
     def __init__(self, folder: Path):
@@ -191,7 +208,11 @@ class RenditionCache:
         return hashlib.sha256(VERSION.encode() + b"\0" + data).hexdigest()
 
     def path(self, key: str) -> Path:
-        return self.folder / f"{key}.bin"
+        """The entry's index."""
+        return self.folder / f"{key}.json"
+
+    def webp_path(self, key: str, width: int) -> Path:
+        return self.folder / f"{key}-{width}.webp"
 
     def renditions(self, data: bytes) -> Renditions | str:
         key = self.key(data)
@@ -199,37 +220,58 @@ class RenditionCache:
         if cached is not None:
             return cached
         result = renditions(data)
-        if not isinstance(result, str):  # problems are cheap to find again, and not stored
-            self.put(key, result)
-        return result
+        if isinstance(result, str):  # problems are cheap to find again, and not stored
+            return result
+        return self.put(key, result) or result
 
     def get(self, key: str) -> Renditions | None:
+        """The entry's renditions as the cache's files, each as the index says it was written."""
         try:
-            entry = self.path(key).read_bytes()
-        except OSError:
+            index = json.loads(self.path(key).read_bytes())
+            if index["format"] != _FORMAT:
+                return None
+            found = []
+            for width, height, digest, written in index["renditions"]:
+                file = self.webp_path(key, int(width))
+                if _stamp(file) != written:
+                    return None
+                found.append(Rendition(int(width), int(height), bytes.fromhex(digest), file=file))
+            return tuple(found) or None
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        return _unpack(entry)
 
-    def put(self, key: str, result: Renditions) -> None:
+    def put(self, key: str, result: Renditions) -> Renditions | None:
+        """Store `result`; return it as the cache's files, or None if it could not be stored."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as file:
-                    file.write(_pack(result))
-                os.replace(temporary, self.path(key))
-            except BaseException:
-                with _quiet():
-                    os.unlink(temporary)
-                raise
+            written = [self._write(self.webp_path(key, r.width), r.data) for r in result]
+            index = {"format": _FORMAT,
+                     "renditions": [[r.width, r.height, r.digest.hex(), w] for r, w in zip(result, written)]}
+            self._write(self.path(key), json.dumps(index).encode())
         except OSError as error:
             self.write_error = self.write_error or (f"{self.folder}: cannot write the photo cache: "
                                                     f"{error.strerror or error}; photos are processed again next build")
+            return None
+        return tuple(Rendition(r.width, r.height, r.digest, file=self.webp_path(key, r.width)) for r in result)
+
+    def _write(self, path: Path, data: bytes) -> list[int]:
+        """Write `path` whole and read-only; return its stamp."""
+        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                os.fchmod(file.fileno(), 0o444)
+            os.replace(temporary, path)
+        except BaseException:
+            with _quiet():
+                os.unlink(temporary)
+            raise
+        return _stamp(path)
 
     def prune(self, used_keys: set[str], older_than: float = 3600) -> int:
-        """Delete the entries not in `used_keys`, and temporary files a killed build left
-        (those older than `older_than` seconds: a younger one may be another build's).
-        Returns how many files went."""
+        """Delete the entries not in `used_keys` (and any other format's files), and
+        temporary files a killed build left (those older than `older_than` seconds: a
+        younger one may be another build's). Returns how many files went."""
         removed = 0
         try:
             entries = list(os.scandir(self.folder))
@@ -238,8 +280,9 @@ class RenditionCache:
         now = time.time()
         for entry in entries:
             name = entry.name
-            stale = (name.endswith(".bin") and name.removesuffix(".bin") not in used_keys
-                     or name.startswith(".tmp-") and _age(entry, now) > older_than)
+            ours = name.endswith((".json", ".webp")) and name.split(".")[0].split("-")[0] in used_keys
+            stale = (name.startswith(".tmp-") and _age(entry, now) > older_than
+                     or not name.startswith(".") and not ours)
             if stale and entry.is_file(follow_symlinks=False):
                 with _quiet():
                     os.unlink(entry.path)
@@ -247,36 +290,10 @@ class RenditionCache:
         return removed
 
 
-def _pack(result: Renditions) -> bytes:
-    payload = b"".join(r.data for r in result)
-    sizes = [[r.width, r.height, len(r.data)] for r in result]
-    header = json.dumps({"sizes": sizes, "sha256": _digest(sizes, payload)}).encode()
-    return _MAGIC + len(header).to_bytes(4, "big") + header + payload
-
-
-def _digest(sizes: list, payload: bytes) -> str:
-    """Covers the sizes as well as the photos: a wrong width is as bad as a wrong byte."""
-    return hashlib.sha256(json.dumps(sizes).encode() + b"\0" + payload).hexdigest()
-
-
-def _unpack(entry: bytes) -> Renditions | None:
-    """The renditions in a cache entry, or None for anything not exactly as written."""
-    try:
-        if not entry.startswith(_MAGIC):
-            return None
-        start = len(_MAGIC) + 4
-        length = int.from_bytes(entry[len(_MAGIC):start], "big")
-        header = json.loads(entry[start:start + length])
-        payload = entry[start + length:]
-        if _digest(header["sizes"], payload) != header["sha256"]:
-            return None
-        results, offset = [], 0
-        for width, height, size in header["sizes"]:
-            results.append(Rendition(width, height, payload[offset:offset + size]))
-            offset += size
-        return tuple(results) if results and offset == len(payload) else None
-    except (ValueError, KeyError, TypeError):
-        return None
+def _stamp(path: Path) -> list[int]:
+    """What changes when a file is written: its size, its time stamp and which file it is."""
+    found = os.stat(path)
+    return [found.st_size, found.st_mtime_ns, found.st_ino]
 
 
 def _age(entry: os.DirEntry, now: float) -> float:
@@ -322,7 +339,7 @@ def renditions_many(items: list[bytes | Path], cache: RenditionCache | None, wor
         if cache is not None and not isinstance(result, str):
             # Stored under the key of the bytes the worker read: a file edited since the
             # look-up above is stored as what it now is, never under its old content.
-            cache.put(key, result)
+            results[i] = cache.put(key, result) or result
     return results
 
 

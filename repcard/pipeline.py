@@ -4,8 +4,13 @@ line (cli.py) and the dev server (serve.py), which import it and never each othe
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import os
+import pickle
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,6 +20,7 @@ import jinja2
 
 from . import card, content, render, write
 from .model import ContentError, Picture, Problem, Routine, Site
+from .write import Linked
 
 PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
 
@@ -52,14 +58,14 @@ class BuildCache:
         return self.env
 
 
-def site_files(options: Options, cache: BuildCache | None = None,
-               changed: set[Path] | None = None) -> Iterator[render.SiteFile]:
+def site_files(options: Options, cache: BuildCache | None = None, changed: set[Path] | None = None,
+               parsed: content.ParseCache | None = None) -> Iterator[render.SiteFile]:
     """Read, validate and render: every file of the site, one at a time.
 
     Content problems raise ContentError before the first file; a template problem
-    raises it while rendering.
+    raises it while rendering. `parsed`: what earlier builds parsed, when no `cache` holds it.
     """
-    site = content.load(options.content, cache.parsed if cache is not None else None, changed)
+    site = content.load(options.content, cache.parsed if cache is not None else parsed, changed)
     static = content.load_assets(options.assets) | content.load_images(site)
     pictures, picture_files = resize_photos(site, options)
     cards = {routine.slug: plan_card(routine, bool(options.base_url)) for routine in site.routines}
@@ -70,10 +76,12 @@ def site_files(options: Options, cache: BuildCache | None = None,
         options.templates)
 
 
-def resize_photos(site: Site, options: Options) -> tuple[dict[tuple[str, str], tuple[Picture, ...]], dict[str, bytes]]:
+def resize_photos(site: Site, options: Options) -> tuple[dict[tuple[str, str], tuple[Picture, ...]],
+                                                         dict[str, bytes | Linked]]:
     """Every exercise photo at phone widths, from the cache where it was made before.
 
-    Returns what each photo is shown as, by (exercise slug, src), and the files to write.
+    Returns what each photo is shown as, by (exercise slug, src), and the files to write:
+    links to the cache's files, or their bytes when the cache could not keep them.
     Raises ContentError naming every photo that is no image it can read.
     """
     wanted = [(exercise, photo) for exercise in site.exercises for photo in exercise.photos]
@@ -94,7 +102,7 @@ def resize_photos(site: Site, options: Options) -> tuple[dict[tuple[str, str], t
         name = photo.src.rsplit(".", 1)[0].replace("/", "-")
         shown = tuple(Picture(f"exercises/{exercise.slug}/{name}-{r.width}.webp", r.width, r.height) for r in result)
         pictures[(exercise.slug, photo.src)] = shown
-        files |= {picture.path: r.data for picture, r in zip(shown, result)}
+        files |= {picture.path: Linked(r.file, r.digest) if r.file else r.webp for picture, r in zip(shown, result)}
     if problems:
         raise ContentError(problems)
     return pictures, dict(sorted(files.items()))
@@ -123,7 +131,7 @@ def _naming_template_problems(files: Iterator[render.SiteFile], templates: Path)
 
     try:
         for path, chunks in files:
-            yield path, named(chunks)
+            yield path, chunks if isinstance(chunks, Linked) else named(chunks)  # a link renders nothing
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, templates)]) from None
 
@@ -141,8 +149,9 @@ def build(options: Options, cache: BuildCache | None = None, changed: set[Path] 
     """
     if refusal := unsafe_output(options):
         return [refusal]
+    parsed = stored_parses(options) if cache is None else None
     try:
-        files = site_files(options, cache, changed)
+        files = site_files(options, cache, changed, parsed)
         if cache is not None and cache.site is not None:
             site = write.update_site(files, options.output, cache.site)
         else:
@@ -151,9 +160,61 @@ def build(options: Options, cache: BuildCache | None = None, changed: set[Path] 
         return error.problems
     except OSError as error:
         return [Problem(str(options.output), None, f"cannot write the site: {error}")]
+    finally:
+        if parsed is not None:
+            store_parses(options, parsed)
     if cache is not None:
         cache.site = site
     return []
+
+
+# --- what a build parsed, kept for the next one -----------------------------------------------
+# Parsing (Markdown, YAML) is most of a build whose photos are cached. The results are kept
+# beside the photos, one file per content folder, for files whose path, size and time stamp
+# are unchanged; any change to repcard's code or its parsers starts afresh. Pickle, like
+# Python's own __pycache__: the folder is this project's, written only by its builds.
+
+
+def _parses_path(options: Options) -> Path:
+    folder = hashlib.sha256(str(options.content.resolve()).encode()).hexdigest()[:16]
+    return options.cache / "parsed" / f"{folder}.pickle"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    import markdown
+    import yaml
+
+    digest = hashlib.sha256(f"{sys.version}\0{markdown.__version__}\0{yaml.__version__}".encode())
+    for source in sorted((PROJECT / "repcard").glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def stored_parses(options: Options) -> content.ParseCache:
+    """What earlier builds of this content folder parsed; empty when unknown or stale."""
+    try:
+        with open(_parses_path(options), "rb") as file:
+            fingerprint, parsed = pickle.load(file)
+    except Exception:  # noqa: BLE001 - missing, cut short, another version's: parse again
+        return {}
+    return parsed if fingerprint == _code_fingerprint() and isinstance(parsed, dict) else {}
+
+
+def store_parses(options: Options, parsed: content.ParseCache) -> None:
+    """Keep `parsed` for the next build, whole or not at all; a failure costs only time."""
+    path = _parses_path(options)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                pickle.dump((_code_fingerprint(), parsed), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
 
 
 def unsafe_output(options: Options) -> Problem | None:

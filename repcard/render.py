@@ -18,6 +18,7 @@ from . import seo
 from .card import CardLayout, qr_svg
 from .card import flow as card_flow
 from .model import Picture, Routine, Site, term_slug
+from .write import Linked
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -143,7 +144,7 @@ SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its con
 CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
 
 
-def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout], static: dict[str, bytes],
+def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout], static: dict[str, bytes | Linked],
                 base_url: str = "", cache: PageCache | None = None,
                 pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None) -> Iterator[SiteFile]:
     """Every file of the site, one at a time, each as its path and its bytes in pieces.
@@ -170,10 +171,13 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
                 "root": relative_root(page.path), "base_url": base_url,
                 "structured_data": data() if callable(data := page.structured_data) else data, "renditions": pictures or {}, **page.context}
 
-    def emit(path: str, chunks: bytes | Iterable[bytes]) -> SiteFile:
+    def emit(path: str, chunks: bytes | Linked | Iterable[bytes]) -> SiteFile:
         if isinstance(chunks, bytes):  # a small file, whole already
             digests[path] = hashlib.sha256(chunks).digest()
             return path, (chunks,)
+        if isinstance(chunks, Linked):  # a photo in the cache: its digest is known
+            digests[path] = chunks.digest
+            return path, chunks
 
         def hashed() -> Iterator[bytes]:
             digest = hashlib.sha256()

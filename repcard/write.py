@@ -37,6 +37,19 @@ def check_site_path(path: str) -> None:
         raise ValueError(f"refusing to write outside the site: {path!r}")
 
 
+@dataclass(frozen=True)
+class Linked:
+    """A file the site shares with a cache (a resized photo): hard-linked into the site,
+    which costs no copy and, when an old site is deleted, frees nothing the cache still
+    holds; copied where no link can be made. Its bytes are read only when asked for."""
+
+    source: Path
+    digest: bytes  # sha256 of its bytes, known without reading them
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.source.read_bytes()
+
+
 Digests = dict[str, bytes]  # path in the site -> sha256 of its bytes
 FolderId = tuple[int, int]  # a folder's device and inode: a folder swapped in by another build differs
 
@@ -87,7 +100,13 @@ def _write_whole(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) ->
 
 
 def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
-    """Write the pieces to target; return the sha256 of what was written."""
+    """Write the pieces to target (or link it); return the sha256 of what was written."""
+    if isinstance(chunks, Linked):
+        try:
+            os.link(chunks.source, target)
+        except OSError:  # another file system, or one without links
+            shutil.copyfile(chunks.source, target)
+        return chunks.digest
     digest = hashlib.sha256()
     with target.open("wb") as file:
         for chunk in chunks:
@@ -121,11 +140,12 @@ def update_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path, cur
         try:
             for path, chunks in files:
                 check_site_path(path)
-                data = b"".join(chunks)
-                digests[path] = hashlib.sha256(data).digest()
+                if not isinstance(chunks, Linked):
+                    chunks = (data := b"".join(chunks),)
+                digests[path] = chunks.digest if isinstance(chunks, Linked) else hashlib.sha256(data).digest()
                 if current.digests.get(path) != digests[path]:
                     # Flat names: staging holds files only, whatever folders the site has.
-                    _write(staging / str(len(changed)), (data,))
+                    _write(staging / str(len(changed)), chunks)
                     changed.append(path)
             removed = sorted(current.digests.keys() - digests.keys(), reverse=True)
             for path in changed:

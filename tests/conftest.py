@@ -31,8 +31,19 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+BUILD_CACHE: list[Path] = []  # the session's folder for builds' caches, once made
+
+
+def cached_in_the_session(args: tuple) -> tuple:
+    """build.py's arguments, so that a build keeps its caches (resized photos, parsed files)
+    in the session's folder unless told where: never beside build.py."""
+    building = not args or str(args[0]) == "build" or str(args[0]).startswith("--")
+    return (*args, "--cache", BUILD_CACHE[0]) if BUILD_CACHE and building and "--cache" not in args else args
+
+
 def run_build(*args: str | Path, cwd: Path = ROOT, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run build.py in a child process, as a user would."""
+    args = cached_in_the_session(args)
     env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, env=env)
@@ -124,6 +135,13 @@ def wait_until_gone(mentioning: str, root: int | None = None, timeout: float = 1
         except OSError:
             pass
     return left
+
+
+@pytest.fixture(scope="session", autouse=True)
+def builds_keep_their_caches_in_the_session(tmp_path_factory):
+    BUILD_CACHE.append(tmp_path_factory.mktemp("build-cache"))
+    yield
+    BUILD_CACHE.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from .conftest import ROOT, SEED, read_tree, run_build, write_tree
 
 
@@ -119,3 +121,68 @@ def test_an_output_folder_holding_the_content_or_the_project_is_refused(seed, tm
     result = run_build("--output", ROOT)
     assert result.returncode == 1 and "refusing to replace" in result.stderr
     assert (ROOT / "build.py").is_file()
+
+
+# --- what builds keep for the next one: parsed files, photos linked from the cache ---------------
+
+
+def parsing_counted(monkeypatch) -> list[list[str]]:
+    """The files each build parses, build by build."""
+    from repcard import content
+
+    asked: list[list[str]] = []
+    real = content.read_exercises
+    monkeypatch.setattr(content, "read_exercises", lambda paths: asked.append(sorted(paths)) or real(paths))
+    return asked
+
+
+def test_a_build_parses_only_the_files_changed_since_the_last(seed, tmp_path, monkeypatch):
+    from repcard import pipeline
+
+    asked = parsing_counted(monkeypatch)
+    options = pipeline.Options(seed, tmp_path / "site", "", cache=tmp_path / "cache")
+    assert pipeline.build(options) == [] and len(asked[-1]) == 6
+    first = read_tree(tmp_path / "site")
+    assert pipeline.build(options) == [] and asked[-1] == []
+    assert read_tree(tmp_path / "site") == first
+    edited = seed / "exercises/glute-bridge.md"
+    edited.write_text(edited.read_text().replace("title: Glute Bridge", "title: Glute Bridge, Edited"))
+    os.utime(edited, ns=(edited.stat().st_mtime_ns - 10**9,) * 2)  # an edit settled on the disk
+    assert pipeline.build(options) == [] and asked[-1] == [str(edited)]
+    assert "Glute Bridge, Edited" in (tmp_path / "site/exercises/glute-bridge/index.html").read_text()
+    monkeypatch.setattr(pipeline, "_code_fingerprint", lambda: "another version of repcard")
+    assert pipeline.build(options) == [] and len(asked[-1]) == 6  # new code parses everything again
+
+
+def test_a_damaged_or_unwritable_parse_store_costs_only_time(seed, tmp_path, monkeypatch):
+    from repcard import pipeline
+
+    asked = parsing_counted(monkeypatch)
+    options = pipeline.Options(seed, tmp_path / "site", "", cache=tmp_path / "cache")
+    assert pipeline.build(options) == []
+    [store] = (tmp_path / "cache/parsed").iterdir()
+    store.write_bytes(store.read_bytes()[:100])
+    assert pipeline.build(options) == [] and len(asked[-1]) == 6
+    (tmp_path / "blocker").write_text("a file where the cache would go")
+    stuck = pipeline.Options(seed, tmp_path / "site", "", cache=tmp_path / "blocker")
+    assert pipeline.build(stuck) == [] and len(asked[-1]) == 6
+
+
+def test_photos_are_linked_from_the_cache_or_copied_where_links_fail(tmp_path, monkeypatch):
+    from repcard import pipeline, write
+
+    library = ROOT / "tests/fixtures/library"
+    options = pipeline.Options(library, tmp_path / "site", "", cache=tmp_path / "cache")
+    assert pipeline.build(options) == []
+    photos = sorted((tmp_path / "site/exercises").rglob("*.webp"))
+    cached = {p.stat().st_ino for p in (tmp_path / "cache/photos").glob("*.webp")}
+    assert photos and all(p.stat().st_ino in cached for p in photos)  # no copy
+    linked = read_tree(tmp_path / "site")
+
+    def refused(source, target):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(write.os, "link", refused)
+    assert pipeline.build(options) == []
+    assert all(p.stat().st_ino not in cached for p in (tmp_path / "site/exercises").rglob("*.webp"))
+    assert read_tree(tmp_path / "site") == linked

@@ -22,7 +22,7 @@ from repcard import write
 from repcard.pipeline import BuildCache, Options, build
 from repcard.content import read_text
 
-from .conftest import (MINIMAL_INDEX, ROOT, SEED, build_site, exercise_text, leftover_processes,
+from .conftest import (MINIMAL_INDEX, ROOT, SEED, build_site, cached_in_the_session, exercise_text, leftover_processes,
                        live_processes, read_tree, run_build, wait_until_gone, write_tree)
 from .test_serve import server  # noqa: F401  (a fixture: the dev server on a copy of the seed)
 
@@ -42,7 +42,7 @@ def wait_for(condition, what: str, timeout: float = 30):
 
 def start(*args, **kwargs) -> subprocess.Popen:
     env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([*BUILD, *map(str, args)], env=env, **kwargs)
+    return subprocess.Popen([*BUILD, *map(str, cached_in_the_session(args))], env=env, **kwargs)
 
 
 def children(pid: int) -> list[int]:
@@ -139,7 +139,7 @@ def retitle(options: Options, title: str) -> None:
 
 
 def clean_site(options: Options, out: Path) -> dict[str, bytes]:
-    assert build(Options(options.content, out, options.base_url)) == []
+    assert build(Options(options.content, out, options.base_url, cache=out.with_name("clean-cache"))) == []
     return read_tree(out)
 
 
@@ -195,7 +195,7 @@ import os, signal, sys
 from pathlib import Path
 from repcard.pipeline import BuildCache, Options, build
 content, out = Path(sys.argv[1]), Path(sys.argv[2])
-options = Options(content, out, "")
+options = Options(content, out, "", cache=out.with_name("cache"))
 cache = BuildCache()
 assert build(options, cache) == []
 index = content / "index.md"
@@ -233,7 +233,8 @@ def test_a_dev_server_killed_while_renaming_leaves_a_marker_and_the_next_build_r
 def test_the_dev_server_notices_its_folder_was_replaced_by_another_build(served, tmp_path, capsys):
     options, cache = served
     # A build from the command line, with other options, into the folder being served.
-    assert build(Options(options.content, options.output, "https://someone.github.io/repcard/")) == []
+    cli = Options(options.content, options.output, "https://someone.github.io/repcard/", cache=tmp_path / "cli-cache")
+    assert build(cli) == []
     retitle(options, "One Edit Later")
     capsys.readouterr()
     assert build(options, cache) == []

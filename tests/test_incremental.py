@@ -30,7 +30,7 @@ def built_with_a_cache(content: Path, tmp_path: Path):
 
 
 def clean_build(options: Options, out: Path) -> dict[str, bytes]:
-    clean = Options(options.content, out, options.base_url, options.templates, options.assets)
+    clean = Options(options.content, out, options.base_url, options.templates, options.assets, out.with_name("clean-cache"))
     assert build(clean) == []
     return read_tree(out)
 

@@ -4,6 +4,7 @@ serves a stale or damaged entry; bad files come back as messages, never tracebac
 from __future__ import annotations
 
 import io
+import os
 import random
 import struct
 import subprocess
@@ -145,35 +146,50 @@ def test_a_truncated_photo_is_a_message():
     assert isinstance(message, str) and message.startswith("is a damaged or unsupported image (JPEG, PNG or WebP): ")
 
 
+def shown(result) -> list[tuple[int, int, bytes]]:
+    """What renditions look like in the site, wherever their bytes are kept."""
+    return [(r.width, r.height, r.data) for r in result]
+
+
 def test_the_cache_serves_what_it_stored_and_leaves_no_temporary_files(tmp_path, phone_photo):
     cache = RenditionCache(tmp_path / "cache")
     first = cache.renditions(phone_photo)
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == [f"{cache.key(phone_photo)}.bin"]
-    assert cache.get(cache.key(phone_photo)) == first
+    key = cache.key(phone_photo)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [f"{key}-{r.width}.webp" for r in first] + [
+        f"{key}.json"]
+    assert all(r.file and r.webp is None for r in first)  # the site links the cache's files
+    assert all(not os.access(r.file, os.W_OK) or os.geteuid() == 0 for r in first)  # read-only
+    assert shown(first) == shown(renditions(phone_photo))
+    assert cache.get(key) == first
     assert RenditionCache(tmp_path / "cache").renditions(phone_photo) == first
     assert cache.renditions(b"not a photo") == "is not an image Pillow can read (JPEG, PNG or WebP)"
-    assert len(list((tmp_path / "cache").iterdir())) == 1  # problems are not stored
+    assert len(list((tmp_path / "cache").iterdir())) == 3  # problems are not stored
+
+
+def flip_last_bit(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
 
 
 @pytest.mark.parametrize("damage", [
-    lambda entry: entry[: len(entry) // 2],  # truncated
-    lambda entry: entry[:-1] + bytes([entry[-1] ^ 1]),  # one bit of a WebP flipped
-    lambda entry: b"",
-    lambda entry: b"rubbish",
-    lambda entry: entry.replace(b"[[360, 180,", b"[[361, 180,", 1),  # a size that lies
-    lambda entry: entry.replace(b'"sizes": [[', b'"sizes": [[9', 1),  # a header of the wrong length
+    lambda cache, key: cache.path(key).write_bytes(cache.path(key).read_bytes()[:40]),  # index cut short
+    lambda cache, key: cache.path(key).write_bytes(b"rubbish"),
+    lambda cache, key: cache.path(key).write_text(cache.path(key).read_text().replace("[[360, 180,", "[[361, 180,")),
+    lambda cache, key: cache.webp_path(key, 360).unlink(),
+    lambda cache, key: cache.webp_path(key, 400).write_bytes(b""),
+    lambda cache, key: flip_last_bit(cache.webp_path(key, 400)),  # as an edit through a site's link would
 ])
 def test_a_damaged_entry_is_made_again_never_served(tmp_path, damage):
     data = png((400, 200))
     cache = RenditionCache(tmp_path)
-    good = cache.renditions(data)
-    entry = cache.path(cache.key(data))
-    damaged = damage(entry.read_bytes())
-    assert damaged != entry.read_bytes()
-    entry.write_bytes(damaged)
-    assert cache.get(cache.key(data)) is None
-    assert cache.renditions(data) == good
-    assert cache.get(cache.key(data)) == good  # and repaired
+    good = shown(cache.renditions(data))
+    key = cache.key(data)
+    for file in tmp_path.iterdir():
+        file.chmod(0o644)
+    damage(cache, key)
+    assert cache.get(key) is None
+    assert shown(cache.renditions(data)) == good
+    assert shown(cache.get(key)) == good  # and repaired
 
 
 def test_other_settings_never_see_an_old_entry(tmp_path, monkeypatch):
@@ -191,8 +207,9 @@ def test_prune_keeps_what_is_used(tmp_path):
     kept, dropped = png((400, 200)), png((400, 202))
     cache.renditions(kept), cache.renditions(dropped)
     (tmp_path / ".tmp-killed").write_bytes(b"half")
-    assert cache.prune({cache.key(kept)}, older_than=0) == 2
-    assert [p.name for p in tmp_path.iterdir()] == [f"{cache.key(kept)}.bin"]
+    (tmp_path / f"{cache.key(kept)}.bin").write_bytes(b"the first version's entry")
+    assert cache.prune({cache.key(kept)}, older_than=0) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{cache.key(kept)}-{w}.webp" for w in (360, 400)] + [f"{cache.key(kept)}.json"]
 
 
 def test_an_unwritable_cache_still_gives_renditions_and_says_so(tmp_path):
@@ -213,11 +230,12 @@ def test_many_on_two_processes_is_the_same_as_one_in_input_order(tmp_path, monke
     assert serial[7] == serial[0]
     assert serial[8] == "cannot read the file: No such file or directory"
     cache = RenditionCache(tmp_path / "cache")
-    assert renditions_many(items, cache, workers=2) == serial  # cold
+    same = [r if isinstance(r, str) else shown(r) for r in serial]
+    assert [r if isinstance(r, str) else shown(r) for r in renditions_many(items, cache, workers=2)] == same  # cold
     alone = threading.active_count() == 1  # the test suite may run other threads (a test server)
     assert asked == (["fork"] if sys.platform == "linux" and alone else ["spawn"])
-    assert len(list((tmp_path / "cache").iterdir())) == 6
-    assert renditions_many(items, cache, workers=2) == serial  # warm
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 6
+    assert [r if isinstance(r, str) else shown(r) for r in renditions_many(items, cache, workers=2)] == same  # warm
 
 
 def test_workers_are_killed_with_their_parent():
@@ -281,15 +299,16 @@ def test_two_builds_writing_one_entry_at_once_never_show_half_of_it(tmp_path):
         cache = RenditionCache(tmp_path)
         for _ in range(100):
             cache.put(key, good)
-            seen.append(cache.get(key))
+            found = cache.get(key)  # None while another build rewrites the entry: made again then
+            seen.append(found and shown(found))
 
     threads = [threading.Thread(target=build) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert seen == [good] * 300
-    assert [p.name for p in tmp_path.iterdir()] == [f"{key}.bin"]
+    assert {tuple(s) if s else None for s in seen} <= {tuple(shown(good)), None} and any(seen)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{key}-360.webp", f"{key}-400.webp", f"{key}.json"]
 
 
 def contexts(monkeypatch) -> list[str]:
