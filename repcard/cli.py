@@ -44,7 +44,7 @@ def make_parser() -> argparse.ArgumentParser:
                         help="the site's absolute address, e.g. https://you.github.io/repcard/; "
                              "enables canonical links, the sitemap and the card's QR code")
     parser.add_argument("--cache", type=Path, default=project_path(".cache"), metavar="DIR",
-                        help="where resized photos are kept between builds (default: .cache/ beside build.py; "
+                        help="where resized photos and parsed files are kept between builds (default: .cache/ beside build.py; "
                              "delete it to start cold)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="serve: address to listen on (default: 127.0.0.1, this machine only)")
