@@ -111,7 +111,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--exercises", type=int, default=873)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warm-runs", type=int, default=3, help="warm builds after each cold one")
     args = parser.parse_args()
+    args.load = os.getloadavg()[0]
     if HUGO is None:
         sys.exit("Hugo is missing: run `make bench/.venv/.installed` first")
     with tempfile.TemporaryDirectory(prefix="repcard-library-") as tmp:
@@ -121,7 +123,7 @@ def main() -> None:
         figures: dict[tuple[str, str], list[tuple[float, int]]] = {}
         for _ in range(args.runs):  # every tool once a round, cold then warm
             for tool, command in commands.items():
-                for state in ("cold", "warm"):
+                for state in ("cold", *["warm"] * args.warm_runs):
                     figures.setdefault((tool, state), []).append(run(tool, command, tmp / tool, state == "warm"))
                     print(tool, state, figures[(tool, state)][-1], flush=True)
         sizes = sorted(p.stat().st_size for p in (tmp / "repcard/site/exercises").glob("*/*-360.webp"))
@@ -141,13 +143,15 @@ def write_results(args, figures, sizes) -> None:
         START,
         "## A library with photos",
         "",
-        f"Run on {date.today()} with `python bench/library.py --exercises {args.exercises} --runs {args.runs}` "
-        f"({os.cpu_count()} cores, {platform.python_version()}, load average before the run "
-        f"{os.getloadavg()[0]:.1f}): {args.exercises} exercises with 2 photos each, every photo a distinct "
-        "image made from free-exercise-db's 32-exercise sample (no full clone here), each resized to 360 "
-        "and 720 px WebP at quality 75 by both tools. Median of the runs; peak PSS of the process tree.",
+        f"Run on {date.today()} with `python bench/library.py --exercises {args.exercises} --runs {args.runs} "
+        f"--warm-runs {args.warm_runs}` ({os.cpu_count()} cores, {platform.python_version()}, load average "
+        f"before the run {args.load:.1f}): {args.exercises} exercises with 2 photos each, every photo a "
+        "distinct image made from free-exercise-db's 32-exercise sample (no full clone here), each resized "
+        "to 360 and 720 px WebP at quality 75 by both tools. Warm: each tool's cache from the build before "
+        "(Hugo's resources/, its resized images; repcard's .cache/, its resized photos and parsed files) "
+        "and no output folder. Median of the runs; peak PSS of the process tree.",
         "",
-        "| tool | cold | peak memory cold | warm (photo cache kept) | peak memory warm |",
+        "| tool | cold | peak memory cold | warm (caches kept) | peak memory warm |",
         "|---|---|---|---|---|",
         *rows,
         "",
