@@ -146,6 +146,19 @@ class Circuit:
     def rounds(self) -> int:
         return max(slot.sets for slot in self.slots)
 
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """The circuit in doing order: 1A set 1, 1B set 1, rest, 1A set 2, ...
+
+        Its exercises alternate round by round; an exercise with fewer sets than its
+        partners drops out of the later rounds. A rest follows every round.
+        """
+        steps: list[Step] = []
+        for round_ in range(1, self.rounds + 1):
+            steps.extend(Step(s, self, round_) for s in self.slots if s.sets >= round_)
+            steps.append(Step(None, self, round_, rest=self.rest))
+        return tuple(steps)
+
     @property
     def sitting_out(self) -> tuple[tuple[Slot, str], ...]:
         """Slots with fewer sets than the circuit has rounds, and the rounds they sit
@@ -210,18 +223,9 @@ class Routine:
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:
-        """The whole workout in doing order: 1A set 1, 1B set 1, rest, 1A set 2, ...
-
-        A circuit's exercises alternate round by round; an exercise with fewer sets
-        than its partners drops out of the later rounds. A rest follows every round
-        but the last of the routine.
-        """
-        steps: list[Step] = []
-        for circuit in self.circuits:
-            for round_ in range(1, circuit.rounds + 1):
-                steps.extend(Step(s, circuit, round_) for s in circuit.slots if s.sets >= round_)
-                steps.append(Step(None, circuit, round_, rest=circuit.rest))
-        return tuple(steps[:-1])
+        """The whole workout in doing order, circuit by circuit (see Circuit.steps): a rest
+        follows every round but the last of the routine."""
+        return tuple(step for circuit in self.circuits for step in circuit.steps)[:-1]
 
     def position(self, slot: Slot) -> int:
         """Where `slot` stands in self.slots (without comparing whole slots, as index() would)."""
