@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 
@@ -105,6 +105,22 @@ class Exercise:
     photos: tuple[Photo, ...] = ()
 
 
+def _hashed_once(cls):
+    """A frozen dataclass whose hash is worked out once, not at every look-up: slots and
+    circuits sit in the cache key of every page and fragment that shows them, and hashing
+    one goes down through every exercise it holds."""
+    names = tuple(f.name for f in fields(cls))
+
+    def __hash__(self) -> int:
+        if (value := self.__dict__.get("_hash")) is None:
+            value = self.__dict__["_hash"] = hash(tuple(getattr(self, name) for name in names))
+        return value
+
+    cls.__hash__ = __hash__
+    return cls
+
+
+@_hashed_once
 @dataclass(frozen=True)
 class Slot:
     """An exercise in its place in one routine: circuit and letter, sets and reps."""
@@ -130,6 +146,7 @@ class Slot:
         return self.exercise.title
 
 
+@_hashed_once
 @dataclass(frozen=True)
 class Circuit:
     number: int
