@@ -88,6 +88,16 @@ class CardLayout:
         return "; ".join(sizes)
 
 
+Estimates = dict[tuple[int, float, bool], tuple[float, tuple[Cut, ...]]]  # (columns, scale, cut) -> height, cuts
+
+
+@lru_cache(maxsize=1 << 12)  # circuits: more than the largest routine holds
+def _estimates(circuit: Circuit, source: str, last: bool) -> Estimates:
+    """Where a circuit's estimates are kept, layout by layout: the same circuit, from the
+    same file and in the same place, is estimated the same."""
+    return {}
+
+
 def plan_card(routine: Routine, with_qr: bool) -> CardLayout:
     """The roomiest layout that fits one sheet with every text in full; else, with long
     texts cut, the roomiest that fits; else the densest one (the caller warns)."""
@@ -171,12 +181,12 @@ class _Estimate:
         layout = (self.columns, self.scale, self.cut)
         if layout not in known:
             alone = _Estimate(self.columns, self.scale, self.cut)
-            known[layout] = alone.new_circuit(circuit, source, last), tuple(alone.cuts)
+            known[layout] = alone.estimate_circuit(circuit, source, last), tuple(alone.cuts)
         height, cuts = known[layout]
         self.cuts += cuts
         return height
 
-    def new_circuit(self, circuit: Circuit, source: str, last: bool) -> float:
+    def estimate_circuit(self, circuit: Circuit, source: str, last: bool) -> float:
         heading = self.width(f"{circuit.number}  {circuit.label}", CIRCUIT) + self.width(flow(circuit, last), FLOW)
         note = self.width(circuit.note, NOTE)
         return (self.height(heading, self.column, CIRCUIT)  # a name and the order: never cut
@@ -196,12 +206,3 @@ class _Estimate:
                 + self.height(self.width(variations, VARIATIONS), box, VARIATIONS, exercise.source, "variations")
                 + 2.5)  # padding and the rule between rows
 
-
-Estimates = dict[tuple[int, float, bool], tuple[float, tuple[Cut, ...]]]  # (columns, scale, cut) -> height, cuts
-
-
-@lru_cache(maxsize=1 << 12)  # circuits: more than the largest routine holds
-def _estimates(circuit: Circuit, source: str, last: bool) -> Estimates:
-    """Where a circuit's estimates are kept, layout by layout: the same circuit, from the
-    same file and in the same place, is estimated the same."""
-    return {}
