@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Circuit, Routine, Slot
 
@@ -87,14 +88,29 @@ class CardLayout:
         return "; ".join(sizes)
 
 
+Estimates = dict[tuple[int, float, bool], tuple[float, tuple[Cut, ...]]]  # (columns, scale, cut) -> height, cuts
+
+
+@lru_cache(maxsize=1 << 12)  # circuits: more than the largest routine holds
+def _estimates(circuit: Circuit, source: str, last: bool) -> Estimates:
+    """Where a circuit's estimates are kept, layout by layout: the same circuit, from the
+    same file and in the same place, is estimated the same."""
+    return {}
+
+
 def plan_card(routine: Routine, with_qr: bool) -> CardLayout:
     """The roomiest layout that fits one sheet with every text in full; else, with long
     texts cut, the roomiest that fits; else the densest one (the caller warns)."""
+    equipment = routine.equipment  # gathered from every exercise: once, not at each layout
+    last = len(routine.circuits) - 1
+    # Each circuit's estimates from earlier plans: the dev server plans the card again after
+    # each edit, which changes one circuit of hundreds.
+    known = [_estimates(c, routine.source, i == last) for i, c in enumerate(routine.circuits)]
     for cut in (False, True):
         for columns in (1, 2):
             for scale in SCALES:
                 estimate = _Estimate(columns, scale, cut)
-                height = estimate.card(routine, with_qr)
+                height = estimate.card(routine, equipment, known, with_qr)
                 if height <= PAGE_HEIGHT:
                     return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split)
     return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split)
@@ -141,26 +157,36 @@ class _Estimate:
             self.cuts.append(Cut(source, field, kind.lines))
         return lines * kind.size * self.scale * PT * LINE_HEIGHT
 
-    def card(self, routine: Routine, with_qr: bool) -> float:
-        header = self.header(routine, with_qr)
+    def card(self, routine: Routine, equipment: tuple[str, ...], known: list[Estimates], with_qr: bool) -> float:
+        header = self.header(routine, equipment, with_qr)
         last = len(routine.circuits) - 1
-        circuits = [self.circuit(c, routine.source, i == last) for i, c in enumerate(routine.circuits)]
+        circuits = [self.circuit(c, routine.source, i == last, known[i]) for i, c in enumerate(routine.circuits)]
         if self.columns == 1:
             return header + sum(circuits)
         # Two columns that never split a circuit, broken where the taller is shortest.
         self.split = min(range(len(circuits) + 1), key=lambda k: max(sum(circuits[:k]), sum(circuits[k:])))
         return header + max(sum(circuits[:self.split]), sum(circuits[self.split:]))
 
-    def header(self, routine: Routine, with_qr: bool) -> float:
+    def header(self, routine: Routine, equipment: tuple[str, ...], with_qr: bool) -> float:
         box = PAGE_WIDTH - (QR_SIZE + 4 if with_qr else 0)
-        equipment = "You need: " + ", ".join(routine.equipment) if routine.equipment else ""
+        needed = "You need: " + ", ".join(equipment) if equipment else ""
         checkin = "Check in: " + routine.checkin if routine.checkin else ""
         text = (self.height(self.width(routine.title, TITLE), box, TITLE, routine.source, "title")
-                + self.height(self.width(equipment, META), box, META)  # gathered from every exercise: never cut
+                + self.height(self.width(needed, META), box, META)  # gathered from every exercise: never cut
                 + self.height(self.width(checkin, META), box, META, routine.source, "checkin"))
         return max(text, QR_SIZE if with_qr else 0) + 4  # + the rule under the header
 
-    def circuit(self, circuit: Circuit, source: str, last: bool) -> float:
+    def circuit(self, circuit: Circuit, source: str, last: bool, known: Estimates) -> float:
+        """The circuit's height, from `known` if it was estimated at this layout before."""
+        layout = (self.columns, self.scale, self.cut)
+        if layout not in known:
+            alone = _Estimate(self.columns, self.scale, self.cut)
+            known[layout] = alone.estimate_circuit(circuit, source, last), tuple(alone.cuts)
+        height, cuts = known[layout]
+        self.cuts += cuts
+        return height
+
+    def estimate_circuit(self, circuit: Circuit, source: str, last: bool) -> float:
         heading = self.width(f"{circuit.number}  {circuit.label}", CIRCUIT) + self.width(flow(circuit, last), FLOW)
         note = self.width(circuit.note, NOTE)
         return (self.height(heading, self.column, CIRCUIT)  # a name and the order: never cut
@@ -179,3 +205,4 @@ class _Estimate:
                 + self.height(detail, box, REPS, exercise.source, "cue")
                 + self.height(self.width(variations, VARIATIONS), box, VARIATIONS, exercise.source, "variations")
                 + 2.5)  # padding and the rule between rows
+

@@ -555,9 +555,11 @@ def check_slots(slots: list[Slot], complete: bool) -> list[Problem]:
         seen.setdefault(slot.slug, slot)
     if problems or not complete:
         return problems
-    for number in sorted({c for c, _ in users}):
-        letters = sorted(letter for c, letter in users if c == number)
-        for letter, expected in zip(letters, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
+    letters: dict[int, list[str]] = {}  # by circuit, in order: one pass, not one per circuit
+    for number, letter in sorted(users):
+        letters.setdefault(number, []).append(letter)
+    for number, used in letters.items():
+        for letter, expected in zip(used, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
             if letter != expected:
                 slot = users[(number, letter)][0]
                 problems.append(Problem(slot.source, slot.line, f"pair: circuit {number} has no "
@@ -576,9 +578,12 @@ def assemble(header: RoutineHeader, slots: list[Slot], slug: str) -> tuple[Routi
     ]
     if problems:
         return None, problems
+    by_number: dict[int, list[Slot]] = {}  # one pass, not one per circuit: routines hold hundreds
+    for slot in slots:
+        by_number.setdefault(slot.circuit, []).append(slot)
     circuits = []
     for number in numbers:
-        members = tuple(sorted((s for s in slots if s.circuit == number), key=lambda s: s.letter))
+        members = tuple(sorted(by_number[number], key=lambda s: s.letter))
         name, note, rest = header.circuits.get(number, ("", "", header.rest))
         circuits.append(Circuit(number, name, note, rest, members))
     return Routine(slug, header.title, header.description, header.checkin, header.intro_html, header.rest,

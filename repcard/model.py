@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 
@@ -105,6 +105,22 @@ class Exercise:
     photos: tuple[Photo, ...] = ()
 
 
+def _hashed_once(cls):
+    """A frozen dataclass whose hash is worked out once, not at every look-up: slots and
+    circuits sit in the cache key of every page and fragment that shows them, and hashing
+    one goes down through every exercise it holds."""
+    names = tuple(f.name for f in fields(cls))
+
+    def __hash__(self) -> int:
+        if (value := self.__dict__.get("_hash")) is None:
+            value = self.__dict__["_hash"] = hash(tuple(getattr(self, name) for name in names))
+        return value
+
+    cls.__hash__ = __hash__
+    return cls
+
+
+@_hashed_once
 @dataclass(frozen=True)
 class Slot:
     """An exercise in its place in one routine: circuit and letter, sets and reps."""
@@ -130,6 +146,7 @@ class Slot:
         return self.exercise.title
 
 
+@_hashed_once
 @dataclass(frozen=True)
 class Circuit:
     number: int
@@ -145,6 +162,19 @@ class Circuit:
     @cached_property
     def rounds(self) -> int:
         return max(slot.sets for slot in self.slots)
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """The circuit in doing order: 1A set 1, 1B set 1, rest, 1A set 2, ...
+
+        Its exercises alternate round by round; an exercise with fewer sets than its
+        partners drops out of the later rounds. A rest follows every round.
+        """
+        steps: list[Step] = []
+        for round_ in range(1, self.rounds + 1):
+            steps.extend(Step(s, self, round_) for s in self.slots if s.sets >= round_)
+            steps.append(Step(None, self, round_, rest=self.rest))
+        return tuple(steps)
 
     @property
     def sitting_out(self) -> tuple[tuple[Slot, str], ...]:
@@ -210,18 +240,9 @@ class Routine:
 
     @cached_property
     def steps(self) -> tuple[Step, ...]:
-        """The whole workout in doing order: 1A set 1, 1B set 1, rest, 1A set 2, ...
-
-        A circuit's exercises alternate round by round; an exercise with fewer sets
-        than its partners drops out of the later rounds. A rest follows every round
-        but the last of the routine.
-        """
-        steps: list[Step] = []
-        for circuit in self.circuits:
-            for round_ in range(1, circuit.rounds + 1):
-                steps.extend(Step(s, circuit, round_) for s in circuit.slots if s.sets >= round_)
-                steps.append(Step(None, circuit, round_, rest=circuit.rest))
-        return tuple(steps[:-1])
+        """The whole workout in doing order, circuit by circuit (see Circuit.steps): a rest
+        follows every round but the last of the routine."""
+        return tuple(step for circuit in self.circuits for step in circuit.steps)[:-1]
 
     def position(self, slot: Slot) -> int:
         """Where `slot` stands in self.slots (without comparing whole slots, as index() would)."""

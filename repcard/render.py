@@ -13,6 +13,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import seo
 from .card import CardLayout, qr_svg
@@ -48,7 +49,9 @@ class Page:
     context: dict = field(default_factory=dict, hash=False)
     # JSON-LD, or what makes it: made only when the page is rendered, not when it is cached
     structured_data: dict | Callable[[], dict] | None = field(default=None, hash=False)
-    cache_key: tuple | None = None  # what the page shows (None: rendered every time, streamed)
+    # What the page shows (None: rendered every time, streamed; a routine's pages, whose
+    # every circuit is a fragment cached on its own: see render_site)
+    cache_key: tuple | None = None
 
 
 def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
@@ -122,24 +125,26 @@ def library_pages(site: Site) -> list[Page]:
 
 
 def routine_pages(routine: Routine, card: CardLayout, base_url: str) -> list[Page]:
-    """A routine's page, its workout mode and its printable card."""
+    """A routine's page, its workout mode and its printable card.
+
+    No cache key: they show every exercise of the routine, so nearly any edit changes
+    them; each is drawn again around its circuits, which are fragments cached each on
+    its own (at 1,000 exercises the workout page is 2 MB, one circuit 4 KB).
+    """
     context = {"routine": routine}
     url = base_url and f"{base_url}{routine.path}"
-    key = ("routine", routine, card)  # all three show the routine alone (the card its layout too)
     return [
-        Page(f"{routine.path}index.html", "routine.html", context, partial(seo.routine_data, routine, base_url),
-             cache_key=key),
-        Page(f"{routine.path}workout/index.html", "workout.html", context, cache_key=key),
+        Page(f"{routine.path}index.html", "routine.html", context, partial(seo.routine_data, routine, base_url)),
+        Page(f"{routine.path}workout/index.html", "workout.html", context),
         Page(f"{routine.path}card/index.html", "card.html",
-             context | {"card": card, "card_flow": card_flow, "qr": _qr_svg(url) if url else ""},
-             cache_key=key),
+             context | {"card": card, "card_flow": card_flow, "qr": _qr_svg(url) if url else ""}),
     ]
 
 
 _qr_svg = lru_cache(maxsize=64)(qr_svg)  # the same address draws the same code: drawn once per server
 
 
-PageCache = dict[tuple, bytes]  # what a page was rendered from -> its bytes
+PageCache = dict[tuple, bytes | Markup]  # what a page or fragment was rendered from -> its bytes or text
 SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its contents in pieces
 CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
 
@@ -160,7 +165,8 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     each file's pieces must be read before the next file is asked for.
 
     `cache` (kept by the dev server) reuses a page whose cache key is unchanged: the key
-    holds everything the page shows, so a hit is the page a render would give.
+    holds everything the page shows, so a hit is the page a render would give. It also
+    keeps the fragments that templates draw with `fragment`.
     """
     digests: dict[str, bytes] = {}
     templates = templates_fingerprint(env) if cache is not None else b""
@@ -169,7 +175,20 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     def variables(page: Page) -> dict:
         return {"site": site, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
                 "root": relative_root(page.path), "base_url": base_url,
-                "structured_data": data() if callable(data := page.structured_data) else data, "renditions": pictures or {}, **page.context}
+                "structured_data": data() if callable(data := page.structured_data) else data, "renditions": pictures or {},
+                "fragment": partial(fragment, relative_root(page.path)), **page.context}
+
+    def fragment(root: str, template: str, **shown) -> Markup:
+        """A piece of a large page, drawn by `template` from `shown` and the page's `root`
+        alone, so that they are its cache key (the template sees nothing else: a name it
+        reads beyond them fails the build, as an undefined one)."""
+        if cache is None:
+            return Markup(env.get_template(template).render(shown, root=root))
+        key = (templates, template, root, tuple(shown.items()))
+        used.add(key)
+        if (text := cache.get(key)) is None:
+            text = cache[key] = Markup(env.get_template(template).render(shown, root=root))
+        return text
 
     def emit(path: str, chunks: bytes | Linked | Iterable[bytes]) -> SiteFile:
         if isinstance(chunks, bytes):  # a small file, whole already

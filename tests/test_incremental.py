@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -160,8 +161,9 @@ def replace_in(path: Path, old: str, new: str) -> Path:
     lambda o: replace_in(o.content / "routines/before-a-run.md", "title: ", "title: Edited "),
     lambda o: replace_in(o.templates / "library.html", "{{ heading }}", "{{ heading }} (edited)"),
     lambda o: replace_in(o.templates / "base.html", "<body", "<body data-edited"),
+    lambda o: replace_in(o.templates / "workout-circuit.html", "<h2>Rest</h2>", "<h2>Rest now</h2>"),
 ], ids=["exercise-title", "exercise-muscles", "new-muscle-elsewhere", "exercise-body", "site-title", "routine-title", "library-template",
-        "base-template"])
+        "base-template", "workout-circuit-template"])
 def test_library_rebuilds_with_the_watchers_paths_equal_a_clean_build(library, change):
     options, cache, tmp_path = library
     changed = change(options)
@@ -190,3 +192,56 @@ def test_with_the_watchers_paths_deleting_an_exercise_and_adding_one(project):
     new.write_text("---\ntitle: Brand New\npair: 99A\nsets: 1\nreps: 5\n---\n1. Go.\n")
     assert build(options, cache, {new.resolve()}) == []
     assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+
+
+# The routine's page, workout mode and card are drawn around circuit fragments, each cached
+# on its own (render.py's `fragment`): every change a circuit shows must draw it again.
+@pytest.mark.parametrize("change", [
+    lambda o: replace_in(circuit_member(o, 4), "title: ", "title: Edited "),
+    lambda o: with_one_set(circuit_member(o, 4)),  # its partners do more rounds than it
+    lambda o: replace_in(circuit_member(o, 5), "cue: ", "cue: Slowly. "),
+    lambda o: replace_in(o.content / "index.md", "  4: Split Block", "  4: {name: Split Block, rest: 90}"),
+    lambda o: replace_in(o.content / "index.md", "  4: Split Block", "  4: {name: Renamed Block, note: Go slow.}"),
+    lambda o: replace_in(o.content / "index.md", "circuits:\n", "circuits:\n  2: Newly Named\n"),
+    lambda o: replace_in(o.content / "index.md", "rest: 45", "rest: 30"),
+    lambda o: replace_in(o.templates / "routine-circuit.html", '<p class="rest">', '<p class="rest edited">'),
+    lambda o: replace_in(o.templates / "workout-circuit.html", "<h2>Rest</h2>", "<h2>Rest now</h2>"),
+    lambda o: replace_in(o.templates / "card-circuit.html", '<li class="ex">', '<li class="ex edited">'),
+    lambda o: replace_in(o.templates / "macros.html", ", then rest ", ", then a rest of "),
+], ids=["exercise-title", "exercise-sets", "exercise-cue", "circuit-rest", "circuit-name-and-note", "circuit-named",
+        "routine-rest", "routine-circuit-template", "workout-circuit-template", "card-circuit-template", "macros"])
+def test_circuit_fragments_with_the_watchers_paths_equal_a_clean_build(project, change):
+    options, cache, tmp_path = project
+    changed = change(options)
+    assert build(options, cache, {changed.resolve()}) == []
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+
+
+def with_one_set(path: Path) -> Path:
+    path.write_text(re.sub(r"\nsets: \d+\n", "\nsets: 1\n", path.read_text(), count=1))
+    return path
+
+
+def circuit_member(options: Options, circuit: int) -> Path:
+    """The exercise file in slot A of `circuit`."""
+    return next(p for p in exercise_files(options) if f"\npair: {circuit}A\n" in p.read_text())
+
+
+def test_the_cache_keeps_no_fragment_an_edit_left_behind(project):
+    options, cache, tmp_path = project
+    for i in range(3):
+        edited = replace_in(circuit_member(options, 2 + i), "title: ", "title: Edited ")
+        assert build(options, cache, {edited.resolve()}) == []
+    fresh = BuildCache()
+    assert build(Options(options.content, tmp_path / "fresh", options.base_url, options.templates,
+                         options.assets), fresh) == []
+    assert len(cache.pages) == len(fresh.pages)
+
+
+def test_a_fragment_sees_only_what_it_is_given(project):
+    """Its names and the page's root are its cache key: one that read anything else could
+    be reused after that changed, so the build refuses it."""
+    options, cache, _ = project
+    template = replace_in(options.templates / "card-circuit.html", "{{ circuit.label }}", "{{ routine.title }}")
+    [problem] = build(options, cache, {template.resolve()})
+    assert problem.path == str(template) and "routine" in problem.message
