@@ -650,7 +650,11 @@ def test_pages_show_the_saved_copy_at_once_and_refresh_it_behind(browser, tmp_pa
     card.write_text(card.read_text().replace("<h1", '<h1 data-build="new"'))
     page.reload()
     assert page.locator("h1[data-build=new]").count() == 0  # the saved copy, at once
-    page.wait_for_timeout(300)  # meanwhile the network's copy replaces it
+    # Meanwhile the network's copy replaces the saved one (how soon depends on the machine's load).
+    page.wait_for_function("""async () => {
+        const saved = await caches.match(location.href);
+        return saved !== undefined && (await saved.text()).includes('data-build="new"');
+    }""", polling=50, timeout=10_000)
     page.reload()
     assert page.locator("h1[data-build=new]").count() == 1
     context.close()
