@@ -40,10 +40,12 @@ def exercise_files(options: Options) -> list[Path]:
     return sorted((options.content / "exercises").glob("*.md"))
 
 
-def change_then_compare(project, change) -> None:
+def change_then_compare(project, change, watched: bool = False) -> None:
+    """Change the project, rebuild with the cache (told the changed path, as the dev server's
+    watcher tells it, when `watched`: `change` returns it), and compare with a clean build."""
     options, cache, tmp_path = project
-    change(options)
-    assert build(options, cache) == []
+    changed = change(options)
+    assert build(options, cache, {changed.resolve()} if watched else None) == []
     assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
     shutil.rmtree(tmp_path / "clean")
 
@@ -165,10 +167,7 @@ def replace_in(path: Path, old: str, new: str) -> Path:
 ], ids=["exercise-title", "exercise-muscles", "new-muscle-elsewhere", "exercise-body", "site-title", "routine-title", "library-template",
         "base-template", "workout-circuit-template"])
 def test_library_rebuilds_with_the_watchers_paths_equal_a_clean_build(library, change):
-    options, cache, tmp_path = library
-    changed = change(options)
-    assert build(options, cache, {changed.resolve()}) == []
-    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+    change_then_compare(library, change, watched=True)
 
 
 def test_library_an_edit_rewrites_no_page_that_does_not_show_it(library):
@@ -182,16 +181,18 @@ def test_library_an_edit_rewrites_no_page_that_does_not_show_it(library):
 
 
 def test_with_the_watchers_paths_deleting_an_exercise_and_adding_one(project):
-    options, cache, tmp_path = project
-    last = max(exercise_files(options), key=lambda p: p.read_text().split("pair: ")[1].split("\n")[0])
-    last.unlink()
-    assert build(options, cache, {last.resolve()}) == []
-    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
-    shutil.rmtree(tmp_path / "clean")
-    new = options.content / "exercises/zz-new.md"
-    new.write_text("---\ntitle: Brand New\npair: 99A\nsets: 1\nreps: 5\n---\n1. Go.\n")
-    assert build(options, cache, {new.resolve()}) == []
-    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+    def delete(options):
+        last = max(exercise_files(options), key=lambda p: p.read_text().split("pair: ")[1].split("\n")[0])
+        last.unlink()
+        return last
+
+    def add(options):
+        new = options.content / "exercises/zz-new.md"
+        new.write_text("---\ntitle: Brand New\npair: 99A\nsets: 1\nreps: 5\n---\n1. Go.\n")
+        return new
+
+    change_then_compare(project, delete, watched=True)
+    change_then_compare(project, add, watched=True)
 
 
 # The routine's page, workout mode and card are drawn around circuit fragments, each cached
@@ -211,10 +212,7 @@ def test_with_the_watchers_paths_deleting_an_exercise_and_adding_one(project):
 ], ids=["exercise-title", "exercise-sets", "exercise-cue", "circuit-rest", "circuit-name-and-note", "circuit-named",
         "routine-rest", "routine-circuit-template", "workout-circuit-template", "card-circuit-template", "macros"])
 def test_circuit_fragments_with_the_watchers_paths_equal_a_clean_build(project, change):
-    options, cache, tmp_path = project
-    changed = change(options)
-    assert build(options, cache, {changed.resolve()}) == []
-    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+    change_then_compare(project, change, watched=True)
 
 
 def with_one_set(path: Path) -> Path:
