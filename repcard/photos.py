@@ -19,7 +19,6 @@ import re
 import signal
 import struct
 import sys
-import tempfile
 import threading
 import time
 import warnings
@@ -29,6 +28,8 @@ from pathlib import Path
 
 import PIL
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .write import whole_file
 
 # Widths in CSS pixels x device pixels that phones ask for: 360 for a 1x screen or a
 # half-width column, 720 for the common 2x. Every current phone engine reads WebP
@@ -256,16 +257,7 @@ class RenditionCache:
 
     def _write(self, path: Path, data: bytes) -> list[int]:
         """Write `path` whole and read-only; return its stamp."""
-        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                os.fchmod(file.fileno(), 0o444)
-            os.replace(temporary, path)
-        except BaseException:
-            with _quiet():
-                os.unlink(temporary)
-            raise
+        whole_file(path, data, 0o444)
         return _stamp(path)
 
     def prune(self, used_keys: set[str], older_than: float = 3600) -> int:

@@ -10,7 +10,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -150,6 +149,7 @@ def build(options: Options, cache: BuildCache | None = None, changed: set[Path] 
     if refusal := unsafe_output(options):
         return [refusal]
     parsed = stored_parses(options) if cache is None else None
+    kept = set(parsed or ())  # a key's result never changes: the same keys, nothing to store
     try:
         files = site_files(options, cache, changed, parsed)
         if cache is not None and cache.site is not None:
@@ -161,7 +161,7 @@ def build(options: Options, cache: BuildCache | None = None, changed: set[Path] 
     except OSError as error:
         return [Problem(str(options.output), None, f"cannot write the site: {error}")]
     finally:
-        if parsed is not None:
+        if parsed is not None and parsed.keys() != kept:
             store_parses(options, parsed)
     if cache is not None:
         cache.site = site
@@ -206,15 +206,7 @@ def store_parses(options: Options, parsed: content.ParseCache) -> None:
     path = _parses_path(options)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                pickle.dump((_code_fingerprint(), parsed), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write.whole_file(path, pickle.dumps((_code_fingerprint(), parsed), pickle.HIGHEST_PROTOCOL), 0o600)
 
 
 def unsafe_output(options: Options) -> Problem | None:

@@ -50,6 +50,21 @@ class Linked:
         yield self.source.read_bytes()
 
 
+def whole_file(path: Path, data: bytes, mode: int) -> None:
+    """Write `path` whole or not at all (for the caches beside the site): a temporary file
+    beside it, named `.tmp-…` for whoever clears what a killed build left, renamed over it."""
+    fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            os.fchmod(file.fileno(), mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 Digests = dict[str, bytes]  # path in the site -> sha256 of its bytes
 FolderId = tuple[int, int]  # a folder's device and inode: a folder swapped in by another build differs
 

@@ -147,7 +147,10 @@ def test_a_build_parses_only_the_files_changed_since_the_last(seed, tmp_path, mo
     options = pipeline.Options(seed, tmp_path / "site", "", cache=tmp_path / "cache")
     assert pipeline.build(options) == [] and len(asked[-1]) == 6
     first = read_tree(tmp_path / "site")
+    [store] = (tmp_path / "cache/parsed").iterdir()
+    written = store.stat().st_mtime_ns, store.stat().st_ino
     assert pipeline.build(options) == [] and asked[-1] == []
+    assert (store.stat().st_mtime_ns, store.stat().st_ino) == written  # nothing new to keep: not rewritten
     assert read_tree(tmp_path / "site") == first
     edited = seed / "exercises/glute-bridge.md"
     edited.write_text(edited.read_text().replace("title: Glute Bridge", "title: Glute Bridge, Edited"))
