@@ -65,7 +65,7 @@ window.addEventListener("storage", (event) => {
   showTicks(); // another routine's ticks on this page may have changed too
 });
 
-// --- ticks and last time on exercise pages --------------------------------------------------
+// --- ticks and last time on exercise pages
 
 const ticks = [...document.querySelectorAll("input[data-step]")];
 const keyOfBox = (box) => keyOf(box.closest("[data-routine]").dataset.routine);
@@ -103,7 +103,7 @@ if (ticks.length) { // the log keeps a line per exercise, so this page needs no 
   }
 }
 
-// --- offline --------------------------------------------------------------------------------
+// --- offline
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(root + "sw.js").catch(() => {

@@ -152,7 +152,7 @@ document.addEventListener("DOMContentLoaded", () => {
       `${line} Last backup: ${meta ? `${dateText(meta.at)}, ${timeText(meta.at)}` : "never"}.`;
   }
 
-  // --- backup ----------------------------------------------------------------------------------
+  // --- backup
 
   // A cell a spreadsheet would run as a formula gets a leading apostrophe.
   function cell(value) {

@@ -18,7 +18,7 @@ document.addEventListener("DOMContentLoaded", () => {
     app.save();
   }
 
-  // --- alerts: a beep (Web Audio, unlocked by the first tap as iOS wants) and a buzz --------
+  // --- alerts: a beep (Web Audio, unlocked by the first tap as iOS wants) and a buzz
 
   let audio = null;
 
@@ -48,7 +48,7 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 
-  // --- steps --------------------------------------------------------------------------------
+  // --- steps
 
   // The first step not done; a rest counts as done once a set after it is (sets ticked on an
   // exercise page must not leave the workout on an old rest before them).
@@ -64,7 +64,8 @@ document.addEventListener("DOMContentLoaded", () => {
     return index;
   }
 
-  const timed = (li) => /^(s|secs?|seconds?)\b/i.test(li.dataset.unit || "") && Number(li.dataset.low) > 0;
+  const isTimedUnit = (step) => /^(s|secs?|seconds?)\b/i.test(step.dataset.unit || "");
+  const timed = (step) => isTimedUnit(step) && Number(step.dataset.low) > 0;
 
   function showCurrentStep() {
     const index = currentIndex();
@@ -215,7 +216,7 @@ document.addEventListener("DOMContentLoaded", () => {
     showCurrentStep();
   }
 
-  // --- the screen: kept on during the workout, let go at its end ----------------------------
+  // --- the screen: kept on during the workout, let go at its end
   // The lock drops when the page is hidden, and WebKit refuses it without a tap: it is asked
   // for on load, on every tap while not held, and when the page comes back.
 
@@ -249,14 +250,12 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // --- the log: Reps, Weight and unit for the set on screen, last time's figures beside it ---
 
-  let box = null;
   let shownStep = null;
   let opened = Date.now(); // when this session began, for its start time
   let prefill = Promise.resolve(null); // the figures the set on screen is prefilled with, once read
   const lastCache = new Map(); // slug -> Promise of last time's sets, sessions before this one
   const slugOf = (step) => step.dataset.step.split(":")[0];
   const roundOf = (step) => Number(step.dataset.step.split(":")[1]);
-  const isTimedUnit = (step) => /^(s|secs?|seconds?)\b/i.test(step.dataset.unit || "");
   const unitKey = "repcard:unit";
   const times = (n) => (n === 1 ? "once" : n === 2 ? "twice" : `${n} times`);
 
@@ -268,22 +267,16 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 
-  function makeBox() {
-    box = document.createElement("div");
-    box.className = "log";
-    box.innerHTML = '<p class="last"></p><p class="hint"></p><div class="fields">' +
-      '<label><span class="what">Reps</span> <input class="reps" type="number" inputmode="numeric" min="0" max="9999"></label>' +
-      '<label>Weight <input class="weight" type="number" inputmode="decimal" min="0" max="9999" step="any"></label>' +
-      '<label>Unit <select class="unit"><option>kg</option><option>lb</option></select></label></div>';
-    box.querySelector(".unit").addEventListener("change", (event) => {
-      try {
-        localStorage.setItem(unitKey, event.target.value);
-      } catch (error) {
-        // not remembered
-      }
-    });
-    for (const input of box.querySelectorAll("input")) input.addEventListener("input", () => (input.dataset.edited = "1"));
-  }
+  // In the page, in its first set (workout-circuit.html); showLog moves it from set to set.
+  const box = workout.querySelector(".log");
+  box.querySelector(".unit").addEventListener("change", (event) => {
+    try {
+      localStorage.setItem(unitKey, event.target.value);
+    } catch (error) {
+      // not remembered
+    }
+  });
+  for (const input of box.querySelectorAll("input")) input.addEventListener("input", () => (input.dataset.edited = "1"));
 
   const field = (name) => box.querySelector("." + name);
 
@@ -307,8 +300,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // Prefilled with what this session logged for the set, else last time's, else the target.
   function showLog(step) {
-    if (shownStep === step.dataset.step && box.isConnected) return; // keep what was typed
-    if (!box) makeBox();
+    if (shownStep === step.dataset.step) return; // keep what was typed
     shownStep = step.dataset.step;
     for (const input of box.querySelectorAll("input")) delete input.dataset.edited;
     field("what").textContent = isTimedUnit(step) ? "Seconds" : "Reps";
@@ -317,7 +309,8 @@ document.addEventListener("DOMContentLoaded", () => {
     fill("reps", low);
     fill("weight", null);
     field("unit").value = unit();
-    step.querySelector(".set").after(box);
+    const line = step.querySelector(".set");
+    if (box.previousElementSibling !== line) line.after(box); // each move lays it out again
     const id = shownStep;
     const figures = Promise.all([lastTime(slugOf(step)), loggedNow(step)]).then(([last, now]) => {
       return { last, from: now || last.find((s) => s.set === roundOf(step)) || last[last.length - 1] };
@@ -352,7 +345,7 @@ document.addEventListener("DOMContentLoaded", () => {
   };
 
   function record(step) {
-    if (!box || shownStep !== step.dataset.step) showLog(step);
+    if (shownStep !== step.dataset.step) showLog(step);
     let session = null;
     if (!p().session) {
       p().session = newId();
@@ -411,9 +404,8 @@ document.addEventListener("DOMContentLoaded", () => {
     lastCache.clear();
   }
 
-  // --- wiring -------------------------------------------------------------------------------
+  // --- wiring
 
-  $("controls").hidden = false;
   $("done").addEventListener("click", advance);
   $("back").addEventListener("click", goBack);
   $("reset").addEventListener("click", startOver);

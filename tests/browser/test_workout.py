@@ -183,6 +183,7 @@ def test_without_javascript_the_workout_page_lists_every_step(browser, served):
     assert steps.count() == len(expected_steps())
     assert all(steps.nth(i).is_visible() for i in range(steps.count()))
     assert not page.locator("#controls").is_visible()  # buttons that would do nothing
+    assert not page.locator(".log").is_visible()  # nor fields that log nothing
     page.goto(served.url + "exercises/hip-extension-with-leg-curl/")
     assert page.locator(".steps li").count() == 3 and page.locator(".variations").is_visible()
     context.close()
