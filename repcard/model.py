@@ -89,6 +89,26 @@ class Picture:
     height: int
 
 
+def _hashed_once(cls):
+    """A frozen dataclass whose hash is worked out once, not at every look-up: exercises,
+    slots and circuits sit in the cache keys of the pages and fragments that show them,
+    and hashing one goes down through everything it holds. The hash is never pickled:
+    strings hash differently in each process, and the parse store crosses processes."""
+    names = tuple(f.name for f in fields(cls))
+
+    def __hash__(self) -> int:
+        if (value := self.__dict__.get("_hash")) is None:
+            value = self.__dict__["_hash"] = hash(tuple(getattr(self, name) for name in names))
+        return value
+
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "_hash"}
+
+    cls.__hash__, cls.__getstate__ = __hash__, __getstate__
+    return cls
+
+
+@_hashed_once
 @dataclass(frozen=True)
 class Exercise:
     """How to do a move: written once, in the library, and used by any number of routines."""
@@ -103,21 +123,6 @@ class Exercise:
     source: str  # the file it came from, for messages
     images: tuple[Image, ...] = ()  # local files the body shows
     photos: tuple[Photo, ...] = ()
-
-
-def _hashed_once(cls):
-    """A frozen dataclass whose hash is worked out once, not at every look-up: slots and
-    circuits sit in the cache key of every page and fragment that shows them, and hashing
-    one goes down through every exercise it holds."""
-    names = tuple(f.name for f in fields(cls))
-
-    def __hash__(self) -> int:
-        if (value := self.__dict__.get("_hash")) is None:
-            value = self.__dict__["_hash"] = hash(tuple(getattr(self, name) for name in names))
-        return value
-
-    cls.__hash__ = __hash__
-    return cls
 
 
 @_hashed_once

@@ -9,7 +9,7 @@ import pytest
 from repcard.content import load, parse_exercise, parse_reps, parse_routine
 from repcard.model import ContentError, Reps
 
-from .conftest import MINIMAL_INDEX, SEED, exercise_text, write_tree
+from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, write_tree
 
 PATH = "content/exercises/x.md"
 
@@ -308,3 +308,27 @@ def test_problems_from_every_file_come_together(tmp_path):
     })
     problems = load_problems(root)
     assert [p.split(":")[0].rsplit("/", 1)[-1] for p in problems] == ["index.md", "a.md", "b.md"]
+
+
+def test_a_kept_hash_never_travels_in_a_pickle():
+    """Exercises, slots and circuits keep their hash once worked out; the parse store pickles
+    exercises for the next build, another process, where strings hash differently. A hash
+    carried over would make an equal exercise miss every cache key it is in."""
+    import pickle
+    import subprocess
+    import sys
+
+    site = load(SEED)
+    routine = site.routines[0]
+    for thing in (site.exercises[0], routine.slots[0], routine.circuits[0]):
+        hash(thing)
+        assert "_hash" in thing.__dict__  # kept, so the test below means something
+        copy = pickle.loads(pickle.dumps(thing))
+        assert copy == thing and "_hash" not in copy.__dict__
+    # And in another process with another hash seed, the copy hashes as that process would.
+    code = ("import pickle, sys; e = pickle.loads(sys.stdin.buffer.read()); "
+            "import dataclasses; print(hash(e) == hash(dataclasses.replace(e)))")
+    answer = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(site.exercises[0]),
+                            capture_output=True, env={"PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)},
+                            check=True)
+    assert answer.stdout.strip() == b"True"
