@@ -862,12 +862,13 @@ def _unchanged(cache: ParseCache, folder: Path, changed: set[Path] | None) -> di
     if any(where.is_relative_to(path) for path in changed):  # the folder (or one above it) moved
         return {}
     names = {path.name for path in changed if path.parent == where}
-    return {key[0]: key for key in cache if Path(key[0]).name not in names}
+    return {key[0]: key for key in cache if os.path.basename(key[0]) not in names}  # no Path: 1,000s of keys
 
 
 def _markdown_files(folder: Path) -> list[Path]:
     # Any case of the extension: an exercise saved as .MD must not vanish without a word.
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md") if folder.is_dir() else []
+    # Sorted by name: the same order as by Path, which compares far slower.
+    return sorted((p for p in folder.iterdir() if p.suffix.lower() == ".md"), key=lambda p: p.name) if folder.is_dir() else []
 
 
 def _read_header(path: Path, content_dir: Path, allowed: tuple[str, ...]) -> tuple[RoutineHeader | None, list[Problem]]:

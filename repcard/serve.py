@@ -33,7 +33,7 @@ from .model import Problem
 from .pipeline import BuildCache, Options, build, report
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-SETTLE_MS = 30  # a save is a burst of events (truncate, write, close, rename): wait for its end
+SETTLE_MS = 10  # a save is a burst of events (truncate, write, close, rename), all within a ms or two: wait for its end
 
 
 class SiteFileHandler(StaticFileHandler):

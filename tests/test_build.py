@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from .conftest import ROOT, SEED, read_tree, run_build, write_tree
 
 
@@ -193,3 +195,12 @@ def test_photos_are_linked_from_the_cache_or_copied_where_links_fail(tmp_path, m
     assert pipeline.build(options) == []
     assert all(p.stat().st_ino not in cached for p in (tmp_path / "site/exercises").rglob("*.webp"))
     assert read_tree(tmp_path / "site") == linked
+
+
+@pytest.mark.parametrize("path", ["../x.html", "/etc/x", "a/../../b", "a\\b", "", "a//b", "./index.html", "a/"])
+def test_the_writer_refuses_a_site_path_that_could_leave_the_site(path):
+    from repcard.write import check_site_path
+
+    with pytest.raises(ValueError, match="refusing to write outside the site"):
+        check_site_path(path)
+    check_site_path("exercises/glute-bridge/index.html")  # and takes a plain one
