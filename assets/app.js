@@ -105,8 +105,9 @@ if (ticks.length) { // the log keeps a line per exercise, so this page needs no 
 
 // --- offline
 
+// After load: the worker's start never holds up the page.
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register(root + "sw.js").catch(() => {
+  window.addEventListener("load", () => navigator.serviceWorker.register(root + "sw.js").catch(() => {
     // no offline copy (e.g. a file:// URL); the site works as usual
-  });
+  }));
 }

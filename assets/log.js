@@ -1,13 +1,8 @@
 // repcard's log, the part shared by workout mode and the history page: every set done, kept in
 // this browser's IndexedDB. Loaded only by those two pages.
 //
-// Storage, version 1 (later releases read it; upgrade() is where they migrate it):
-//   database "repcard:<site path>", IndexedDB version 1, stores
-//   sessions {id, routine: the routine page's path, title, started: ms, finished: ms or 0}
-//   sets     {id: session + "|" + step, session, step, exercise: slug, name, set: number,
-//             reps: number or null (seconds when timed), weight: number or null, unit: "kg" | "lb",
-//             timed: boolean, at: ms}                      indexes: exercise, session
-//   meta     {key: "backup", at: ms}
+// Storage, version 1: its stores and fields are in README.md ("Storage"); later releases
+// read it, and upgrade() is where they migrate it.
 "use strict";
 
 window.repcardLog = (() => {
