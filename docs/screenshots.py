@@ -110,6 +110,8 @@ def main() -> None:
                 page = browser.new_page(viewport=PHONE, color_scheme=scheme)
                 for name, path in PHONE_PAGES:
                     page.goto(server.url + path)
+                    # workout mode's "Last time" line fills in once the log's database answers
+                    page.wait_for_function("!document.querySelector('.log .last')?.matches(':empty')")
                     page.screenshot(path=DOCS / f"{name}-{scheme}.png")
                 page.close()
                 log_pictures(browser, server.url, scheme)
