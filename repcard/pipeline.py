@@ -50,6 +50,7 @@ class BuildCache:
     # Compiled templates: compiling them is most of a small rebuild. Made anew whenever a
     # template may have changed; between rebuilds Jinja also reloads one whose file changed.
     env: jinja2.Environment | None = None
+    warned: dict[str, set[str]] = field(default_factory=dict)  # the card warnings standing, by routine
 
     def environment(self, templates: Path, changed: set[Path] | None) -> jinja2.Environment:
         if self.env is None or changed is None or any(path.is_relative_to(templates.resolve()) for path in changed):
@@ -67,7 +68,8 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     site = content.load(options.content, cache.parsed if cache is not None else parsed, changed)
     static = content.load_assets(options.assets) | content.load_images(site)
     pictures, picture_files = resize_photos(site, options)
-    cards = {routine.slug: plan_card(routine, bool(options.base_url)) for routine in site.routines}
+    said = cache.warned if cache is not None else None
+    cards = {routine.slug: plan_card(routine, bool(options.base_url), said) for routine in site.routines}
     env = cache.environment(options.templates, changed) if cache is not None else render.make_environment(options.templates)
     return _naming_template_problems(
         render.render_site(site, env, cards, static | picture_files, options.base_url,
@@ -107,15 +109,24 @@ def resize_photos(site: Site, options: Options) -> tuple[dict[tuple[str, str], t
     return pictures, dict(sorted(files.items()))
 
 
-def plan_card(routine: Routine, with_qr: bool) -> card.CardLayout:
-    """The routine's card, with a warning for each text it cuts and when it needs more pages."""
+def plan_card(routine: Routine, with_qr: bool, said: dict[str, set[str]] | None = None) -> card.CardLayout:
+    """The routine's card, with a warning for each text it cuts and when it needs more pages.
+
+    `said` (the dev server's, by routine): the warnings the last rebuild printed, which
+    are not printed again while they stand (at 1,000 exercises, hundreds of lines a save).
+    """
     layout = card.plan_card(routine, with_qr)
     where = f"{routine.path}card/index.html"
-    for cut in layout.cuts:
-        print(f"repcard: warning: {cut}".replace("card/index.html", where), file=sys.stderr)
+    warnings = [f"repcard: warning: {cut}".replace("card/index.html", where) for cut in layout.cuts]
     if layout.pages > 1:
-        print(f"repcard: warning: {where} needs {layout.pages} pages of A4 or Letter, not one: "
-              "fewer exercises, or shorter cues and variations, would fit", file=sys.stderr)
+        warnings.append(f"repcard: warning: {where} needs {layout.pages} pages of A4 or Letter, not one: "
+                        "fewer exercises, or shorter cues and variations, would fit")
+    before = said.get(routine.slug, set()) if said is not None else set()
+    for warning in warnings:
+        if warning not in before:
+            print(warning, file=sys.stderr)
+    if said is not None:
+        said[routine.slug] = set(warnings)
     return layout
 
 

@@ -11,7 +11,7 @@ import pytest
 from bench.generate import generate
 from repcard.pipeline import BuildCache, Options, build
 
-from .conftest import ROOT, read_tree
+from .conftest import MINIMAL_INDEX, ROOT, exercise_text, read_tree, write_tree
 
 
 @pytest.fixture
@@ -243,3 +243,30 @@ def test_a_fragment_sees_only_what_it_is_given(project):
     template = replace_in(options.templates / "card-circuit.html", "{{ circuit.label }}", "{{ routine.title }}")
     [problem] = build(options, cache, {template.resolve()})
     assert problem.path == str(template) and "routine" in problem.message
+
+
+def test_a_card_warning_is_printed_once_while_it_stands(tmp_path, capsys):
+    """The dev server prints a card warning when it first appears, not again on every save
+    (at 1,000 exercises, hundreds of lines each time), and again once it went and came back."""
+    long = "Banded and slower, with a pause at the top of every rep and a long breath. " * 3
+    files = {"index.md": MINIMAL_INDEX}
+    for n in range(12):
+        files[f"exercises/e{n}.md"] = exercise_text(f"Exercise {n}", f"{n // 2 + 1}{'AB'[n % 2]}",
+                                                    extra=f"variations:\n  easier: {long}\n  harder: {long}\n")
+    content = write_tree(tmp_path / "content", files)
+    options = Options(content, tmp_path / "site", "", cache=tmp_path / "cache")
+    cache = BuildCache()
+
+    def warned_after(change=lambda: None) -> list[str]:
+        change()
+        assert build(options, cache) == []
+        return [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+
+    first = warned_after()
+    about_e1 = [line for line in first if "/exercises/e1.md:" in line]
+    assert about_e1 and len(first) > len(about_e1)
+    assert warned_after(lambda: replace_in(content / "exercises/e3.md", "Exercise 3", "Exercise Three")) == []
+    e1 = content / "exercises/e1.md"
+    original = e1.read_text()
+    assert warned_after(lambda: e1.write_text(original.replace(long, "Slower."))) == []  # one fewer: nothing new
+    assert warned_after(lambda: e1.write_text(original)) == about_e1  # back again: said again
