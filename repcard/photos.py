@@ -29,7 +29,7 @@ from pathlib import Path
 import PIL
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .write import whole_file
+from .write import clear_killed_writes, whole_file
 
 # Widths in CSS pixels x device pixels that phones ask for: 360 for a 1x screen or a
 # half-width column, 720 for the common 2x. Every current phone engine reads WebP
@@ -215,6 +215,12 @@ class RenditionCache:
     def webp_path(self, key: str, width: int) -> Path:
         return self.folder / f"{key}-{width}.webp"
 
+    @staticmethod
+    def keys_of(results: list[Renditions | str]) -> set[str]:
+        """The entries renditions_many's `results` were read from or stored in."""
+        return {r.file.name.split("-")[0] for result in results if not isinstance(result, str)
+                for r in result if r.file}
+
     def renditions(self, data: bytes) -> Renditions | str:
         key = self.key(data)
         cached = self.get(key)
@@ -260,26 +266,32 @@ class RenditionCache:
         whole_file(path, data, 0o444)
         return _stamp(path)
 
-    def prune(self, used_keys: set[str], older_than: float = 3600) -> int:
-        """Delete the entries not in `used_keys` (and any other format's files), and
-        temporary files a killed build left (those older than `older_than` seconds: a
-        younger one may be another build's). Returns how many files went."""
+    def prune(self, used_keys: set[str], older_than: float = 3600, unused_for: float = 30 * 86400) -> int:
+        """Delete the entries not in `used_keys` that no build has read for `unused_for`
+        seconds (other content folders may share the cache: their entries are read, and
+        their indexes' access times move, when those folders are built), any other
+        format's files, and temporary files a killed build left (those older than
+        `older_than` seconds: a younger one may be another build's). Returns how many
+        files went."""
         removed = 0
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
             return 0
         now = time.time()
+        keep = set(used_keys)
+        for entry in entries:  # an unused entry read lately is kept whole: its index decides
+            key, _, suffix = entry.name.partition(".")
+            if suffix == "json" and key not in keep and _idle(entry, now) < unused_for:
+                keep.add(key)
         for entry in entries:
             name = entry.name
-            ours = name.endswith((".json", ".webp")) and name.split(".")[0].split("-")[0] in used_keys
-            stale = (name.startswith(".tmp-") and _age(entry, now) > older_than
-                     or not name.startswith(".") and not ours)
-            if stale and entry.is_file(follow_symlinks=False):
+            ours = name.endswith((".json", ".webp")) and name.split(".")[0].split("-")[0] in keep
+            if not name.startswith(".") and not ours and entry.is_file(follow_symlinks=False):
                 with _quiet():
                     os.unlink(entry.path)
                     removed += 1
-        return removed
+        return removed + clear_killed_writes(self.folder, older_than)
 
 
 def _stamp(path: Path) -> list[int]:
@@ -288,11 +300,14 @@ def _stamp(path: Path) -> list[int]:
     return [found.st_size, found.st_mtime_ns, found.st_ino]
 
 
-def _age(entry: os.DirEntry, now: float) -> float:
+def _idle(entry: os.DirEntry, now: float) -> float:
+    """Seconds since the file was last read or written (reads move the access time at
+    most daily on most mounts, never on `noatime` ones: then since it was written)."""
     try:
-        return now - entry.stat(follow_symlinks=False).st_mtime
+        found = entry.stat(follow_symlinks=False)
     except OSError:
         return 0
+    return now - max(found.st_atime, found.st_mtime)
 
 
 class _quiet:

@@ -59,15 +59,17 @@ class BuildCache:
 
 
 def site_files(options: Options, cache: BuildCache | None = None, changed: set[Path] | None = None,
-               parsed: content.ParseCache | None = None) -> Iterator[render.SiteFile]:
+               parsed: content.ParseCache | None = None, prune_photos: bool = False) -> Iterator[render.SiteFile]:
     """Read, validate and render: every file of the site, one at a time.
 
     Content problems raise ContentError before the first file; a template problem
     raises it while rendering. `parsed`: what earlier builds parsed, when no `cache` holds it.
+    `prune_photos`: drop the photo cache's entries this site does not use and no build read
+    for a month.
     """
     site = content.load(options.content, cache.parsed if cache is not None else parsed, changed)
     static = content.load_assets(options.assets) | content.load_images(site)
-    pictures, picture_files = resize_photos(site, options)
+    pictures, picture_files = resize_photos(site, options, prune_photos)
     said = cache.warned if cache is not None else None
     cards = {routine.slug: plan_card(routine, bool(options.base_url), said) for routine in site.routines}
     env = cache.environment(options.templates, changed) if cache is not None else render.make_environment(options.templates)
@@ -77,8 +79,8 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
         options.templates)
 
 
-def resize_photos(site: Site, options: Options) -> tuple[dict[tuple[str, str], tuple[Picture, ...]],
-                                                         dict[str, bytes | Linked]]:
+def resize_photos(site: Site, options: Options, prune: bool = False) -> tuple[dict[tuple[str, str], tuple[Picture, ...]],
+                                                                            dict[str, bytes | Linked]]:
     """Every exercise photo at phone widths, from the cache where it was made before.
 
     Returns what each photo is shown as, by (exercise slug, src), and the files to write:
@@ -95,6 +97,8 @@ def resize_photos(site: Site, options: Options) -> tuple[dict[tuple[str, str], t
     if cache.write_error:  # the build goes on; the next one resizes those photos again
         print(f"repcard: warning: cannot keep resized photos in {options.cache}: {cache.write_error}",
               file=sys.stderr)
+    elif prune:
+        cache.prune(cache.keys_of(results))
     pictures, files, problems = {}, {}, []
     for (exercise, photo), result in zip(wanted, results):
         if isinstance(result, str):
@@ -162,7 +166,8 @@ def build(options: Options, cache: BuildCache | None = None, changed: set[Path] 
     parsed = stored_parses(options) if cache is None else None
     kept = set(parsed or ())  # a key's result never changes: the same keys, nothing to store
     try:
-        files = site_files(options, cache, changed, parsed)
+        # A one-off build tidies the photo cache; the dev server's rebuilds leave it be.
+        files = site_files(options, cache, changed, parsed, prune_photos=cache is None)
         if cache is not None and cache.site is not None:
             site = write.update_site(files, options.output, cache.site)
         else:
@@ -217,6 +222,7 @@ def store_parses(options: Options, parsed: content.ParseCache) -> None:
     path = _parses_path(options)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
+        write.clear_killed_writes(path.parent)
         write.whole_file(path, pickle.dumps((_code_fingerprint(), parsed), pickle.HIGHEST_PROTOCOL), 0o600)
 
 

@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,10 +51,13 @@ class Linked:
         yield self.source.read_bytes()
 
 
+TEMPORARY = ".tmp-"  # whole_file's temporary files start so
+
+
 def whole_file(path: Path, data: bytes, mode: int) -> None:
     """Write `path` whole or not at all (for the caches beside the site): a temporary file
-    beside it, named `.tmp-…` for whoever clears what a killed build left, renamed over it."""
-    fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    beside it, named `.tmp-…` for clear_killed_writes, renamed over it."""
+    fd, temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -63,6 +67,19 @@ def whole_file(path: Path, data: bytes, mode: int) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def clear_killed_writes(folder: Path, older_than: float = 3600) -> int:
+    """Delete the temporary files of whole_file that a killed build left in `folder`: those
+    older than `older_than` seconds (a younger one may be a running build's). Returns how many."""
+    removed = 0
+    now = time.time()
+    for leftover in folder.glob(TEMPORARY + "*"):
+        with contextlib.suppress(OSError):  # another build may clear it first
+            if now - leftover.lstat().st_mtime > older_than:
+                leftover.unlink()
+                removed += 1
+    return removed
 
 
 Digests = dict[str, bytes]  # path in the site -> sha256 of its bytes

@@ -171,7 +171,12 @@ def test_a_damaged_or_unwritable_parse_store_costs_only_time(seed, tmp_path, mon
     assert pipeline.build(options) == []
     [store] = (tmp_path / "cache/parsed").iterdir()
     store.write_bytes(store.read_bytes()[:100])
+    killed, running = store.with_name(".tmp-killed"), store.with_name(".tmp-running")  # what a killed build left
+    for leftover, age in ((killed, 7200), (running, 0)):
+        leftover.write_bytes(b"half a store")
+        os.utime(leftover, (leftover.stat().st_mtime - age,) * 2)
     assert pipeline.build(options) == [] and len(asked[-1]) == 6
+    assert not killed.exists() and running.exists()  # a young one may be another build's
     (tmp_path / "blocker").write_text("a file where the cache would go")
     stuck = pipeline.Options(seed, tmp_path / "site", "", cache=tmp_path / "blocker")
     assert pipeline.build(stuck) == [] and len(asked[-1]) == 6

@@ -195,6 +195,37 @@ def test_offline_keeps_the_photos_of_routine_moves_only(tmp_path):
     assert "exercises/plank/p-360.webp" in files
 
 
+def test_a_build_drops_the_photo_cache_entries_no_build_read_for_a_month(tmp_path):
+    """A replaced photo's renditions go once no build has read them for 30 days: not at once,
+    as another content folder may share the cache; never by the dev server's rebuilds."""
+    import os
+    import time
+
+    from repcard.pipeline import BuildCache, build
+
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/bridge.md": "---\ntitle: Bridge\nsets: 2\nreps: 10\nphotos:\n  - {src: b.jpg, alt: A bridge}\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: bridge\n---\n",
+    })
+    photo = root / "exercises/b.jpg"
+    photo.write_bytes((LIBRARY / "exercises/glute-bridge/0.jpg").read_bytes())
+    options = Options(root, tmp_path / "site", "", cache=tmp_path / "cache")
+    entries = lambda: sorted(p.name for p in (tmp_path / "cache/photos").iterdir())  # noqa: E731
+    assert build(options) == []
+    old = entries()
+    assert len(old) == 3  # an index and two widths
+    photo.write_bytes((LIBRARY / "exercises/glute-bridge/1.jpg").read_bytes())
+    assert build(options) == []
+    assert set(old) < set(entries()) and len(entries()) == 6  # read a moment ago: kept
+    month_ago = time.time() - 31 * 86400
+    for name in old:
+        os.utime(tmp_path / "cache/photos" / name, (month_ago, month_ago))
+    assert build(options, BuildCache()) == [] and len(entries()) == 6  # the dev server leaves it be
+    assert build(options) == []
+    assert not set(old) & set(entries()) and len(entries()) == 3  # the new photo's entry stays
+
+
 def test_a_photo_must_exist_be_an_image_and_say_what_it_shows(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\n---\n",

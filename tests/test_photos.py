@@ -208,7 +208,7 @@ def test_prune_keeps_what_is_used(tmp_path):
     cache.renditions(kept), cache.renditions(dropped)
     (tmp_path / ".tmp-killed").write_bytes(b"half")
     (tmp_path / f"{cache.key(kept)}.bin").write_bytes(b"the first version's entry")
-    assert cache.prune({cache.key(kept)}, older_than=0) == 5
+    assert cache.prune({cache.key(kept)}, older_than=0, unused_for=0) == 5
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{cache.key(kept)}-{w}.webp" for w in (360, 400)] + [f"{cache.key(kept)}.json"]
 
 
