@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import yaml
 
 from .model import Problem
+from .write import whole_file
 
 MAX_JSON = 1024 * 1024  # bytes: an exercise is a few KB; anything larger is not one
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -282,20 +282,9 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _write(path: Path, data: bytes) -> Path:
-    """Atomically: a temporary file beside it, renamed over it once whole."""
+    """Whole or not at all, as an editor would save it (read-write, within the umask)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    whole_file(path, data, 0o644 & ~_umask())
     return path
 
 

@@ -55,7 +55,7 @@ TEMPORARY = ".tmp-"  # whole_file's temporary files start so
 
 
 def whole_file(path: Path, data: bytes, mode: int) -> None:
-    """Write `path` whole or not at all (for the caches beside the site): a temporary file
+    """Write `path` whole or not at all (the caches, the importer's files): a temporary file
     beside it, named `.tmp-…` for clear_killed_writes, renamed over it."""
     fd, temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=path.parent)
     try:
