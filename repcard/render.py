@@ -250,7 +250,6 @@ def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:
     yield "".join(batch).encode()
 
 
-@lru_cache(maxsize=4)  # per environment: the dev server makes a new one whenever a template changes
 def templates_fingerprint(env: jinja2.Environment) -> bytes:
     """Changes when any template does, so cached pages never outlive their template."""
     digest = hashlib.sha256()
