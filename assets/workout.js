@@ -248,7 +248,7 @@ document.addEventListener("DOMContentLoaded", () => {
     $("wake").textContent = "Workout over: the screen may sleep again.";
   }
 
-  // --- the log: Reps, Weight and unit for the set on screen, last time's figures beside it ---
+  // --- the log: Reps, Weight and unit for the set on screen, last time's figures beside it
 
   let shownStep = null;
   let opened = Date.now(); // when this session began, for its start time

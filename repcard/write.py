@@ -33,8 +33,10 @@ _AT_FDCWD = -100
 
 def check_site_path(path: str) -> None:
     """Refuse any site path that could land outside the output folder."""
-    # Plain string work: it runs for every file of every dev-server rebuild.
-    if path.startswith("/") or "\\" in path or any(p in ("..", ".", "") for p in path.split("/")):
+    # On strings, as PurePosixPath would see it ("a//b" and "a/./b" are "a/b"): it runs for
+    # every file of every dev-server rebuild.
+    segments = [segment for segment in path.split("/") if segment not in ("", ".")]
+    if not segments or path.startswith("/") or "\\" in path or ".." in segments:
         raise ValueError(f"refusing to write outside the site: {path!r}")
 
 

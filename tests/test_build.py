@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from .conftest import ROOT, SEED, read_tree, run_build, write_tree
+from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, read_tree, run_build, write_tree
 
 
 def test_build_writes_the_site_and_says_where(tmp_path):
@@ -202,10 +202,20 @@ def test_photos_are_linked_from_the_cache_or_copied_where_links_fail(tmp_path, m
     assert read_tree(tmp_path / "site") == linked
 
 
-@pytest.mark.parametrize("path", ["../x.html", "/etc/x", "a/../../b", "a\\b", "", "a//b", "./index.html", "a/"])
+@pytest.mark.parametrize("path", ["../x.html", "/etc/x", "a/../../b", "a\\b", "", ".", "./"])
 def test_the_writer_refuses_a_site_path_that_could_leave_the_site(path):
     from repcard.write import check_site_path
 
     with pytest.raises(ValueError, match="refusing to write outside the site"):
         check_site_path(path)
-    check_site_path("exercises/glute-bridge/index.html")  # and takes a plain one
+    for plain in ("exercises/glute-bridge/index.html", "exercises/x/./a.png", "exercises/x//a.png"):
+        check_site_path(plain)  # an image a body names as ./a.png lands beside its page
+
+
+def test_an_image_named_from_the_exercise_s_folder_builds(tmp_path):
+    files = {"index.md": MINIMAL_INDEX, "exercises/e.md": exercise_text("E", "1A") + "![A bridge](./a.png)\n"}
+    root = write_tree(tmp_path / "content", files)
+    (root / "exercises/a.png").write_bytes((ROOT / "assets/icon-192.png").read_bytes())
+    result = run_build("--content", root, "--output", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site/exercises/e/a.png").read_bytes() == (root / "exercises/a.png").read_bytes()
