@@ -175,6 +175,17 @@ def test_sets_ticked_on_an_exercise_page_are_the_workouts_progress(page, served)
     assert page.checked('input[data-step="band-walking:1"]')
 
 
+def test_before_workout_js_has_chosen_the_step_no_step_or_button_shows(page, served):
+    """The first set is in the HTML, laid out before the first paint; until workout.js has
+    chosen the step (a reload mid-workout) it must not show set 1, nor buttons that do nothing."""
+    shown_now = ("[...document.querySelectorAll('h1, .step.current, #controls')]"
+                 ".map(e => getComputedStyle(e).visibility)")
+    page.goto(served.url + "workout/")
+    assert page.evaluate(shown_now) == ["visible"] * 3  # chosen: all shown
+    page.evaluate("document.documentElement.classList.remove('workout-started')")  # as before it ran
+    assert page.evaluate(shown_now) == ["visible", "hidden", "hidden"]
+
+
 def test_without_javascript_the_workout_page_lists_every_step(browser, served):
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     page = context.new_page()
