@@ -267,27 +267,28 @@ class RenditionCache:
         return _stamp(path)
 
     def prune(self, used_keys: set[str], older_than: float = 3600, unused_for: float = 30 * 86400) -> int:
-        """Delete the entries not in `used_keys` that no build has read for `unused_for`
-        seconds (other content folders may share the cache: their entries are read, and
-        their indexes' access times move, when those folders are built), any other
-        format's files, and temporary files a killed build left (those older than
-        `older_than` seconds: a younger one may be another build's). Returns how many
-        files went."""
-        removed = 0
+        """Delete the files of entries not in `used_keys` that no build has read or written
+        for `unused_for` seconds (other content folders may share the cache: their entries
+        are read, and their indexes' access times move, when those folders are built; an
+        entry being written has young files), any other format's files, and temporary files
+        a killed build left (those older than `older_than` seconds: a younger one may be
+        another build's). Returns how many files went."""
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
             return 0
         now = time.time()
         keep = set(used_keys)
-        for entry in entries:  # an unused entry read lately is kept whole: its index decides
+        for entry in entries:  # an entry whose index was read lately is kept whole
             key, _, suffix = entry.name.partition(".")
             if suffix == "json" and key not in keep and _idle(entry, now) < unused_for:
                 keep.add(key)
+        removed = 0
         for entry in entries:
             name = entry.name
             ours = name.endswith((".json", ".webp")) and name.split(".")[0].split("-")[0] in keep
-            if not name.startswith(".") and not ours and entry.is_file(follow_symlinks=False):
+            if (not name.startswith(".") and not ours and _idle(entry, now) >= unused_for
+                    and entry.is_file(follow_symlinks=False)):
                 with _quiet():
                     os.unlink(entry.path)
                     removed += 1

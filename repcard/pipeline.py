@@ -72,6 +72,9 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     pictures, picture_files = resize_photos(site, options, prune_photos)
     said = cache.warned if cache is not None else None
     cards = {routine.slug: plan_card(routine, bool(options.base_url), said) for routine in site.routines}
+    if said is not None:  # a routine gone is forgotten: its warnings are said again if it comes back
+        for gone in said.keys() - cards.keys():
+            del said[gone]
     env = cache.environment(options.templates, changed) if cache is not None else render.make_environment(options.templates)
     return _naming_template_problems(
         render.render_site(site, env, cards, static | picture_files, options.base_url,
@@ -116,8 +119,8 @@ def resize_photos(site: Site, options: Options, prune: bool = False) -> tuple[di
 def plan_card(routine: Routine, with_qr: bool, said: dict[str, set[str]] | None = None) -> card.CardLayout:
     """The routine's card, with a warning for each text it cuts and when it needs more pages.
 
-    `said` (the dev server's, by routine): the warnings the last rebuild printed, which
-    are not printed again while they stand (at 1,000 exercises, hundreds of lines a save).
+    `said` (the dev server's, by routine): the warnings standing since an earlier rebuild,
+    which are not printed again (at 1,000 exercises, hundreds of lines a save).
     """
     layout = card.plan_card(routine, with_qr)
     where = f"{routine.path}card/index.html"

@@ -270,3 +270,29 @@ def test_a_card_warning_is_printed_once_while_it_stands(tmp_path, capsys):
     original = e1.read_text()
     assert warned_after(lambda: e1.write_text(original.replace(long, "Slower."))) == []  # one fewer: nothing new
     assert warned_after(lambda: e1.write_text(original)) == about_e1  # back again: said again
+
+
+def test_a_routine_that_comes_back_has_its_card_warnings_said_again(tmp_path, capsys):
+    long = "Banded and slower, with a pause at the top of every rep and a long breath. " * 3
+    files = {"index.md": "---\ntitle: Moves\n---\n"}
+    for n in range(12):
+        files[f"exercises/e{n}.md"] = (f"---\ntitle: Exercise {n}\nsets: 2\nreps: 10\n"
+                                       f"variations:\n  easier: {long}\n  harder: {long}\n---\n1. Do it.\n")
+    listed = "".join(f"  {n // 2 + 1}{'AB'[n % 2]}: e{n}\n" for n in range(12))
+    for name in ("one", "two"):
+        files[f"routines/{name}.md"] = f"---\ntitle: Routine {name}\nexercises:\n{listed}---\n"
+    content = write_tree(tmp_path / "content", files)
+    options = Options(content, tmp_path / "site", "", cache=tmp_path / "cache")
+    cache = BuildCache()
+    two = content / "routines/two.md"
+    text = two.read_text()
+
+    def warned_after(change) -> list[str]:
+        change()
+        assert build(options, cache) == []
+        return [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+
+    about_two = [line for line in warned_after(lambda: None) if "routines/two/card/" in line]
+    assert about_two
+    assert warned_after(two.unlink) == []
+    assert warned_after(lambda: two.write_text(text)) == about_two

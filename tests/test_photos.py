@@ -212,6 +212,13 @@ def test_prune_keeps_what_is_used(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{cache.key(kept)}-{w}.webp" for w in (360, 400)] + [f"{cache.key(kept)}.json"]
 
 
+def test_prune_leaves_an_entry_being_written_by_another_build(tmp_path):
+    """Its renditions are written before its index: young files with no index yet stay."""
+    cache = RenditionCache(tmp_path)
+    (tmp_path / "abc-360.webp").write_bytes(b"another build's, its index still to come")
+    assert cache.prune(set()) == 0 and (tmp_path / "abc-360.webp").exists()
+
+
 def test_an_unwritable_cache_still_gives_renditions_and_says_so(tmp_path):
     (tmp_path / "file").write_text("not a folder")
     cache = RenditionCache(tmp_path / "file" / "cache")
