@@ -425,6 +425,6 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   app.onChange = showCurrentStep;
   showCurrentStep();
-  document.documentElement.classList.add("workout-started"); // the step and controls show
+  document.documentElement.classList.add("workout-started"); // shows the step and controls
   setTimeout(keepScreenOn); // its own task, after the step is on screen
 });
