@@ -914,7 +914,10 @@ def load_images(site: Site) -> dict[str, bytes]:
     for exercise in site.exercises:
         for image in exercise.images:
             try:
-                images[f"exercises/{exercise.slug}/{image.src}"] = image_path(exercise, image).read_bytes()
+                # As the browser resolves it ("./a.png" is "a.png"): one key per file, or a
+                # rebuild that drops the "./" would delete the file it just wrote.
+                site_path = PurePosixPath("exercises", exercise.slug, image.src).as_posix()
+                images[site_path] = image_path(exercise, image).read_bytes()
             except OSError as error:
                 problems.append(Problem(exercise.source, image.line, f"image '{image.src}': cannot read the file: "
                                         f"{error.strerror or error}"))

@@ -296,3 +296,18 @@ def test_a_routine_that_comes_back_has_its_card_warnings_said_again(tmp_path, ca
     assert about_two
     assert warned_after(two.unlink) == []
     assert warned_after(lambda: two.write_text(text)) == about_two
+
+
+def test_an_image_renamed_from_dot_slash_stays_in_the_site(tmp_path):
+    """"./a.png" and "a.png" are one file: a rebuild that drops the "./" must not delete it."""
+    body = "![A bridge](./a.png)\n"
+    content = write_tree(tmp_path / "content", {"index.md": MINIMAL_INDEX,
+                                                 "exercises/e.md": exercise_text("E", "1A") + body})
+    (content / "exercises/a.png").write_bytes((ROOT / "assets/icon-192.png").read_bytes())
+    options = Options(content, tmp_path / "site", "", cache=tmp_path / "cache")
+    cache = BuildCache()
+    assert build(options, cache) == []
+    replace_in(content / "exercises/e.md", "](./a.png)", "](a.png)")
+    assert build(options, cache) == []
+    assert (tmp_path / "site/exercises/e/a.png").is_file()
+    assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
