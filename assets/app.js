@@ -29,6 +29,7 @@ function loadProgress(key = storeKey) {
   }
   if (!saved || !Array.isArray(saved.done)) return fresh();
   const p = Object.assign(fresh(), saved, { version: 1 });
+  for (const map of ["restStarted", "restShift", "alerted", "timers"]) if (Object(p[map]) !== p[map]) p[map] = {};
   const now = Date.now();
   const touched = p.touched || now;
   if (new Date(touched).toDateString() !== new Date(now).toDateString() || now - touched > IDLE ||

@@ -424,7 +424,10 @@ document.addEventListener("DOMContentLoaded", () => {
     showCurrentStep(); // the timers catch up with the time the phone was locked
   });
   app.onChange = showCurrentStep;
-  showCurrentStep();
-  document.documentElement.classList.add("workout-started"); // shows the step and controls
+  try {
+    showCurrentStep();
+  } finally {
+    document.documentElement.classList.add("workout-started"); // shows the step and controls
+  }
   setTimeout(keepScreenOn); // its own task, after the step is on screen
 });

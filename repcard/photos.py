@@ -267,12 +267,12 @@ class RenditionCache:
         return _stamp(path)
 
     def prune(self, used_keys: set[str], older_than: float = 3600, unused_for: float = 30 * 86400) -> int:
-        """Delete the files of entries not in `used_keys` that no build has read or written
-        for `unused_for` seconds (other content folders may share the cache: their entries
-        are read, and their indexes' access times move, when those folders are built; an
-        entry being written has young files), any other format's files, and temporary files
-        a killed build left (those older than `older_than` seconds: a younger one may be
-        another build's). Returns how many files went."""
+        """Delete the files that are not of an entry in `used_keys` (another format's too)
+        and that no build has read or written for `unused_for` seconds: other content folders
+        may share the cache (their entries are read, and their indexes' access times move,
+        when those folders are built) and an entry being written has young files. Also the
+        temporary files a killed build left (older than `older_than` seconds: a younger one
+        may be another build's). Returns how many files went."""
         try:
             entries = list(os.scandir(self.folder))
         except OSError:

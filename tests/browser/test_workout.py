@@ -186,6 +186,22 @@ def test_before_workout_js_has_chosen_the_step_no_step_or_button_shows(page, ser
     assert page.evaluate(shown_now) == ["visible", "hidden", "hidden"]
 
 
+def test_damaged_saved_progress_still_shows_the_step(page, served):
+    """Progress whose time maps are not maps (edited by hand, or by a bug) is mended, and
+    even an error while showing the step must not leave workout mode hidden."""
+    page.goto(served.url + "workout/")
+    page.evaluate("""(() => {
+      const routine = document.querySelector("[data-routine]").dataset.routine;
+      localStorage.setItem("repcard:progress:" + new URL(routine, location.href).pathname, JSON.stringify({
+        version: 1, done: ["glute-bridge:1", "band-walking:1"], restStarted: null, restShift: 7, alerted: "x",
+        timers: null, touched: Date.now(), finished: 0, session: ""}));
+    })()""")
+    page.reload()
+    assert shown(page).startswith("Rest")
+    assert page.evaluate("getComputedStyle(document.querySelector('.step.current')).visibility") == "visible"
+    assert page.evaluate("Object.keys(repcard.progress.restStarted).length") == 1  # mended: the rest runs
+
+
 def test_without_javascript_the_workout_page_lists_every_step(browser, served):
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
     page = context.new_page()
