@@ -205,4 +205,3 @@ class _Estimate:
                 + self.height(detail, box, REPS, exercise.source, "cue")
                 + self.height(self.width(variations, VARIATIONS), box, VARIATIONS, exercise.source, "variations")
                 + 2.5)  # padding and the rule between rows
-

@@ -19,8 +19,21 @@ SEED = ROOT / "tests/fixtures/glutes"
 MINIMAL_INDEX = "---\ntitle: Test Routine\n---\nIntro.\n"
 
 
+# Variations too long for two lines of the printed card: an exercise with them gets a card warning.
+LONG_TEXT = "Banded and slower, with a pause at the top of every rep and a long breath. " * 3
+LONG_VARIATIONS = f"variations:\n  easier: {LONG_TEXT}\n  harder: {LONG_TEXT}\n"
+
+
 def exercise_text(title: str, pair: str, sets: int = 2, reps: str = "10", extra: str = "") -> str:
     return f"---\ntitle: {title}\npair: {pair}\nsets: {sets}\nreps: {reps}\n{extra}---\n1. Do it.\n"
+
+
+def twelve_cut_on_the_card() -> dict[str, str]:
+    """A classic routine of twelve exercises, each with variations the card cuts."""
+    files = {"index.md": MINIMAL_INDEX}
+    for n in range(12):
+        files[f"exercises/e{n}.md"] = exercise_text(f"Exercise {n}", f"{n // 2 + 1}{'AB'[n % 2]}", extra=LONG_VARIATIONS)
+    return files
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -11,7 +11,8 @@ import pytest
 from bench.generate import generate
 from repcard.pipeline import BuildCache, Options, build
 
-from .conftest import MINIMAL_INDEX, ROOT, exercise_text, read_tree, write_tree
+from .conftest import (LONG_TEXT, LONG_VARIATIONS, MINIMAL_INDEX, ROOT, exercise_text, read_tree,
+                       twelve_cut_on_the_card, write_tree)
 
 
 @pytest.fixture
@@ -245,15 +246,9 @@ def test_a_fragment_sees_only_what_it_is_given(project):
     assert problem.path == str(template) and "routine" in problem.message
 
 
-def test_a_card_warning_is_printed_once_while_it_stands(tmp_path, capsys):
-    """The dev server prints a card warning when it first appears, not again on every save
-    (at 1,000 exercises, hundreds of lines each time), and again once it went and came back."""
-    long = "Banded and slower, with a pause at the top of every rep and a long breath. " * 3
-    files = {"index.md": MINIMAL_INDEX}
-    for n in range(12):
-        files[f"exercises/e{n}.md"] = exercise_text(f"Exercise {n}", f"{n // 2 + 1}{'AB'[n % 2]}",
-                                                    extra=f"variations:\n  easier: {long}\n  harder: {long}\n")
-    content = write_tree(tmp_path / "content", files)
+def rebuilds_warning(content: Path, tmp_path: Path, capsys):
+    """A dev server's rebuilds of `content`: each call makes a change, rebuilds with the
+    cache kept between them and returns the warning lines it printed."""
     options = Options(content, tmp_path / "site", "", cache=tmp_path / "cache")
     cache = BuildCache()
 
@@ -262,37 +257,36 @@ def test_a_card_warning_is_printed_once_while_it_stands(tmp_path, capsys):
         assert build(options, cache) == []
         return [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
 
+    return warned_after
+
+
+def test_a_card_warning_is_printed_once_while_it_stands(tmp_path, capsys):
+    """The dev server prints a card warning when it first appears, not again on every save
+    (at 1,000 exercises, hundreds of lines each time), and again once it went and came back."""
+    content = write_tree(tmp_path / "content", twelve_cut_on_the_card())
+    warned_after = rebuilds_warning(content, tmp_path, capsys)
     first = warned_after()
     about_e1 = [line for line in first if "/exercises/e1.md:" in line]
     assert about_e1 and len(first) > len(about_e1)
     assert warned_after(lambda: replace_in(content / "exercises/e3.md", "Exercise 3", "Exercise Three")) == []
     e1 = content / "exercises/e1.md"
     original = e1.read_text()
-    assert warned_after(lambda: e1.write_text(original.replace(long, "Slower."))) == []  # one fewer: nothing new
+    assert warned_after(lambda: e1.write_text(original.replace(LONG_TEXT, "Slower."))) == []  # one fewer: nothing new
     assert warned_after(lambda: e1.write_text(original)) == about_e1  # back again: said again
 
 
 def test_a_routine_that_comes_back_has_its_card_warnings_said_again(tmp_path, capsys):
-    long = "Banded and slower, with a pause at the top of every rep and a long breath. " * 3
     files = {"index.md": "---\ntitle: Moves\n---\n"}
     for n in range(12):
-        files[f"exercises/e{n}.md"] = (f"---\ntitle: Exercise {n}\nsets: 2\nreps: 10\n"
-                                       f"variations:\n  easier: {long}\n  harder: {long}\n---\n1. Do it.\n")
+        files[f"exercises/e{n}.md"] = f"---\ntitle: Exercise {n}\nsets: 2\nreps: 10\n{LONG_VARIATIONS}---\n1. Do it.\n"
     listed = "".join(f"  {n // 2 + 1}{'AB'[n % 2]}: e{n}\n" for n in range(12))
     for name in ("one", "two"):
         files[f"routines/{name}.md"] = f"---\ntitle: Routine {name}\nexercises:\n{listed}---\n"
     content = write_tree(tmp_path / "content", files)
-    options = Options(content, tmp_path / "site", "", cache=tmp_path / "cache")
-    cache = BuildCache()
+    warned_after = rebuilds_warning(content, tmp_path, capsys)
     two = content / "routines/two.md"
     text = two.read_text()
-
-    def warned_after(change) -> list[str]:
-        change()
-        assert build(options, cache) == []
-        return [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
-
-    about_two = [line for line in warned_after(lambda: None) if "routines/two/card/" in line]
+    about_two = [line for line in warned_after() if "routines/two/card/" in line]
     assert about_two
     assert warned_after(two.unlink) == []
     assert warned_after(lambda: two.write_text(text)) == about_two

@@ -11,7 +11,7 @@ from repcard.pipeline import Options, build_files
 from repcard.content import load
 from repcard.model import ContentError
 
-from .conftest import MINIMAL_INDEX, ROOT, exercise_text, run_build, write_tree
+from .conftest import MINIMAL_INDEX, ROOT, exercise_text, run_build, twelve_cut_on_the_card, write_tree
 from .htmltools import parse
 
 
@@ -117,12 +117,7 @@ def test_long_variations_print_in_full_when_the_sheet_has_room(tmp_path):
 
 
 def test_text_cut_to_fit_the_sheet_is_named_with_its_file_and_field(tmp_path):
-    long = "Banded and slower, with a pause at the top of every rep and a long breath. " * 3
-    files = {"index.md": MINIMAL_INDEX}
-    for n in range(12):
-        files[f"exercises/e{n}.md"] = exercise_text(f"Exercise {n}", f"{n // 2 + 1}{'AB'[n % 2]}",
-                                                    extra=f"variations:\n  easier: {long}\n  harder: {long}\n")
-    root = write_tree(tmp_path / "content", files)
+    root = write_tree(tmp_path / "content", twelve_cut_on_the_card())
     result = run_build("--content", root, "--output", tmp_path / "site")
     assert result.returncode == 0
     assert f"repcard: warning: {root}/exercises/e0.md: variations: cut to 2 lines on the printed card " \
