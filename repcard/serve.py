@@ -96,12 +96,13 @@ self.addEventListener("activate", (event) => event.waitUntil(
 """
 
 
-def build_check(build: int) -> bytes:
-    """A page loaded just before a rebuild, whose live-reload socket connects just after it,
-    would miss that reload: once connected, the page asks which build is the latest."""
-    return (f'<script>document.addEventListener("LiveReloadConnect",function(){{fetch("/{BUILD_URL}",'
-            f'{{cache:"no-store"}}).then(function(r){{return r.ok?r.text():""}}).then(function(b){{if(b&&b!=="{build}")'
-            'location.reload()})})</script>').encode()
+# What keeps the open page on the latest build (see its comments): inlined first in every page.
+LIVE_SCRIPT = Path(__file__).with_name("live.js").read_bytes()
+ONLY_PAGES = "repcard:pages"  # the reload's path when only HTML pages changed: the open page may update in place
+
+
+def live_script(build: int) -> bytes:
+    return f'<script id="repcard-live" data-build="{build}">'.encode() + LIVE_SCRIPT + b"</script>"
 
 
 def overlay(problems: tuple[Problem, ...]) -> bytes:
@@ -121,8 +122,8 @@ _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
 def served_page(page: bytes, problems: tuple[Problem, ...], build: int) -> bytes:
-    """The page with the build check, and the problems' box if any, first in its body."""
-    added = build_check(build) + (overlay(problems) if problems else b"")
+    """The page with the live script, and the problems' box if any, first in its body."""
+    added = live_script(build) + (overlay(problems) if problems else b"")
     found = _BODY.search(page)
     return page[:found.end()] + added + page[found.end():] if found else added + page
 
@@ -155,6 +156,7 @@ class DevSiteHandler(SiteFileHandler):
         self.absolute_path, self.untagged = absolute, True
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Repcard-Build", str(build))  # live.js updates a page only from the build it shows
         if include_body:
             self.write(page)
         return None
@@ -185,10 +187,20 @@ def rebuild_on_change(folders: list[Path], rebuild: Callable[[set[Path]], None],
         rebuild({Path(path) for _, path in changes})
 
 
-def reload_browsers(loop: IOLoop) -> None:
-    """Tell every open page to reload, from the IOLoop's thread (tornado is not thread-safe).
-    LiveReloadHandler.reload_waiters sends at once: no "too soon" check stands in its way."""
-    loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+def reload_browsers(loop: IOLoop, what: str) -> None:
+    """Tell every open page to reload (`what`: "*", or ONLY_PAGES), from the IOLoop's thread
+    (tornado is not thread-safe). LiveReloadHandler.reload_waiters sends at once: no "too
+    soon" check stands in its way."""
+    loop.add_callback(LiveReloadHandler.reload_waiters, what)
+
+
+def what_changed(before: write.Site | None, after: write.Site | None) -> str:
+    """ONLY_PAGES when the rebuild rewrote HTML pages and nothing else a page loads (the
+    service worker, which the dev server replaces, aside); otherwise "*"."""
+    if before is None or after is None or before.digests.keys() != after.digests.keys():
+        return "*"
+    changed = [path for path, digest in after.digests.items() if before.digests[path] != digest]
+    return ONLY_PAGES if all(path.endswith(".html") or path == "sw.js" for path in changed) else "*"
 
 
 def serve(options: Options, host: str, port: int) -> int:
@@ -199,8 +211,10 @@ def serve(options: Options, host: str, port: int) -> int:
     cache = BuildCache()  # what is unchanged between rebuilds is neither parsed, rendered nor written again
     latest = Latest()
 
-    def rebuild(changed: set[Path] | None) -> None:
+    def rebuild(changed: set[Path] | None) -> str:
+        """Build; say how it went; return what changed, for reload_browsers."""
         started, cpu = time.perf_counter(), time.thread_time()  # the rebuild runs on this one thread
+        before = cache.site
         found = build(options, cache, changed)
         latest.problems = tuple(found)
         latest.build += 1  # after the problems: a page that sees this number sees them too
@@ -214,13 +228,14 @@ def serve(options: Options, host: str, port: int) -> int:
         else:
             print(f"repcard: rebuilt {options.output} in {(time.perf_counter() - started) * 1000:.0f} ms "
                   f"({(time.thread_time() - cpu) * 1000:.0f} ms of CPU)", flush=True)
+        return what_changed(before, cache.site) if not found else "*"  # a failure: the page shows the box
 
     lock = threading.Lock()  # one rebuild at a time: the first one and the watcher's
 
     def rebuild_and_reload(changed: set[Path]) -> None:
         with lock:
-            rebuild(changed)
-        reload_browsers(loop)  # after a failure too: the page shows the problems
+            what = rebuild(changed)
+        reload_browsers(loop, what)  # after a failure too: the page shows the problems
 
     loop = IOLoop.current()  # the loop server.serve runs, on this thread
     stop = threading.Event()

@@ -149,3 +149,20 @@ def test_serve_survives_a_template_error_and_recovers(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_rebuild_that_rewrote_only_pages_lets_open_pages_update_in_place():
+    from repcard.serve import ONLY_PAGES, what_changed
+    from repcard.write import Site
+
+    paths = ("index.html", "exercises/x/index.html", "assets/style.css", "sw.js")
+
+    def site(*digests: str) -> Site:  # a digest for each of `paths`, "" for a file it lacks
+        return Site((1, 2), {path: digest.encode() for path, digest in zip(paths, digests) if digest})
+
+    before = site("a", "b", "c", "d")
+    assert what_changed(before, site("A", "b", "c", "D")) == ONLY_PAGES  # the service worker changes each time
+    assert what_changed(before, before) == ONLY_PAGES  # nothing to update
+    assert what_changed(before, site("A", "b", "C", "D")) == "*"  # a style sheet: the page reloads
+    assert what_changed(before, site("a", "", "c", "d")) == "*"  # a page gone
+    assert what_changed(None, before) == "*"

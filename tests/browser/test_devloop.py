@@ -15,6 +15,7 @@ import pytest
 
 from ..conftest import project_copy
 from ..test_serve import fetch, free_port, wait_for
+from .engines import Page
 
 CHROMIUM = os.environ.get("REPCARD_CHROMIUM", "/usr/bin/chromium")
 
@@ -72,6 +73,82 @@ def open_page(browser, url: str):
     page.goto(url)
     page.wait_for_function("() => window.LiveReload !== undefined")  # livereload.js has loaded
     return page
+
+
+# livereload.js has connected, and live.js holds the page as served (the base of an update).
+READY = ("window.LiveReload && window.LiveReload.connector.protocol > 0"
+         " && performance.getEntriesByName('repcard:ready').length > 0")
+
+
+def save(path: Path, text: str) -> None:
+    """Save as an editor that writes a new file and renames it over the old one: one rebuild
+    (a file emptied and then written can be seen as two saves, and reload the page twice)."""
+    new = path.with_name(f".{path.name}.new")
+    new.write_text(text)
+    os.replace(new, path)
+
+
+def open_in(page: Page, url: str) -> None:
+    """`url` in an engine's page, ready for updates, with a mark that a reload would wipe."""
+    page.goto(url)
+    page.wait_for(READY, timeout=20)
+    page.evaluate("window.sameDocument = true")
+
+
+def wait_through_reloads(page: Page, expression: str, timeout: float = 20) -> None:
+    """Until `expression` holds; a reload that cuts an evaluation short is waited through."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Exception:  # noqa: BLE001 - each engine says "the page went away" its own way
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{page.engine}: still false after {timeout} s: {expression}")
+        time.sleep(0.05)
+
+
+def test_a_text_edit_updates_the_open_page_in_place_and_a_new_element_reloads_it(served, page):
+    project, url, _ = served
+    open_in(page, url + "exercises/step-ups/")
+    exercise = project / "content/exercises/step-ups.md"
+    good = exercise.read_text()
+    save(exercise, good.replace("title: Step-Ups", "title: Step-Ups <b>slow</b>")
+         .replace("Lower\n   slowly", "Lower\n   very slowly"))
+    page.wait_for("document.querySelector('h1').textContent.includes('Step-Ups <b>slow</b>')", timeout=20)
+    assert page.evaluate("window.sameDocument") is True  # updated, not reloaded
+    assert page.count("h1 b") == 0  # text from content stays text
+    assert page.evaluate("document.title").startswith("2B Step-Ups <b>slow</b>")
+    assert "very slowly" in page.text("main")
+    assert page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').text)"
+                         "['@graph'][0].name") == "Step-Ups <b>slow</b>"
+    template = project / "templates/exercise.html"  # an attribute's value, in every page
+    save(template, template.read_text().replace('<p class="muscles">', '<p class="muscles worked">'))
+    page.wait_for("document.querySelector('p.muscles.worked')", timeout=20)
+    assert page.evaluate("window.sameDocument") is True
+
+    save(exercise, good.replace("## Cues", "4. Step down with the left foot.\n\n## Cues"))  # a new <li>
+    wait_through_reloads(page, "document.querySelectorAll('main ol li').length === 4")
+    assert page.evaluate("window.sameDocument") is None  # reloaded
+    assert "Step-Ups" in page.text("h1") and "slow" not in page.text("h1")
+
+
+def test_a_page_its_scripts_changed_or_a_style_change_reloads(served, page):
+    project, url, _ = served
+    open_in(page, url + "workout/")  # workout.js has moved the log's fields and marked the step
+    exercise = project / "content/exercises/glute-bridge.md"
+    save(exercise, exercise.read_text().replace("title: Glute Bridge", "title: Glute Bridge Hold", 1))
+    wait_through_reloads(page, "document.body.textContent.includes('Glute Bridge Hold')")
+    assert page.evaluate("window.sameDocument") is None
+
+    page.wait_for(READY, timeout=20)
+    page.evaluate("window.sameDocument = true")
+    style = project / "assets/style.css"
+    save(style, style.read_text() + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
+    wait_through_reloads(page, "getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'")
+    assert page.evaluate("window.sameDocument") is None
 
 
 def test_ten_quick_saves_all_reach_the_open_page(served, browser):
