@@ -13,6 +13,7 @@ card.css as custom properties (`CardLayout.style`).
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -164,8 +165,10 @@ class _Estimate:
         if self.columns == 1:
             return header + sum(circuits)
         # Two columns that never split a circuit, broken where the taller is shortest.
-        self.split = min(range(len(circuits) + 1), key=lambda k: max(sum(circuits[:k]), sum(circuits[k:])))
-        return header + max(sum(circuits[:self.split]), sum(circuits[self.split:]))
+        before = list(itertools.accumulate(circuits, initial=0))  # the first column's height, by break
+        total = before[-1]
+        self.split = min(range(len(circuits) + 1), key=lambda k: max(before[k], total - before[k]))
+        return header + max(before[self.split], total - before[self.split])
 
     def header(self, routine: Routine, equipment: tuple[str, ...], with_qr: bool) -> float:
         box = PAGE_WIDTH - (QR_SIZE + 4 if with_qr else 0)
