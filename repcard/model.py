@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 
 
@@ -91,7 +91,7 @@ class Picture:
 
 def _hashed_once(cls):
     """A frozen dataclass whose hash is worked out once, not at every look-up: exercises,
-    slots and circuits sit in the cache keys of the pages and fragments that show them,
+    slots, circuits and steps sit in the cache keys of the pages and fragments that show them,
     and hashing one goes down through everything it holds. The hash is never pickled:
     strings hash differently in each process, and the parse store crosses processes."""
     names = tuple(f.name for f in fields(cls))
@@ -188,6 +188,7 @@ class Circuit:
         return tuple((s, _rounds_range(s.sets + 1, self.rounds)) for s in self.slots if s.sets < self.rounds)
 
 
+@_hashed_once
 @dataclass(frozen=True)
 class Step:
     """One moment of the workout in doing order: a set of an exercise, or a rest."""
@@ -205,6 +206,7 @@ class Step:
         return f"rest:{self.circuit.number}:{self.round}"
 
 
+@_hashed_once
 @dataclass(frozen=True)
 class NextUp:
     """What follows some sets of an exercise: rests, then the next set ('' = the end)."""
@@ -328,6 +330,27 @@ class Site:
     def equipment(self) -> dict[str, tuple[Exercise, ...]]:
         """Each piece of equipment the library names -> the exercises that need it."""
         return _taxonomy(self.exercises, lambda e: e.equipment)
+
+
+def shared(previous: Site | None, site: Site) -> Site:
+    """`site` made of `previous`'s objects wherever they are equal (the dev server's last
+    build): each page's cache key then compares by identity rather than field by field, and
+    what a routine works out once (its steps, what follows each set) is kept with it.
+    Equal objects draw the same pages, so the site is the same either way."""
+    if previous is None:
+        return site
+    routines = {r: r for r in previous.routines}
+    circuits = {c: c for r in previous.routines for c in r.circuits}
+    slots = {s: s for r in previous.routines for s in r.slots}
+
+    def circuit(new: Circuit) -> Circuit:
+        return circuits.get(new) or replace(new, slots=tuple(slots.get(s) or s for s in new.slots))
+
+    def routine(new: Routine) -> Routine:
+        return routines.get(new) or replace(new, circuits=tuple(circuit(c) for c in new.circuits))
+
+    site = replace(site, routines=tuple(routine(r) for r in site.routines))
+    return previous if site == previous else site  # and with it the index of uses, muscles, equipment
 
 
 def term_slug(term: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from . import card, content, render, write
-from .model import ContentError, Picture, Problem, Routine, Site
+from .model import ContentError, Picture, Problem, Routine, Site, shared
 from .write import Linked
 
 PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
@@ -47,6 +47,7 @@ class BuildCache:
     parsed: content.ParseCache = field(default_factory=dict)
     pages: render.PageCache = field(default_factory=dict)
     site: write.Site | None = None  # what the output folder holds, once built
+    model: Site | None = None  # the content the last build read, its objects shared by the next (model.shared)
     # Compiled templates: compiling them is most of a small rebuild. Made anew whenever a
     # template may have changed; between rebuilds Jinja also reloads one whose file changed.
     env: jinja2.Environment | None = None
@@ -68,6 +69,8 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     for a month.
     """
     site = content.load(options.content, cache.parsed if cache is not None else parsed, changed)
+    if cache is not None:
+        site = cache.model = shared(cache.model, site)
     static = content.load_assets(options.assets) | content.load_images(site)
     pictures, picture_files = resize_photos(site, options, prune_photos)
     said = cache.warned if cache is not None else None
@@ -148,7 +151,7 @@ def _naming_template_problems(files: Iterator[render.SiteFile], templates: Path)
 
     try:
         for path, chunks in files:
-            yield path, chunks if isinstance(chunks, Linked) else named(chunks)  # a link renders nothing
+            yield path, chunks if isinstance(chunks, write.Known) else named(chunks)  # rendered already, or a link
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, templates)]) from None
 

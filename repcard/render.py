@@ -19,7 +19,7 @@ from . import seo
 from .card import CardLayout, qr_svg
 from .card import flow as card_flow
 from .model import Picture, Routine, Site, term_slug
-from .write import Linked
+from .write import Known, Linked, Whole
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -144,7 +144,7 @@ def routine_pages(routine: Routine, card: CardLayout, base_url: str) -> list[Pag
 _qr_svg = lru_cache(maxsize=64)(qr_svg)  # the same address draws the same code: drawn once per server
 
 
-PageCache = dict[tuple, bytes | Markup]  # what a page or fragment was rendered from -> its bytes or text
+PageCache = dict[tuple, Whole | Markup]  # what a page or fragment was rendered from -> its bytes or text
 SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its contents in pieces
 CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
 
@@ -190,11 +190,10 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
             text = cache[key] = Markup(env.get_template(template).render(shown, root=root))
         return text
 
-    def emit(path: str, chunks: bytes | Linked | Iterable[bytes]) -> SiteFile:
+    def emit(path: str, chunks: bytes | Linked | Whole | Iterable[bytes]) -> SiteFile:
         if isinstance(chunks, bytes):  # a small file, whole already
-            digests[path] = hashlib.sha256(chunks).digest()
-            return path, (chunks,)
-        if isinstance(chunks, Linked):  # a photo in the cache: its digest is known
+            chunks = Whole.of(chunks)
+        if isinstance(chunks, Known):  # its digest is known: a page kept, a photo in the cache
             digests[path] = chunks.digest
             return path, chunks
 
@@ -208,12 +207,14 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
         return path, hashed()
 
     def render(page: Page) -> SiteFile:
-        if cache is None or page.cache_key is None:  # streamed: it may be large
+        if cache is None:  # streamed: a page may list 10,000 exercises
             return emit(page.path, _gathered(env.get_template(page.template).generate(variables(page))))
+        if page.cache_key is None:  # the dev server's: whole, hashed once
+            return emit(page.path, Whole.of(env.get_template(page.template).render(variables(page)).encode()))
         key = (templates, base_url, page.path, site.title, site.description, site.classic, page.cache_key)
         used.add(key)
         if (data := cache.get(key)) is None:
-            data = cache[key] = env.get_template(page.template).render(variables(page)).encode()
+            data = cache[key] = Whole.of(env.get_template(page.template).render(variables(page)).encode())
         return emit(page.path, data)
 
     listed = pages(site, cards, base_url, pictures)

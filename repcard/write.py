@@ -53,6 +53,26 @@ class Linked:
         yield self.source.read_bytes()
 
 
+@dataclass(frozen=True)
+class Whole:
+    """A file whose bytes are all at hand, hashed once: a page the dev server renders whole
+    or keeps from an earlier rebuild, which then costs neither the renderer nor the writer
+    another pass over its bytes (at 1,000 exercises, 2 MB pages)."""
+
+    data: bytes
+    digest: bytes  # sha256 of data
+
+    @classmethod
+    def of(cls, data: bytes) -> Whole:
+        return cls(data, hashlib.sha256(data).digest())
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.data
+
+
+Known = (Linked, Whole)  # files whose digest is known without reading them
+
+
 TEMPORARY = ".tmp-"  # whole_file's temporary files start so
 
 
@@ -141,6 +161,9 @@ def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
         except OSError:  # another file system, or one without links
             shutil.copyfile(chunks.source, target)
         return chunks.digest
+    if isinstance(chunks, Whole):
+        target.write_bytes(chunks.data)
+        return chunks.digest
     digest = hashlib.sha256()
     with target.open("wb") as file:
         for chunk in chunks:
@@ -174,9 +197,9 @@ def update_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path, cur
         try:
             for path, chunks in files:
                 check_site_path(path)
-                if not isinstance(chunks, Linked):
-                    chunks = (data := b"".join(chunks),)
-                digests[path] = chunks.digest if isinstance(chunks, Linked) else hashlib.sha256(data).digest()
+                if not isinstance(chunks, Known):
+                    chunks = Whole.of(b"".join(chunks))
+                digests[path] = chunks.digest
                 if current.digests.get(path) != digests[path]:
                     # Flat names: staging holds files only, whatever folders the site has.
                     _write(staging / str(len(changed)), chunks)
