@@ -305,3 +305,23 @@ def test_an_image_renamed_from_dot_slash_stays_in_the_site(tmp_path):
     assert build(options, cache) == []
     assert (tmp_path / "site/exercises/e/a.png").is_file()
     assert read_tree(options.output) == clean_build(options, tmp_path / "clean")
+
+
+def test_a_rebuild_shares_the_last_builds_unchanged_routines_circuits_and_slots(tmp_path: Path):
+    from repcard import content
+    from repcard.model import shared
+
+    folder = generate(tmp_path / "content", 12, per_circuit=3)
+    first = content.load(folder)
+    assert shared(first, content.load(folder)) is first  # all equal: the last build's site, as it was
+
+    edited = sorted((folder / "exercises").glob("*.md"))[0]
+    edited.write_text(re.sub(r"^title: .*$", "title: Edited", edited.read_text(), count=1, flags=re.M))
+    again = content.load(folder)
+    site = shared(first, again)
+    assert site == again  # the same content
+    [old], [new] = first.routines, site.routines
+    changed = [i for i, (a, b) in enumerate(zip(old.circuits, new.circuits)) if a is not b]
+    assert len(changed) == 1 and new.circuits[changed[0]] != old.circuits[changed[0]]
+    assert all(a is b for a, b in zip(old.slots, new.slots) if a.slug != edited.stem)  # its partners too
+    assert shared(None, again) is again
