@@ -166,3 +166,29 @@ def test_a_rebuild_that_rewrote_only_pages_lets_open_pages_update_in_place():
     assert what_changed(before, site("A", "b", "C", "D")) == "*"  # a style sheet: the page reloads
     assert what_changed(before, site("a", "", "c", "d")) == "*"  # a page gone
     assert what_changed(None, before) == "*"
+
+
+def test_the_watcher_rebuilds_on_a_save_and_collects_garbage_when_the_saves_pause(tmp_path: Path):
+    import gc
+    import threading
+
+    from repcard.serve import rebuild_on_change
+
+    gc.unfreeze()
+    rebuilds: list[set[Path]] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=rebuild_on_change, args=([tmp_path], rebuilds.append, stop))
+    watcher.start()
+    try:
+        wait_for(lambda: gc.get_freeze_count() > 0, "the first build's garbage collected")  # before any save
+        gc.unfreeze()
+        time.sleep(0.5)  # the watcher is watching
+        (tmp_path / "a.md").write_text("saved")
+        wait_for(lambda: rebuilds, "a rebuild")
+        assert tmp_path / "a.md" in rebuilds[0]
+        wait_for(lambda: gc.get_freeze_count() > 0, "the garbage collected once the saves paused")
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+        gc.unfreeze()
+    assert not watcher.is_alive()
