@@ -164,11 +164,12 @@ class _Estimate:
         circuits = [self.circuit(c, routine.source, i == last, known[i]) for i, c in enumerate(routine.circuits)]
         if self.columns == 1:
             return header + sum(circuits)
-        # Two columns that never split a circuit, broken where the taller is shortest.
+        # Two columns that never split a circuit, broken where the taller is shortest (the
+        # first such break: heights equal to a nanometre are a tie, whatever the rounding).
         before = list(itertools.accumulate(circuits, initial=0))  # the first column's height, by break
         total = before[-1]
-        self.split = min(range(len(circuits) + 1), key=lambda k: max(before[k], total - before[k]))
-        return header + max(before[self.split], total - before[self.split])
+        self.split = min(range(len(circuits) + 1), key=lambda k: round(max(before[k], total - before[k]), 6))
+        return header + max(sum(circuits[:self.split]), sum(circuits[self.split:]))
 
     def header(self, routine: Routine, equipment: tuple[str, ...], with_qr: bool) -> float:
         box = PAGE_WIDTH - (QR_SIZE + 4 if with_qr else 0)

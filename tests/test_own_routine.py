@@ -206,3 +206,14 @@ def test_an_image_outside_the_exercise_folder_is_refused(tmp_path):
                                  exercise_text("A", "1A") + "\n![x](../../secret.jpg)\n"})
     [problem] = problems(root)
     assert problem.startswith(f"{root}/exercises/a.md:9: image '../../secret.jpg': expected a file beside")
+
+
+def test_two_columns_break_at_the_first_of_breaks_with_equal_heights(tmp_path):
+    # Seven circuits printed alike: breaking after the third or the fourth leaves columns of
+    # equal height, and rounding must not choose between them: the first wins.
+    cue = "Brace the ribs down, drive through the whole foot and pause at the top, then lower slowly."
+    root = write_tree(tmp_path / "content", {"index.md": MINIMAL_INDEX} | {
+        f"exercises/m{n}{letter.lower()}.md": exercise_text(f"Move {n}{letter}", f"{n}{letter}", extra=f"cue: {cue}\n")
+        for n in range(1, 8) for letter in "ABCD"})
+    layout = plan_card(load(root).routines[0], with_qr=False)
+    assert layout.columns == 2 and layout.split == 3
