@@ -5,6 +5,8 @@
 // save to the page showing it), the scroll position kept. Anything else reloads the page,
 // as before: a change of structure, a script's code, or a value the page's own scripts
 // changed since (its version and the server's are compared with the page as last served).
+// The page's scripts do not run again: what one worked out from the page when it loaded
+// stays as it was until a reload.
 (function () {
   "use strict";
   var build = document.currentScript.dataset.build; // the rebuild this page shows

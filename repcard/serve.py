@@ -80,6 +80,11 @@ class Latest:
     def __init__(self) -> None:
         self.problems: tuple[Problem, ...] = ()
         self.build = 0  # counts rebuilds: a page names the one it was served after
+        self.started = 0  # rebuilds begun: while it differs from `build`, files are being replaced
+        self.server = str(time.time_ns())  # a page from an earlier server never takes a build for its own
+
+    def name(self, build: int) -> str:
+        return f"{self.server}.{build}"
 
 
 BUILD_URL = "__repcard__/build"  # no site path has underscores (file names are URL slugs)
@@ -102,7 +107,7 @@ LIVE_SCRIPT = Path(__file__).with_name("live.js").read_bytes()
 ONLY_PAGES = "repcard:pages"  # the reload's path when only HTML pages changed: the open page may update in place
 
 
-def live_script(build: int) -> bytes:
+def live_script(build: str) -> bytes:
     return f'<script id="repcard-live" data-build="{build}">'.encode() + LIVE_SCRIPT + b"</script>"
 
 
@@ -122,7 +127,7 @@ def overlay(problems: tuple[Problem, ...]) -> bytes:
 _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
-def served_page(page: bytes, problems: tuple[Problem, ...], build: int) -> bytes:
+def served_page(page: bytes, problems: tuple[Problem, ...], build: str) -> bytes:
     """The page with the live script, and the problems' box if any, first in its body."""
     added = live_script(build) + (overlay(problems) if problems else b"")
     found = _BODY.search(page)
@@ -130,7 +135,7 @@ def served_page(page: bytes, problems: tuple[Problem, ...], build: int) -> bytes
 
 
 class DevSiteHandler(SiteFileHandler):
-    """The site's files; every HTML page carries the build check and, while the latest
+    """The site's files; every HTML page carries the live script and, while the latest
     rebuild failed, the problems' box (added here as it is served: site/ holds only the
     last good build)."""
 
@@ -138,12 +143,13 @@ class DevSiteHandler(SiteFileHandler):
     untagged = False  # this response is made here (a page with additions): no ETag, so never a 304 for it
 
     async def get(self, path: str, include_body: bool = True) -> None:
-        build, shown = self.latest.build, self.latest.problems  # read once: a rebuild may end meanwhile
+        # Read once: a rebuild may end meanwhile (its files are renamed in before its number counts).
+        started, build, shown = self.latest.started, self.latest.build, self.latest.problems
         if path in (BUILD_URL, "sw.js"):
             self.set_header("Content-Type", "text/plain" if path == BUILD_URL else "text/javascript")
             self.set_header("Cache-Control", "no-store")
             self.untagged = True
-            self.finish(str(build) if path == BUILD_URL else DEV_SERVICE_WORKER)
+            self.finish(self.latest.name(build) if path == BUILD_URL else DEV_SERVICE_WORKER)
             return None
         # Resolved as StaticFileHandler.get resolves it, so every refusal stays a refusal.
         self.path = self.parse_url_path(path)
@@ -153,11 +159,14 @@ class DevSiteHandler(SiteFileHandler):
         if not absolute.endswith(".html"):
             return await super().get(path, include_body)
         with open(absolute, "rb") as file:
-            page = served_page(file.read(), shown, build)
+            page = served_page(file.read(), shown, self.latest.name(build))
+        # The page is that build's only if no rebuild was under way or began while it was read.
+        whole = started == build == self.latest.started
         self.absolute_path, self.untagged = absolute, True
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Repcard-Build", str(build))  # live.js updates a page only from the build it shows
+        # live.js takes a page as the base of its updates only from the build it shows.
+        self.set_header("X-Repcard-Build", self.latest.name(build) if whole else "changing")
         if include_body:
             self.write(page)
         return None
@@ -180,9 +189,10 @@ class NoPolling(Watcher):
 IDLE_MS = 300  # after this long without a save, the garbage of the last rebuilds is collected
 
 
-def rebuild_on_change(folders: list[Path], rebuild: Callable[[set[Path]], None], stop: threading.Event) -> None:
+def rebuild_on_change(folders: list[Path], rebuild: Callable[[set[Path]], None], tidy: Callable[[], bool],
+                      stop: threading.Event) -> None:
     """Rebuild with the paths each burst of saves changed, until `stop` is set; tidy up
-    when the saves pause.
+    when the saves pause (`tidy` says whether it could: not while a build runs).
 
     watchfiles keeps collecting events while a rebuild runs, so a save made during one
     is in the next batch: it brings one more rebuild, never none.
@@ -194,8 +204,7 @@ def rebuild_on_change(folders: list[Path], rebuild: Callable[[set[Path]], None],
             rebuild({Path(path) for _, path in changes})
             untidy = True
         elif untidy:
-            collect_garbage()
-            untidy = False
+            untidy = not tidy()
 
 
 def collect_garbage() -> None:
@@ -238,6 +247,7 @@ def serve(options: Options, host: str, port: int) -> int:
         """Build; say how it went; return what changed, for reload_browsers."""
         started, cpu = time.perf_counter(), time.thread_time()  # the rebuild runs on this one thread
         before = cache.site
+        latest.started += 1
         found = build(options, cache, changed)
         latest.problems = tuple(found)
         latest.build += 1  # after the problems: a page that sees this number sees them too
@@ -261,15 +271,25 @@ def serve(options: Options, host: str, port: int) -> int:
             try:
                 what = rebuild(changed)
             finally:
+                gc.freeze()  # or the first allocation after enable() walks all the rebuild made
                 gc.enable()
-        reload_browsers(loop, what)  # after a failure too: the page shows the problems
+        reload_browsers(loop, what)
+
+    def tidy() -> bool:
+        if not lock.acquire(blocking=False):  # a build is running: later
+            return False
+        try:
+            collect_garbage()
+        finally:
+            lock.release()
+        return True  # after a failure too: the page shows the problems
 
     loop = IOLoop.current()  # the loop server.serve runs, on this thread
     stop = threading.Event()
     folders = [folder.resolve() for folder in (options.content, options.templates, options.assets) if folder.is_dir()]
     # Watching starts before the first build, so a save made while it runs is not missed.
     watcher = threading.Thread(target=rebuild_on_change, name="repcard-watch", daemon=True,
-                               args=(folders, rebuild_and_reload, stop))
+                               args=(folders, rebuild_and_reload, tidy, stop))
     watcher.start()
     with lock:
         rebuild(None)

@@ -172,14 +172,26 @@ def test_the_watcher_rebuilds_on_a_save_and_collects_garbage_when_the_saves_paus
     import gc
     import threading
 
-    from repcard.serve import rebuild_on_change
+    from repcard.serve import collect_garbage, rebuild_on_change
 
     gc.unfreeze()
     rebuilds: list[set[Path]] = []
+    building = threading.Event()  # set: a build runs, and the garbage must wait
+
+    def tidy() -> bool:
+        if building.is_set():
+            return False
+        collect_garbage()
+        return True
+
     stop = threading.Event()
-    watcher = threading.Thread(target=rebuild_on_change, args=([tmp_path], rebuilds.append, stop))
+    building.set()
+    watcher = threading.Thread(target=rebuild_on_change, args=([tmp_path], rebuilds.append, tidy, stop))
     watcher.start()
     try:
+        time.sleep(1)  # idle, but the first build runs
+        assert gc.get_freeze_count() == 0
+        building.clear()
         wait_for(lambda: gc.get_freeze_count() > 0, "the first build's garbage collected")  # before any save
         gc.unfreeze()
         time.sleep(0.5)  # the watcher is watching

@@ -6,9 +6,11 @@ Bounded in time, never timed: the speed is measured in bench/devloop.py.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -205,7 +207,9 @@ def test_a_template_error_shows_in_the_page_and_clears_on_the_fix(served, browse
 def test_an_open_page_reloads_only_when_told(served, browser):
     project, url, _ = served
     status, build = fetch(url + "__repcard__/build")
-    assert status == 200 and build.isdigit()
+    assert status == 200 and re.fullmatch(r"\d+\.\d+", build)  # this server, its build
+    with urllib.request.urlopen(url, timeout=5) as response:  # a page says which build it is, when it knows
+        assert response.headers["X-Repcard-Build"] == build
     page = open_page(browser, url)
     loads = []
     page.on("load", lambda: loads.append(1))
