@@ -49,8 +49,8 @@ class Page:
     context: dict = field(default_factory=dict, hash=False)
     # JSON-LD, or what makes it: made only when the page is rendered, not when it is cached
     structured_data: dict | Callable[[], dict] | None = field(default=None, hash=False)
-    # What the page shows (None: rendered every time, streamed; a routine's pages, whose
-    # every circuit is a fragment cached on its own: see render_site)
+    # What the page shows (None: rendered every time; a routine's pages, whose every
+    # circuit is a fragment cached on its own: see render_site)
     cache_key: tuple | None = None
 
 
@@ -144,7 +144,7 @@ def routine_pages(routine: Routine, card: CardLayout, base_url: str) -> list[Pag
 _qr_svg = lru_cache(maxsize=64)(qr_svg)  # the same address draws the same code: drawn once per server
 
 
-PageCache = dict[tuple, Whole | Markup]  # what a page or fragment was rendered from -> its bytes or text
+PageCache = dict[tuple, Whole | Markup]  # what a page or fragment was rendered from -> the page, or its text
 SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its contents in pieces
 CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
 
@@ -207,15 +207,19 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
         return path, hashed()
 
     def render(page: Page) -> SiteFile:
-        if cache is None:  # streamed: a page may list 10,000 exercises
+        if cache is None:  # a one-off build: streamed, as a page may list 10,000 exercises
             return emit(page.path, _gathered(env.get_template(page.template).generate(variables(page))))
-        if page.cache_key is None:  # the dev server's: whole, hashed once
-            return emit(page.path, Whole.of(env.get_template(page.template).render(variables(page)).encode()))
+        if page.cache_key is None:
+            return emit(page.path, whole(page))
         key = (templates, base_url, page.path, site.title, site.description, site.classic, page.cache_key)
         used.add(key)
         if (data := cache.get(key)) is None:
-            data = cache[key] = Whole.of(env.get_template(page.template).render(variables(page)).encode())
+            data = cache[key] = whole(page)
         return emit(page.path, data)
+
+    def whole(page: Page) -> Whole:
+        """The dev server's pages: whole, hashed once."""
+        return Whole.of(env.get_template(page.template).render(variables(page)).encode())
 
     listed = pages(site, cards, base_url, pictures)
     for page in listed:

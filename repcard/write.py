@@ -53,7 +53,7 @@ class Linked:
         yield self.source.read_bytes()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # never compared: a page's bytes, compared whole, would be slow
 class Whole:
     """A file whose bytes are all at hand, hashed once: a page the dev server renders whole
     or keeps from an earlier rebuild, which then costs neither the renderer nor the writer
