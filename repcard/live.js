@@ -9,7 +9,9 @@
 // stays as it was until a reload.
 (function () {
   "use strict";
-  var build = document.currentScript.dataset.build; // the rebuild this page shows
+  var script = document.currentScript;
+  var told = script.dataset; // by serve.py: live_script
+  var build = told.build; // the rebuild this page shows
   var served = null; // the page as the server last sent it, parsed: the base of the next update
   var busy = false;
   var again = false;
@@ -17,7 +19,7 @@
   function fetchPage() {
     return fetch(location.href, { cache: "no-store" }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
-      var made = response.headers.get("X-Repcard-Build");
+      var made = response.headers.get(told.header);
       return response.text().then(function (text) {
         return { build: made, page: new DOMParser().parseFromString(text, "text/html") };
       });
@@ -44,7 +46,7 @@
       edits.push(function () { open.nodeValue = after.nodeValue; });
       return true;
     }
-    if (before.id === "repcard-live") return true; // this script: its build number always differs
+    if (before.id === script.id) return true; // this script: its build number always differs
     var names = before.getAttributeNames();
     if (names.join(" ") !== after.getAttributeNames().join(" ")) return false;
     for (var i = 0; i < names.length; i++) {
@@ -104,10 +106,10 @@
   function Updater() {}
   Updater.identifier = "repcard";
   Updater.version = "1.0";
-  // The server names the reload "repcard:pages" when it rewrote HTML pages only (serve.py's
-  // ONLY_PAGES); any other file (a style sheet, a script, a photo) reloads the page.
+  // The server names the reload `told.pages` when it rewrote HTML pages only; any other
+  // file (a style sheet, a script, a photo) reloads the page.
   Updater.prototype.reload = function (path) {
-    if (path !== "repcard:pages") return false;
+    if (path !== told.pages) return false;
     update();
     return true; // livereload.js does nothing more
   };
@@ -117,7 +119,7 @@
   // A page loaded just before a rebuild, whose live-reload socket connects just after it,
   // would miss that rebuild: once connected, it asks which build is the latest.
   document.addEventListener("LiveReloadConnect", function () {
-    fetch("/__repcard__/build", { cache: "no-store" }).then(function (response) {
+    fetch(told.latest, { cache: "no-store" }).then(function (response) {
       return response.ok ? response.text() : "";
     }).then(function (latest) {
       if (latest && latest !== build) reload();

@@ -105,10 +105,13 @@ self.addEventListener("activate", (event) => event.waitUntil(
 # What keeps the open page on the latest build (see its comments): inlined first in every page.
 LIVE_SCRIPT = Path(__file__).with_name("live.js").read_bytes()
 ONLY_PAGES = "repcard:pages"  # the reload's path when only HTML pages changed: the open page may update in place
+BUILD_HEADER = "X-Repcard-Build"  # the build a page was read from, when no rebuild overlapped the read
 
 
 def live_script(build: str) -> bytes:
-    return f'<script id="repcard-live" data-build="{build}">'.encode() + LIVE_SCRIPT + b"</script>"
+    """live.js, told this page's build and the names it shares with this server."""
+    return (f'<script id="repcard-live" data-build="{build}" data-latest="/{BUILD_URL}" data-pages="{ONLY_PAGES}" '
+            f'data-header="{BUILD_HEADER}">').encode() + LIVE_SCRIPT + b"</script>"
 
 
 def overlay(problems: tuple[Problem, ...]) -> bytes:
@@ -158,15 +161,16 @@ class DevSiteHandler(SiteFileHandler):
             return None
         if not absolute.endswith(".html"):
             return await super().get(path, include_body)
+        label = self.latest.name(build)
         with open(absolute, "rb") as file:
-            page = served_page(file.read(), shown, self.latest.name(build))
+            page = served_page(file.read(), shown, label)
         # The page is that build's only if no rebuild was under way or began while it was read.
         whole = started == build == self.latest.started
         self.absolute_path, self.untagged = absolute, True
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
         # live.js takes a page as the base of its updates only from the build it shows.
-        self.set_header("X-Repcard-Build", self.latest.name(build) if whole else "changing")
+        self.set_header(BUILD_HEADER, label if whole else "changing")
         if include_body:
             self.write(page)
         return None
