@@ -98,18 +98,18 @@ def open_in(page: Page, url: str) -> None:
 
 
 def wait_through_reloads(page: Page, expression: str, timeout: float = 20) -> None:
-    """Until `expression` holds; a reload that cuts an evaluation short is waited through."""
+    """page.wait_for, through the reloads that cut an evaluation short."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if page.evaluate(expression):
-                return
+            page.wait_for(expression, timeout=max(0.0, deadline - time.monotonic()))
+            return
+        except TimeoutError:
+            raise
         except Exception:  # noqa: BLE001 - each engine says "the page went away" its own way
             if time.monotonic() > deadline:
                 raise
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{page.engine}: still false after {timeout} s: {expression}")
-        time.sleep(0.05)
+            time.sleep(0.05)
 
 
 def test_a_text_edit_updates_the_open_page_in_place_and_a_new_element_reloads_it(served, page):
