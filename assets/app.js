@@ -16,10 +16,12 @@ const OLD_KEY = "repcard:" + sitePath; // version 0: one routine per site prefix
 const IDLE = 3 * 3600e3; // ms: a session left this long starts afresh
 const AFTER_FINISH = 30 * 60e3; // ms: a finished session shows this long, then a fresh one begins
 
-const fresh = () => ({ version: 1, done: [], restStarted: {}, restShift: {}, alerted: {}, timers: {},
+// typed: the figures typed into a set's fields and not yet logged, by step (a reload keeps them).
+const fresh = () => ({ version: 1, done: [], restStarted: {}, restShift: {}, alerted: {}, timers: {}, typed: {},
   touched: 0, finished: 0, session: "" });
 
-// Progress as it is now: what was saved, or a fresh start after another day, idle hours or a finish.
+// Progress as it is now: what was saved, or a fresh start after idle hours or a finish. Never the
+// calendar: a workout that runs past midnight is one workout.
 function loadProgress(key = storeKey) {
   let saved = null;
   try {
@@ -29,11 +31,10 @@ function loadProgress(key = storeKey) {
   }
   if (!saved || !Array.isArray(saved.done)) return fresh();
   const p = Object.assign(fresh(), saved, { version: 1 });
-  for (const map of ["restStarted", "restShift", "alerted", "timers"]) if (Object(p[map]) !== p[map]) p[map] = {};
+  for (const map of ["restStarted", "restShift", "alerted", "timers", "typed"]) if (Object(p[map]) !== p[map]) p[map] = {};
   const now = Date.now();
   const touched = p.touched || now;
-  if (new Date(touched).toDateString() !== new Date(now).toDateString() || now - touched > IDLE ||
-      (p.finished && now - p.finished > AFTER_FINISH)) return fresh();
+  if (now - touched > IDLE || now < touched - IDLE || (p.finished && now - p.finished > AFTER_FINISH)) return fresh();
   return p;
 }
 

@@ -86,19 +86,19 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     const edit = button("Edit", () => {
       const form = element("form", null, "edit");
-      form.innerHTML = '<label>Reps <input class="reps" type="number" min="0" max="9999"></label> ' +
-        '<label>Weight <input class="weight" type="number" min="0" max="9999" step="any"></label> ' +
+      form.innerHTML = '<label>Reps <input class="reps" type="text" inputmode="numeric" maxlength="8"></label> ' +
+        '<label>Weight <input class="weight" type="text" inputmode="decimal" maxlength="8"></label> ' +
         '<button class="button small" type="submit">Save</button>';
       form.querySelector(".reps").value = s.reps == null ? "" : s.reps;
       form.querySelector(".weight").value = s.weight == null ? "" : s.weight;
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
-        const reps = form.querySelector(".reps").value;
-        const weight = form.querySelector(".weight").value;
-        const changed = Object.assign({}, s, {
-          reps: reps === "" ? null : Math.max(0, Math.round(Number(reps))) || 0,
-          weight: weight === "" || !(Number(weight) >= 0) ? null : Number(weight),
-        });
+        const reps = log.amount(form.querySelector(".reps").value, true);
+        const weight = log.amount(form.querySelector(".weight").value, false);
+        if (reps === undefined || weight === undefined) {
+          return say(`Not saved: reps and weight are numbers from 0 to ${log.MAX_AMOUNT}, like 42.5 or 42,5.`);
+        }
+        const changed = Object.assign({}, s, { reps, weight });
         await inStores("readwrite", (st) => st.sets.put(changed));
         await summarise([s.exercise]);
         await drawHistory();
@@ -193,7 +193,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // Checks every field of an untrusted backup; returns clean copies or throws a message.
   const isText = (x, max) => typeof x === "string" && x.length <= max;
   const isTime = (x) => Number.isFinite(x) && x > 0 && x < 1e14;
-  const isAmount = (x) => x === null || (Number.isFinite(x) && x >= 0 && x <= 1e5);
+  const isAmount = (x) => x === null || (Number.isFinite(x) && x >= 0 && x <= log.MAX_AMOUNT); // as the fields
 
   function checkSession(x, i) {
     if (!x || typeof x !== "object" || !isText(x.id, 100) || !isText(x.routine, 500) || !isText(x.title, 300) ||

@@ -59,11 +59,26 @@ window.repcardLog = (() => {
   const number = (x) => String(Math.round(x * 100) / 100);
   const repsText = (s) => (s.reps == null ? "–" : s.timed ? `${s.reps} s` : String(s.reps));
 
-  // "12 kg × 10, 10": a weight is named again only when it changes.
+  // The largest reps, seconds or weight a field takes, and a backup may hold.
+  const MAX_AMOUNT = 9999;
+
+  // A typed figure: "" is none (null); "42,5" and "42.5" are 42.5 in every engine (a decimal comma
+  // is what many phones' keypads offer); anything else, or over MAX_AMOUNT, is undefined: refused.
+  function amount(text, whole) {
+    const typed = String(text).trim();
+    if (typed === "") return null;
+    if (!(whole ? /^\d+$/ : /^\d+([.,]\d*)?$|^[.,]\d+$/).test(typed)) return undefined;
+    const x = Number(typed.replace(",", "."));
+    return x <= MAX_AMOUNT ? x : undefined;
+  }
+
+  // "12 kg × 10, 10": a weight is named again only when it changes; once any set has one, a set
+  // without says so ("20 kg × 15, — × 15"), rather than reading as the weight before it.
   function figures(sets) {
+    const weighed = sets.some((s) => s.weight != null);
     let previous = null;
     return sets.map((s) => {
-      const w = s.weight == null ? "" : `${number(s.weight)} ${s.unit}`;
+      const w = s.weight == null ? (weighed ? "—" : "") : `${number(s.weight)} ${s.unit}`;
       const text = w && w !== previous ? `${w} × ${repsText(s)}` : repsText(s);
       previous = w;
       return text;
@@ -106,6 +121,6 @@ window.repcardLog = (() => {
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${timeText(ms)}`;
   };
 
-  return { open, inStores, all, byExercise, done, queue, idle: () => pending, number, figures, lastSets,
+  return { open, inStores, all, byExercise, done, queue, idle: () => pending, number, MAX_AMOUNT, amount, figures, lastSets,
     summarise, dateText, timeText, stamp, sitePath };
 })();

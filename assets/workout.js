@@ -67,9 +67,23 @@ document.addEventListener("DOMContentLoaded", () => {
   const isTimedUnit = (step) => /^(s|secs?|seconds?)\b/i.test(step.dataset.unit || "");
   const timed = (step) => isTimedUnit(step) && Number(step.dataset.low) > 0;
 
+  // The button that appears under the thumb ignores taps for a moment: a double tap on Done
+  // counts once, and never lands on the next step's Done or "Skip the rest".
+  const SETTLE_MS = 350;
+  let shownIndex = -1;
+  let settling = 0;
+
+  function settle() {
+    clearTimeout(settling);
+    $("done").disabled = true;
+    settling = setTimeout(() => ($("done").disabled = false), SETTLE_MS);
+  }
+
   function showCurrentStep() {
     const index = currentIndex();
     const step = steps[index];
+    if (index !== shownIndex && shownIndex !== -1) settle();
+    shownIndex = index;
     steps.forEach((li, i) => {
       li.classList.toggle("current", i === index);
       li.classList.toggle("past", i < index);
@@ -175,6 +189,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function advance() {
     const step = steps[currentIndex()];
+    if (step.classList.contains("set") && !checked(step)) return;
     if (step.classList.contains("set")) record(step);
     setDone(step.dataset.step, true);
     showCurrentStep();
@@ -186,7 +201,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (index === 0) return;
     const previous = steps[index - 1];
     const id = previous.dataset.step;
-    for (const map of [p().restStarted, p().restShift, p().alerted, p().timers]) delete map[id]; // a rest starts again
+    // The step left and the one gone back to start again: a set done again starts its rest afresh.
+    for (const map of [p().restStarted, p().restShift, p().alerted, p().timers]) {
+      delete map[id];
+      delete map[steps[index].dataset.step];
+    }
     p().finished = 0;
     if (previous.classList.contains("set")) unrecord(previous);
     setDone(id, false);
@@ -251,7 +270,8 @@ document.addEventListener("DOMContentLoaded", () => {
   // --- the log: Reps, Weight and unit for the set on screen, last time's figures beside it
 
   let shownStep = null;
-  let opened = Date.now(); // when this session began, for its start time
+  let lastShown = null; // last time's same set as the one on screen, for checked()
+  let confirming = ""; // the figures an implausible-figure question is about
   let prefill = Promise.resolve(null); // the figures the set on screen is prefilled with, once read
   const lastCache = new Map(); // slug -> Promise of last time's sets, sessions before this one
   const slugOf = (step) => step.dataset.step.split(":")[0];
@@ -276,12 +296,36 @@ document.addEventListener("DOMContentLoaded", () => {
       // not remembered
     }
   });
-  for (const input of box.querySelectorAll("input")) input.addEventListener("input", () => (input.dataset.edited = "1"));
-
   const field = (name) => box.querySelector("." + name);
+
+  // What is typed is kept with the progress until the set is logged: a reload (iOS drops
+  // background tabs) finds it again.
+  for (const input of box.querySelectorAll("input")) {
+    input.addEventListener("input", () => {
+      input.dataset.edited = "1";
+      input.removeAttribute("aria-invalid");
+      field("problem").textContent = "";
+      confirming = "";
+      if (!shownStep) return;
+      p().typed[shownStep] = { reps: field("reps").dataset.edited ? field("reps").value : null,
+        weight: field("weight").dataset.edited ? field("weight").value : null };
+      app.save();
+    });
+  }
 
   function fill(name, value) {
     if (!field(name).dataset.edited) field(name).value = value == null ? "" : log.number(value);
+  }
+
+  function restoreTyped(id) {
+    const typed = p().typed[id];
+    if (!typed) return;
+    for (const name of ["reps", "weight"]) {
+      if (typeof typed[name] !== "string") continue;
+      field(name).value = typed[name].slice(0, 20);
+      field(name).dataset.edited = "1";
+    }
+    if (typed.unit === "kg" || typed.unit === "lb") field("unit").value = typed.unit;
   }
 
   function lastTime(slug) {
@@ -292,13 +336,15 @@ document.addEventListener("DOMContentLoaded", () => {
     return lastCache.get(slug);
   }
 
+  // This session's sets of the step's exercise, once every write before them is stored.
   function loggedNow(step) {
     const session = p().session;
-    if (!session) return null;
-    return log.inStores("readonly", (s) => log.done(s.sets.get(session + "|" + step.dataset.step)));
+    if (!session) return Promise.resolve([]);
+    return log.idle().then(() => log.byExercise(slugOf(step))).then((sets) => sets.filter((s) => s.session === session));
   }
 
-  // Prefilled with what this session logged for the set, else last time's, else the target.
+  // Prefilled with what this session logged for the set, else this session's set before it (40 kg on
+  // set 1 is 40 kg on set 2), else last time's same set, else the target; what was typed wins.
   function showLog(step) {
     if (shownStep === step.dataset.step) return; // keep what was typed
     shownStep = step.dataset.step;
@@ -306,22 +352,32 @@ document.addEventListener("DOMContentLoaded", () => {
     field("what").textContent = isTimedUnit(step) ? "Seconds" : "Reps";
     field("last").textContent = field("hint").textContent = "";
     const low = Number(step.dataset.low) || null;
+    for (const input of box.querySelectorAll("input")) input.removeAttribute("aria-invalid");
+    field("problem").textContent = "";
+    confirming = "";
+    lastShown = null;
+    restoreTyped(shownStep);
     fill("reps", low);
     fill("weight", null);
     field("unit").value = unit();
     const line = step.querySelector(".set");
     if (box.previousElementSibling !== line) line.after(box); // each move lays it out again
     const id = shownStep;
+    const round = roundOf(step);
     const figures = Promise.all([lastTime(slugOf(step)), loggedNow(step)]).then(([last, now]) => {
-      return { last, from: now || last.find((s) => s.set === roundOf(step)) || last[last.length - 1] };
+      const before = now.filter((s) => s.set < round).sort((a, b) => b.set - a.set)[0];
+      return { last, from: now.find((s) => s.set === round) || before || last.find((s) => s.set === round) ||
+        last[last.length - 1] };
     });
     prefill = figures.then((x) => x.from, () => null);
     figures.then(({ last, from }) => {
       if (shownStep !== id) return;
+      lastShown = last.find((s) => s.set === round) || null;
+      restoreTyped(id); // figures a Back has just taken out of the log
       if (from) {
         fill("reps", from.reps);
         fill("weight", from.weight);
-        if (from.weight != null) field("unit").value = from.unit;
+        if (from.weight != null && !field("weight").dataset.edited) field("unit").value = from.unit;
       }
       field("last").textContent = last.length ? "Last time: " + log.figures(last) : "Last time: none yet";
       const high = Number(step.dataset.high);
@@ -339,22 +395,50 @@ document.addEventListener("DOMContentLoaded", () => {
     return Date.now().toString(36) + "-" + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  const amount = (text, whole) => {
-    const x = Number(text);
-    return text === "" || !(x >= 0) || x > 1e5 ? null : whole ? Math.round(x) : x;
-  };
+  // A figure that is not a number is refused on the spot; one over twice last time's same set is
+  // logged only when Done is tapped again (a slip of the thumb: 425 for 42.5).
+
+  function checked(step) {
+    if (shownStep !== step.dataset.step) return true; // fields not shown yet: the prefill is logged
+    const problems = [];
+    const figures = {};
+    for (const [name, label, whole] of [["reps", field("what").textContent, true], ["weight", "Weight", false]]) {
+      figures[name] = log.amount(field(name).value, whole);
+      const bad = figures[name] === undefined;
+      field(name).toggleAttribute("aria-invalid", bad);
+      if (bad) problems.push(`${label}: type a number from 0 to ${log.MAX_AMOUNT}${whole ? "" : ", like 42.5 or 42,5"}.`);
+    }
+    if (problems.length) {
+      field("problem").textContent = problems.join(" ");
+      return false;
+    }
+    const previous = lastShown;
+    const big = [];
+    if (previous && figures.reps != null && previous.reps > 0 && figures.reps > 2 * previous.reps) big.push(`${figures.reps} reps`);
+    if (previous && figures.weight != null && previous.weight > 0 && previous.unit === field("unit").value &&
+        figures.weight > 2 * previous.weight) big.push(`${log.number(figures.weight)} ${previous.unit}`);
+    const asked = big.join(" and ");
+    if (big.length && confirming !== asked) {
+      confirming = asked;
+      field("problem").textContent = `${asked}: over twice last time's ${log.figures([previous])}. Tap Done again to log it.`;
+      return false;
+    }
+    return true;
+  }
 
   function record(step) {
     if (shownStep !== step.dataset.step) showLog(step);
     let session = null;
     if (!p().session) {
-      p().session = newId();
-      session = { id: p().session, routine: app.routinePath, title: workout.dataset.title || "", started: opened, finished: 0 };
+      p().session = newId(); // a session starts at its first Done, not when the page opened
+      session = { id: p().session, routine: app.routinePath, title: workout.dataset.title || "", started: Date.now(), finished: 0 };
     }
+    delete p().typed[step.dataset.step];
+    const amount = (name, whole) => log.amount(field(name).value, whole) ?? null;
     const entry = {
       id: p().session + "|" + step.dataset.step, session: p().session, step: step.dataset.step,
       exercise: slugOf(step), name: step.querySelector("h2").textContent.replace(/^\s*\S+\s+/, "").trim(),
-      set: roundOf(step), reps: amount(field("reps").value, true), weight: amount(field("weight").value, false),
+      set: roundOf(step), reps: amount("reps", true), weight: amount("weight", false),
       unit: field("unit").value === "lb" ? "lb" : "kg", timed: isTimedUnit(step), at: Date.now(),
     };
     shownStep = null;
@@ -376,12 +460,19 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // Back takes a logged set out of the log, and its figures back into the fields, as if typed.
   function unrecord(step) {
     const session = p().session;
+    const id = step.dataset.step;
     shownStep = null;
     if (!session) return;
     log.queue(async () => {
-      await log.inStores("readwrite", (s) => s.sets.delete(session + "|" + step.dataset.step));
+      const key = session + "|" + id;
+      const entry = await log.inStores("readonly", (s) => log.done(s.sets.get(key)));
+      const text = (x) => (x == null ? "" : log.number(x));
+      if (entry) p().typed[id] = { reps: text(entry.reps), weight: text(entry.weight), unit: entry.unit };
+      app.save();
+      await log.inStores("readwrite", (s) => s.sets.delete(key));
       await log.summarise([slugOf(step)]);
     });
   }
@@ -400,7 +491,6 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function newSession() {
     shownStep = null;
-    opened = Date.now();
     lastCache.clear();
   }
 

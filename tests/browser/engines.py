@@ -23,7 +23,7 @@ The page API (the same in every engine):
     page.engine                       "chromium", "webkit" or "firefox"
     page.goto(url) / page.reload()    wait for the load event
     page.url                          the current address
-    page.click(selector)              a real click on the first match (scrolled into view)
+    page.click(selector)              a real click on the first match (scrolled into view), once enabled
     page.text(selector)               its rendered text (innerText); fails when nothing matches
     page.texts(selector)              every match's innerText
     page.count(selector)              how many match
@@ -272,6 +272,8 @@ class WebDriverPage(Page):
         return self.raw.get_url() if self.engine == "firefox" else self.raw.current_url
 
     def click(self, selector):
+        # As Playwright's click does: wait until the element takes clicks (not disabled).
+        self.wait_for("!(document.querySelector(arg) || {}).disabled", arg=selector)
         self.raw.find_element("css selector", selector).click()
 
     def _evaluate(self, function_source, arg):

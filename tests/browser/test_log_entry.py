@@ -1,0 +1,117 @@
+"""What a lifter types and taps is logged as meant (issue 26): decimal commas, double taps, the
+weight carried to the next set, figures kept over a reload, a rest restarted by a set done again,
+implausible figures asked about, and a workout that runs past midnight kept whole.
+
+Each takes `page` and runs in Chromium, WebKit and Firefox, but midnight, which needs Playwright's
+fake clock (Chromium only).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from .test_log import (ENTRIES, a_day_passes, context, go_through, open_history, open_page, rest_left_behind, start,
+                       step_of, stored, type_into, value_of, walk)
+
+WEIGHT = ".step.current .log .weight"
+
+
+def logged(page):
+    """Every stored set as (step, reps, weight), in the order done."""
+    stored(page)
+    return page.evaluate("repcardLog.all().then(([, sets]) => sets.sort((a, b) => a.at - b.at)"
+                         ".map((s) => [s.step, s.reps, s.weight]))")
+
+
+def test_figures_are_read_as_typed_with_a_decimal_comma_or_point_and_anything_else_refused(page, served):
+    start(page, served)
+    amounts = page.evaluate("['42,5', '42.5', ' 7 ', '', '4x', '-1', '1e3', '10000', '42,5,1']"
+                            ".map((t) => String(repcardLog.amount(t, false)))")
+    assert amounts == ["42.5", "42.5", "7", "null", "undefined", "undefined", "undefined", "undefined", "undefined"]
+    assert page.attribute(WEIGHT, "inputmode") == "decimal"
+    type_into(page, WEIGHT, "4x")
+    page.click("#done")
+    assert step_of(page) == "glute-bridge:1"  # refused, and said
+    assert "Weight: type a number" in page.text(".step.current .log .problem")
+    assert page.attribute(WEIGHT, "aria-invalid") is not None
+    type_into(page, WEIGHT, "42,5")
+    assert page.text(".step.current .log .problem") == ""
+    page.click("#done")
+    assert step_of(page) == "band-walking:1"
+    assert logged(page) == [["glute-bridge:1", 10, 42.5]]
+
+
+def test_a_double_tap_on_done_logs_one_set(page, served):
+    start(page, served)
+    page.wait_for("!document.getElementById('done').disabled")
+    page.evaluate("""new Promise((resolve) => {
+      const done = document.getElementById("done");
+      done.click();
+      setTimeout(() => { done.click(); setTimeout(() => resolve(true), 100); }, 50);
+    })""")
+    assert step_of(page) == "band-walking:1"
+    assert [s[0] for s in logged(page)] == ["glute-bridge:1"]
+
+
+def test_the_weight_is_carried_to_the_next_set_and_a_set_without_one_says_so(page, served):
+    start(page, served)
+    type_into(page, WEIGHT, "40")
+    go_through(page, {}, stop_after=2)  # 1A set 1 at 40 kg, 1B, then the rest
+    page.click("#done")
+    assert step_of(page) == "glute-bridge:2"
+    page.wait_for("document.querySelector(arg).value === '40'", arg=WEIGHT)
+    assert page.evaluate("repcardLog.figures([{weight: 20, unit: 'kg', reps: 15}, {weight: null, unit: 'kg', reps: 15}])") \
+        == "20 kg × 15, — × 15"
+    assert page.evaluate("repcardLog.figures([{weight: null, reps: 15}, {weight: null, reps: 12}])") == "15, 12"
+
+
+def test_typed_figures_survive_a_reload_mid_set(page, served):
+    start(page, served)
+    type_into(page, ".step.current .log .reps", "8")
+    type_into(page, WEIGHT, "33,5")
+    page.reload()
+    page.wait_for("document.documentElement.classList.contains('workout-started')")
+    assert value_of(page, "reps") == "8" and value_of(page, "weight") == "33,5"
+    page.click("#done")
+    assert logged(page) == [["glute-bridge:1", 8, 33.5]]
+
+
+def test_a_set_done_again_after_back_starts_its_rest_again(page, served):
+    start(page, served)
+    go_through(page, {}, stop_after=2)
+    assert step_of(page) == "rest"
+    rest_left_behind(page, 20)  # 40 s left
+    page.click("#back")
+    page.click("#done")
+    assert step_of(page) == "rest"
+    assert int(page.text(".step.current .timer")) > 55
+
+
+def test_a_figure_over_twice_last_time_is_asked_about_before_it_is_logged(page, served):
+    start(page, served)
+    go_through(page, ENTRIES)  # Glute Bridge at 12 kg
+    a_day_passes(page)
+    page.goto(served.url + "workout/")
+    page.wait_for("document.querySelector(arg).value === '12'", arg=WEIGHT)
+    type_into(page, WEIGHT, "125")
+    page.click("#done")
+    assert step_of(page) == "glute-bridge:1"
+    assert page.text(".step.current .log .problem").startswith("125 kg: over twice last time's 12 kg × 10.")
+    page.click("#done")  # meant it
+    assert step_of(page) == "band-walking:1"
+    assert logged(page)[-1] == ["glute-bridge:1", 10, 125]
+
+
+def test_a_workout_across_midnight_with_the_phone_locked_stays_one_session(context, served):
+    """Chromium only: Playwright's fake clock moves past midnight while the page is hidden."""
+    page = open_page(context, served.url + "workout/", clock=datetime(2026, 11, 20, 23, 50, tzinfo=timezone.utc))
+    walk(page, ENTRIES, stop_after=5)
+    page.clock.set_system_time(datetime(2026, 11, 21, 0, 1, tzinfo=timezone.utc))
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the phone unlocked
+    assert page.locator("#progress").inner_text() == "5 of 12 sets done"
+    page.reload()
+    assert page.locator("#progress").inner_text() == "5 of 12 sets done"
+    walk(page, ENTRIES)
+    sessions = page.evaluate("repcardLog.all().then(([sessions, sets]) => [sessions.length, sets.length])")
+    assert sessions == [1, 12]
+    assert not page.errors
