@@ -6,7 +6,7 @@
 
 document.addEventListener("DOMContentLoaded", () => {
   const log = window.repcardLog;
-  const { inStores, all, done, figures, number, summarise, dateText, timeText, stamp } = log;
+  const { inStores, all, done, figures, number, summarise, dateText, timeText, stamp, volume } = log;
   const MAX_BYTES = 5e6; // a backup bigger than this is refused: years of sets take far less
   const COLUMNS = ["date", "routine", "exercise", "set", "reps", "weight", "unit"];
 
@@ -22,13 +22,6 @@ document.addEventListener("DOMContentLoaded", () => {
     b.type = "button";
     b.addEventListener("click", onClick);
     return b;
-  }
-
-  function volume(sets) {
-    const total = { kg: 0, lb: 0 };
-    for (const s of sets) if (s.weight != null && s.reps != null && !s.timed) total[s.unit] += s.weight * s.reps;
-    const parts = ["kg", "lb"].filter((u) => total[u]).map((u) => `${Math.round(total[u]).toLocaleString("en")} ${u}`);
-    return parts.length ? parts.join(" + ") : "no weights";
   }
 
   function say(text) {

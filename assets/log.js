@@ -85,6 +85,14 @@ window.repcardLog = (() => {
     }).join(", ");
   }
 
+  // "720 kg", "1,200 kg + 40 lb" or "no weights": weight × reps of the untimed sets, per unit.
+  function volume(sets) {
+    const total = { kg: 0, lb: 0 };
+    for (const s of sets) if (s.weight != null && s.reps != null && !s.timed) total[s.unit] += s.weight * s.reps;
+    const parts = ["kg", "lb"].filter((u) => total[u]).map((u) => `${Math.round(total[u]).toLocaleString("en")} ${u}`);
+    return parts.length ? parts.join(" + ") : "no weights";
+  }
+
   // The sets of the latest session that did this exercise, other than `except`, by set number.
   function lastSets(sets, except) {
     let latest = null;
@@ -121,6 +129,6 @@ window.repcardLog = (() => {
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${timeText(ms)}`;
   };
 
-  return { open, inStores, all, byExercise, done, queue, idle: () => pending, number, MAX_AMOUNT, amount, figures, lastSets,
+  return { open, inStores, all, byExercise, done, queue, idle: () => pending, number, MAX_AMOUNT, amount, figures, volume, lastSets,
     summarise, dateText, timeText, stamp, sitePath };
 })();

@@ -107,7 +107,26 @@ document.addEventListener("DOMContentLoaded", () => {
       app.save();
       finishSession();
     }
-    if (finished) releaseScreen();
+    if (finished) {
+      releaseScreen();
+      showSummary();
+    }
+  }
+
+  // The finish says what was done: "12 sets in 34 min · volume 720 kg".
+  function showSummary() {
+    const id = p().session;
+    const line = $("finish-summary");
+    if (!id) return (line.textContent = "");
+    log.idle().then(() => log.inStores("readonly", (s) => Promise.all([log.done(s.sessions.get(id)),
+      log.done(s.sets.index("session").getAll(id))]))).then(([session, sets]) => {
+      if (!session || !sets.length) return;
+      const end = session.finished || Math.max(...sets.map((s) => s.at));
+      const minutes = Math.max(1, Math.round((end - session.started) / 60000));
+      line.textContent = `${sets.length} ${sets.length === 1 ? "set" : "sets"} in ${minutes} min · volume ${log.volume(sets)}`;
+    }).catch(() => {
+      // no database: the finish says only that it is done
+    });
   }
 
   const clock = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;

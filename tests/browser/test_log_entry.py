@@ -1,6 +1,6 @@
 """What a lifter types and taps is logged as meant (issue 26): decimal commas, double taps, the
 weight carried to the next set, figures kept over a reload, a rest restarted by a set done again,
-implausible figures asked about, and a workout that runs past midnight kept whole.
+implausible figures asked about, a workout that runs past midnight kept whole, and what the finish says.
 
 Each takes `page` and runs in Chromium, WebKit and Firefox, but midnight, which needs Playwright's
 fake clock (Chromium only).
@@ -115,3 +115,10 @@ def test_a_workout_across_midnight_with_the_phone_locked_stays_one_session(conte
     sessions = page.evaluate("repcardLog.all().then(([sessions, sets]) => [sessions.length, sets.length])")
     assert sessions == [1, 12]
     assert not page.errors
+
+
+def test_the_finish_says_how_many_sets_how_long_and_the_volume(page, served):
+    start(page, served)
+    go_through(page, ENTRIES)
+    summary = page.wait_for("document.getElementById('finish-summary').innerText")
+    assert summary.startswith("12 sets in ") and summary.endswith(" min · volume 720 kg")  # 2×10×12 + 2×12×20
