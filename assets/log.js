@@ -124,9 +124,10 @@ window.repcardLog = (() => {
   const pad = (n) => String(n).padStart(2, "0");
   const dateText = (ms) => new Date(ms).toDateString().replace(/^(\w+) (\w+) (\d+) (\d+)$/, (_, w, m, d, y) => `${w} ${+d} ${m} ${y}`);
   const timeText = (ms) => `${pad(new Date(ms).getHours())}:${pad(new Date(ms).getMinutes())}`;
-  const stamp = (ms) => { // 2026-11-25 18:30, local time: the CSV's date column
+  const stamp = (ms, seconds) => { // 2026-11-25 18:30 (or 18:30:05), local time: the CSV's times
     const d = new Date(ms);
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${timeText(ms)}`;
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${timeText(ms)}` +
+      (seconds ? ":" + pad(d.getSeconds()) : "");
   };
 
   return { open, inStores, all, byExercise, done, queue, idle: () => pending, number, MAX_AMOUNT, amount, figures, volume, lastSets,

@@ -296,7 +296,6 @@ document.addEventListener("DOMContentLoaded", () => {
   const slugOf = (step) => step.dataset.step.split(":")[0];
   const roundOf = (step) => Number(step.dataset.step.split(":")[1]);
   const unitKey = "repcard:unit";
-  const times = (n) => (n === 1 ? "once" : n === 2 ? "twice" : `${n} times`);
 
   function unit() {
     try {
@@ -399,10 +398,13 @@ document.addEventListener("DOMContentLoaded", () => {
         if (from.weight != null && !field("weight").dataset.edited) field("unit").value = from.unit;
       }
       field("last").textContent = last.length ? "Last time: " + log.figures(last) : "Last time: none yet";
+      // Double progression: every set at the range's top last time, so more load — or, for a move
+      // done without weight that has a harder variation, that variation.
       const high = Number(step.dataset.high);
-      const top = last.filter((s) => s.reps >= high).length;
-      if (high > low && last.length && top === last.length) {
-        field("hint").textContent = `${low}–${high}: you made ${high} ${times(top)} — add weight?`;
+      if (high > low && last.length && last.every((s) => s.reps >= high)) {
+        const next = last.some((s) => s.weight != null) || !step.dataset.harder ? "add weight?"
+          : `try the harder variation: ${step.dataset.harder}`;
+        field("hint").textContent = `${low}–${high}: last time ${last.map((s) => s.reps).join(", ")}, every set at the top — ${next}`;
       }
     }).catch(() => {
       // no database (e.g. a private window that refuses it): the workout works without the log

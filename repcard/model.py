@@ -124,6 +124,11 @@ class Exercise:
     images: tuple[Image, ...] = ()  # local files the body shows
     photos: tuple[Photo, ...] = ()
 
+    @property
+    def harder(self) -> str:
+        """The variation to move on to once the rep range is mastered without weight; "" if none."""
+        return next((v.text for v in self.variations if v.label.lower() == "harder"), "")
+
 
 @_hashed_once
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -195,7 +196,7 @@ def test_a_session_logged_then_last_time_and_a_fresh_session_the_next_day(page, 
         page.click("#done")
     assert step_of(page) == "hip-extension-with-leg-curl:1"
     page.wait_for("document.querySelector('.step.current .log .hint').innerText === arg",
-                  arg="10–12: you made 12 twice — add weight?")
+                  arg="10–12: last time 12, 12, every set at the top — add weight?")
     assert page.text(".step.current .log .last") == "Last time: 20 kg × 12, 12"
     stored(page)
     page.goto(served.url + "exercises/glute-bridge/")
@@ -258,11 +259,16 @@ def test_export_csv_and_json_then_import_them_into_an_empty_log_and_again(page, 
     start(page, served)
     go_through(page, ENTRIES)
     open_history(page, served)
+    meta = page.text("#sessions .meta")  # "12 min · 12 sets · volume 720 kg"
+    assert "not finished" not in meta
     text = export_of(page, "#export-csv")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["date", "routine", "exercise", "set", "reps", "weight", "unit"] and len(rows) == 13
-    assert rows[1][1:] == ["Wake Up Your Glutes and Hamstrings", "Glute Bridge", "1", "10", "12", "kg"]
-    assert rows[2][2:] == ["Band Walking", "1", "20", "", ""]
+    assert rows[0] == CSV_COLUMNS and len(rows) == 13
+    assert rows[1][1:8] == ["Wake Up Your Glutes and Hamstrings", "Glute Bridge", "1", "10", "12", "kg", ""]
+    assert rows[2][2:8] == ["Band Walking", "1", "20", "", "", ""]
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+    assert all(stamp.match(r[0]) and stamp.match(r[8]) and stamp.match(r[9]) for r in rows[1:])  # start, set, finish
+    assert rows[1][10:] == ["glute-bridge", "/repcard/"] and rows[2][10] == "band-walking"
     backup = export_of(page, "#export-json")
     assert json.loads(backup)["version"] == 1 and len(json.loads(backup)["sets"]) == 12
     page.wait_for("!document.getElementById('storage').innerText.includes('Last backup: never')")
@@ -273,7 +279,29 @@ def test_export_csv_and_json_then_import_them_into_an_empty_log_and_again(page, 
         page.wait_for("document.getElementById('history').dataset.ready === 'true'")
         assert import_text(page, name, data) == "Imported 12 sets in 1 new session; 0 already here."
         assert page.text("#summary") == "1 session, 12 sets logged in this browser."
+        assert page.text("#sessions .meta") == meta  # its length, and finished
         assert export_of(page, "#export-csv") == text  # the same rows, cell for cell
+
+
+CSV_COLUMNS = ["date", "routine", "exercise", "set", "reps", "weight", "unit",
+               "seconds", "logged", "finished", "exercise_slug", "routine_page"]
+
+
+def test_a_csv_of_the_first_seven_columns_still_imports_and_a_json_backup_completes_it(page, served):
+    start(page, served)
+    go_through(page, ENTRIES)
+    open_history(page, served)
+    rows = list(csv.reader(io.StringIO(export_of(page, "#export-csv"))))
+    old = "".join(",".join(r[:7]) + "\r\n" for r in rows)  # as repcard wrote it before
+    backup = export_of(page, "#export-json")
+    start(page, served, "history/")
+    page.wait_for("document.getElementById('history').dataset.ready === 'true'")
+    assert import_text(page, "old.csv", old) == "Imported 12 sets in 1 new session; 0 already here."
+    assert page.text("#sessions .meta").endswith(" · not finished")
+    assert import_text(page, "log.json", backup) == \
+        "Imported 0 sets in 0 new sessions; 12 already here; 1 session completed from it."
+    assert "not finished" not in page.text("#sessions .meta")
+    assert list(csv.reader(io.StringIO(export_of(page, "#export-csv"))))[1][9:] == rows[1][9:]  # finish, slug, page
 
 
 HOSTILE = "=HYPERLINK(\"http://evil\")<img src=x onerror=\"window.pwned=1\">"
@@ -302,6 +330,8 @@ REFUSED = {
     "proto.json": '{"app":"repcard","version":1,"sessions":[{"__proto__":{"id":"x"}}],"sets":[]}',
     "bad.csv": "date,routine,exercise,set,reps,weight,unit\r\n2026-11-20 18:00,Legs,Bridge,one,10,12,kg\r\n",
     "cells.csv": "date,routine\r\n",
+    "null.json": "null",  # JSON, so said to be no backup rather than a bad CSV
+    "seconds.csv": ",".join(CSV_COLUMNS) + "\r\n2026-11-20 18:00:00,Legs,Plank,1,10,,,30,2026-11-20 18:01:00,,plank,\r\n",
 }
 
 
@@ -316,6 +346,8 @@ def test_a_hostile_or_oversized_backup_is_refused_and_nothing_stored_is_lost(pag
         assert page.text("#summary") == before, name
         if name == "big.json":
             assert "5.1 MB; a backup may be at most 5 MB" in message
+        if name == "null.json":
+            assert "it is not a repcard backup" in message
         if name == "new.json":
             assert "version 2; this page reads version 1" in message
 
@@ -330,6 +362,17 @@ def test_a_hostile_or_oversized_backup_is_refused_and_nothing_stored_is_lost(pag
         assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row), row
 
 
+def test_an_imported_name_never_heads_an_exercise_this_site_logged(page, served):
+    start(page, served)
+    go_through(page, ENTRIES, stop_after=1)
+    open_history(page, served)
+    later = int(datetime.now(timezone.utc).timestamp() * 1000) + 3600_000  # newer than the site's own set
+    strong = backup_with(session={"id": "a1", "routine": "", "started": later},
+                         set={"id": "a1|x", "session": "a1", "name": "Bridge (from Strong)", "at": later + 60_000})
+    assert import_text(page, "strong.json", json.dumps(strong)).startswith("Imported 1 set")
+    assert page.text(".exercise-log[data-exercise=glute-bridge] h3") == "Glute Bridge"
+
+
 def test_a_logged_set_can_be_edited_and_deleted(page, served):
     start(page, served)
     go_through(page, ENTRIES, stop_after=2)
@@ -337,13 +380,39 @@ def test_a_logged_set_can_be_edited_and_deleted(page, served):
     page.click(".logged li button")  # Edit
     type_into(page, ".logged li .edit .weight", "15")
     page.click(".logged li .edit button")  # Save
-    page.wait_for("document.getElementById('message').textContent.startsWith('Saved')")
+    page.wait_for("document.querySelector('#sessions .said') !== null")
+    assert page.text("#sessions .said") == "Saved Glute Bridge set 1: 15 kg × 10."
     assert page.text(".logged li span").startswith("Glute Bridge · set 1: 15 kg × 10")
     page.click(".logged li button:nth-of-type(2)")  # Delete, which asks
     assert page.text(".logged li button:nth-of-type(2)") == "Tap again to delete"
     page.click(".logged li button:nth-of-type(2)")
-    page.wait_for("document.getElementById('message').textContent.startsWith('Deleted')")
+    page.wait_for("document.querySelector('#sessions .said').textContent.startsWith('Deleted')")
     assert page.text("#summary") == "1 session, 1 set logged in this browser."
+
+
+def test_an_older_session_stays_open_after_an_edit_which_says_so_there_or_is_cancelled(page, served):
+    start(page, served)
+    go_through(page, ENTRIES, stop_after=2)
+    a_day_passes(page)
+    page.goto(served.url + "workout/")
+    go_through(page, ENTRIES, stop_after=1)
+    open_history(page, served)
+    assert page.text("#summary").startswith("2 sessions")
+    page.click("#sessions > li:nth-child(2) summary")  # yesterday's, closed at first
+    older = "#sessions > li:nth-child(2)"
+    page.click(f"{older} .logged li button")  # Edit
+    type_into(page, f"{older} .logged li .edit .reps", "1x")
+    page.click(f"{older} .logged li .edit button")  # Save: refused beside the field
+    assert page.text(f"{older} .edit .problem").startswith("Not saved: reps and weight are numbers")
+    page.click(f"{older} .edit .cancel")
+    assert page.count(f"{older} .edit") == 0 and page.text(f"{older} .logged li span").startswith("Glute Bridge · set 1: 12 kg × 10")
+    page.click(f"{older} .logged li button")  # Edit again
+    type_into(page, f"{older} .logged li .edit .reps", "9")
+    page.click(f"{older} .logged li .edit button")
+    page.wait_for("document.querySelector('#sessions .said') !== null")
+    assert page.evaluate(f"document.querySelector('{older} details').open")
+    assert page.text(f"{older} .said") == "Saved Glute Bridge set 1: 12 kg × 9."
+    assert page.evaluate("document.activeElement.className") == "said"  # read out, and in view
 
 
 V1 = """new Promise((resolve, reject) => {
@@ -548,7 +617,7 @@ def test_a_whole_session_with_entries_then_last_time_and_a_fresh_session_a_day_l
         page.locator("#done").click()
     assert kind(page) == "hip-extension-with-leg-curl:1"
     expect(current(page).locator(".last")).to_have_text("Last time: 20 kg × 12, 12")
-    expect(current(page).locator(".hint")).to_have_text("10–12: you made 12 twice — add weight?")
+    expect(current(page).locator(".hint")).to_have_text("10–12: last time 12, 12, every set at the top — add weight?")
     settled(page)
     page.goto(served.url + "exercises/glute-bridge/")
     assert page.locator("p.last").inner_text() == "Last time: 12 kg × 10, 10"  # today's, on the exercise page

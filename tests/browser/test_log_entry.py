@@ -122,3 +122,14 @@ def test_the_finish_says_how_many_sets_how_long_and_the_volume(page, served):
     go_through(page, ENTRIES)
     summary = page.wait_for("document.getElementById('finish-summary').innerText")
     assert summary.startswith("12 sets in ") and summary.endswith(" min · volume 720 kg")  # 2×10×12 + 2×12×20
+
+
+def test_a_range_topped_without_weight_offers_the_harder_variation_quoting_what_was_done(page, served):
+    start(page, served)
+    go_through(page, {"hip-extension-with-leg-curl": ("13", "")})
+    a_day_passes(page)
+    page.goto(served.url + "workout/")
+    while step_of(page) != "hip-extension-with-leg-curl:1":
+        page.click("#done")
+    page.wait_for("document.querySelector('.step.current .log .hint').innerText === arg",
+                  arg="10–12: last time 13, 13, every set at the top — try the harder variation: One leg at a time.")
