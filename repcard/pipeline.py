@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import card, content, render, write
+from . import card, content, read, render, write
 from .model import ContentError, Picture, Problem, Routine, Site, shared
 from .write import Linked
 
@@ -71,7 +71,7 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     site = content.load(options.content, cache.parsed if cache is not None else parsed, changed)
     if cache is not None:
         site = cache.model = shared(cache.model, site)
-    static = content.load_assets(options.assets) | content.load_images(site)
+    static = read.load_assets(options.assets) | read.load_images(site)
     pictures, picture_files = resize_photos(site, options, prune_photos)
     said = cache.warned if cache is not None else None
     cards = {routine.slug: plan_card(routine, bool(options.base_url), said) for routine in site.routines}
@@ -99,7 +99,7 @@ def resize_photos(site: Site, options: Options, prune: bool = False) -> tuple[di
     from . import photos  # Pillow loads only for sites with photos
 
     cache = photos.RenditionCache(options.cache / "photos")
-    results = photos.renditions_many([content.image_path(e, p) for e, p in wanted], cache, os.cpu_count() or 1)
+    results = photos.renditions_many([read.image_path(e, p) for e, p in wanted], cache, os.cpu_count() or 1)
     if cache.write_error:  # the build goes on; the next one resizes those photos again
         print(f"repcard: warning: cannot keep resized photos in {options.cache}: {cache.write_error}",
               file=sys.stderr)

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from repcard.content import load, parse_exercise, parse_reps, parse_routine
+from repcard.content import load
+from repcard.exercise import parse_exercise
+from repcard.fields import parse_reps
 from repcard.model import ContentError, Reps
+from repcard.routine import parse_routine
 
 from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, write_tree
 

@@ -20,7 +20,7 @@ import pytest
 from bench.generate import generate
 from repcard import write
 from repcard.pipeline import BuildCache, Options, build
-from repcard.content import read_text
+from repcard.read import read_text
 
 from .conftest import (MINIMAL_INDEX, ROOT, SEED, build_site, cached_in_the_session, exercise_text, leftover_processes,
                        live_processes, read_tree, run_build, wait_until_gone, write_tree)
@@ -277,7 +277,7 @@ CHARACTER_DEVICE = """
 import resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # /dev/zero read whole: a MemoryError, not the machine's memory
-from repcard.content import read_text
+from repcard.read import read_text
 print(read_text(Path("/dev/zero"))[1][0])
 """
 

@@ -22,7 +22,8 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from bench.generate import generate
 from repcard.pipeline import Options, build_files
-from repcard.content import parse_exercise, parse_routine
+from repcard.exercise import parse_exercise
+from repcard.routine import parse_routine
 from repcard.model import ContentError
 
 from .conftest import (MINIMAL_INDEX, ROOT, SEED, build_site, exercise_text, read_tree, run_build,
@@ -283,7 +284,7 @@ def test_an_exercise_linking_outside_content_is_refused(tmp_path):
 
 
 def test_an_asset_linking_outside_assets_is_refused(tmp_path):
-    from repcard.content import load_assets
+    from repcard.read import load_assets
 
     assets = tmp_path / "assets"
     assets.mkdir()

@@ -1,0 +1,154 @@
+"""Typed fields out of a Document, a Problem for each bad one; and what the exercise and
+routine parsers share: bounds, slugs, pairs, reps and Markdown."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+import markdown
+
+from .frontmatter import Document, _kind
+from .model import Problem, Reps
+
+
+MAX_SETS, MAX_REPS, MAX_REST = 20, 999, 3600  # sane bounds keep a typo from making a huge workout
+MAX_REPS_TEXT = 40
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+PAIR = re.compile(r"(\d{1,4})([A-Z])")
+REPS_RANGE = re.compile(r"(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*(.*)", re.DOTALL)
+REPS_COUNT = re.compile(r"(\d+)\s*(.*)", re.DOTALL)
+PLAIN_REPS_UNITS = ("", "rep", "reps")
+
+
+class Fields:
+    """Reads typed fields out of a Document, collecting a Problem for each bad one."""
+
+    def __init__(self, doc: Document, allowed: tuple[str, ...]):
+        self.doc = doc
+        self.problems: list[Problem] = []
+        for key in doc.fields:
+            if str(key) not in allowed:
+                self.unknown(str(key), allowed, key_prefix="")
+
+    def unknown(self, key: str, allowed: tuple[str, ...], key_prefix: str) -> None:
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        self.add(key_prefix + key, f"unknown key '{key_prefix}{key}'{hint}; allowed: {', '.join(allowed)}")
+
+    def add(self, key: str, message: str) -> None:
+        parts = key.split(".")  # "circuits.1.name": its own line, else its parent's
+        lines = (self.doc.line(".".join(parts[:n])) for n in range(len(parts), 0, -1))
+        line = next((n for n in lines if n), None)
+        self.problems.append(Problem(self.doc.path, line, message))
+
+    def missing(self, key: str, expected: str) -> None:
+        self.add(key, f"{key}: missing; expected {expected}")
+
+    def get(self, key: str) -> Any:
+        return self.doc.fields.get(key)
+
+    def text(self, name: str, value: Any, *, required: bool = False, one_line: bool = False,
+             max_length: int | None = None) -> str:
+        if value is None:
+            if required:
+                self.missing(name, "text")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.add(name, f"{name}: expected text, got {_kind(value)}")
+            return ""
+        value = str(value).strip()
+        if required and not value:
+            self.add(name, f"{name}: expected text, got an empty value")
+        if one_line and "\n" in value:
+            self.add(name, f"{name}: expected one line of text")
+        if max_length and len(value) > max_length:
+            self.add(name, f"{name}: expected at most {max_length} characters, got {len(value)}")
+        return value
+
+    def integer(self, name: str, value: Any, *, minimum: int, maximum: int, required: bool = False,
+                default: int = 0) -> int:
+        expected = f"a whole number from {minimum} to {maximum}"
+        if value is None:
+            if required:
+                self.missing(name, expected)
+            return default
+        if type(value) is not int or not minimum <= value <= maximum:
+            shown = repr(value) if len(repr(value)) < 40 else repr(value)[:37] + "..."
+            hint = " (a number in quotes is text: drop the quotes)" if isinstance(value, str) and \
+                value.strip().isdigit() else ""
+            self.add(name, f"{name}: expected {expected}, got {shown}{hint}")
+            return default
+        return value
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.add(key, f"{key}: expected a list of text items, like [dumbbells, mat]")
+            return ()
+        return tuple(v.strip() for v in value)
+
+
+# No "smarty" extension: it doubled the cost of Markdown (bench/RESULTS.md); authors who
+# want curly quotes type them.
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML. Raw HTML passes through: content authors are trusted."""
+    return _MARKDOWN.reset().convert(text)  # one converter, reset: building one costs more than a page
+
+
+def parse_reps(value: Any) -> Reps | str:
+    """Reps from `10`, `10-12`, `10–12`, `20 total each side`, `to failure`; else an error text."""
+    expected = "a number (10), a range (10-12) or a short text (20 total each side)"
+    if type(value) is int:
+        if not 1 <= value <= MAX_REPS:
+            return f"expected a count from 1 to {MAX_REPS}, got {value}"
+        return Reps(value, value)
+    if not isinstance(value, str) or not value.strip():
+        return f"expected {expected}, got {_kind(value)}"
+    text = " ".join(value.split())
+    if len(text) > MAX_REPS_TEXT:
+        return f"expected a short text of at most {MAX_REPS_TEXT} characters, got {len(text)}"
+    if match := REPS_RANGE.fullmatch(text):
+        low, high, unit = int(match[1]), int(match[2]), match[3]
+        if not low < high:
+            return f"expected a range from low to high, like 10-12, got {text!r}"
+    elif match := REPS_COUNT.fullmatch(text):
+        low = high = int(match[1])
+        unit = match[2]
+    else:
+        return Reps(None, None, text)
+    if not (1 <= low and high <= MAX_REPS):
+        return f"expected a count from 1 to {MAX_REPS}, got {text!r}"
+    return Reps(low, high, "" if unit.lower() in PLAIN_REPS_UNITS else unit)
+
+
+def _parse_reps_field(fields: Fields, name: str, values: dict, required: bool) -> Reps | None:
+    if name not in values:
+        if required:
+            fields.missing(name, "a number (10), a range (10-12) or a short text (20 total each side)")
+        return None
+    parsed = parse_reps(values[name])
+    if isinstance(parsed, str):
+        fields.add(name, f"{name}: {parsed}")
+        return None
+    return parsed
+
+
+def _parse_pair(fields: Fields, name: str, value: Any) -> tuple[int, str]:
+    if value is None:
+        fields.missing(name, "a circuit number and a slot letter, like 1A")
+        return 0, ""
+    match = PAIR.fullmatch(str(value).strip().upper())
+    if isinstance(value, bool) or not match or int(match[1]) < 1:
+        fields.add(name, f"{name}: expected a circuit number and a slot letter, like 1A or 12C, got {value!r}")
+        return 0, ""
+    return int(match[1]), match[2]

@@ -1,0 +1,129 @@
+"""A file's text -> its `---` front matter, parsed as YAML, and its Markdown body.
+
+Every key keeps its line, so a problem can name it; YAML that could blow up the loader
+(aliases, deep nesting) is refused before anything is built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .model import Problem
+
+
+# The C loader parses the same YAML about five times faster; fall back where it is missing.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FRONT_MATTER = 64 * 1024  # bytes: plenty for a routine, small enough that no YAML can blow up
+MAX_NESTING = 8  # levels of lists and mappings; the format needs three
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file split into its front matter (a mapping) and its Markdown body."""
+
+    path: str
+    fields: dict[str, Any]
+    lines: dict[str, int]  # "key" or "key.subkey" -> line in the file
+    body: str
+    body_line: int = 1  # the body's first line in the file
+
+    def line(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+
+def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]]:
+    """Split `---` front matter from the body and parse it as a YAML mapping."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None, [Problem(path, 1, "no front matter: the file must start with a '---' line")]
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
+    if end is None:
+        return None, [Problem(path, 1, "front matter is not closed: add a '---' line after it")]
+    source = "\n".join(lines[1:end])
+    if len(source.encode()) > MAX_FRONT_MATTER:
+        return None, [Problem(path, 2, f"front matter is over {MAX_FRONT_MATTER // 1024} KiB")]
+    data, key_lines, problems = _load_yaml(path, source, first_line=2)
+    if problems:
+        return None, problems
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = _kind(data)
+        return None, [Problem(path, 2, f"front matter must be a mapping of 'key: value' lines, not {kind}")]
+    body = "\n".join(lines[end + 1 :])
+    return Document(path, data, key_lines, body, body_line=end + 2), []
+
+
+def _load_yaml(path: str, source: str, first_line: int):
+    """Safe-load YAML and note the line of every key, counted in the whole file."""
+    loader = _SafeLoader(source)
+    try:
+        if refusal := _refuse_structure(source):
+            mark, message = refusal
+            return None, {}, [Problem(path, first_line + mark.line, message)]
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, []
+        data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as error:
+        line = first_line + error.problem_mark.line if error.problem_mark else None
+        message = f"YAML tag {error.problem.split()[-1] if error.problem else ''} is not allowed: use plain values"
+        return None, {}, [Problem(path, line, message)]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else None
+        message = f"invalid YAML: {error.problem or error.context}"
+        if mark and "\t" in (source.split("\n")[mark.line:mark.line + 1] or [""])[0]:
+            message = "invalid YAML: a tab character; YAML is indented with spaces, never tabs"
+        return None, {}, [Problem(path, line, message)]
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
+        line = first_line + source.count("\n", 0, max(0, error.position))
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return None, {}, [Problem(path, line, f"invalid YAML: control character U+{code:04X} is not allowed")]
+    except yaml.YAMLError as error:
+        return None, {}, [Problem(path, first_line, f"invalid YAML: {error}")]
+    finally:
+        loader.dispose()
+    return data, _key_lines(node, first_line), []
+
+
+def _refuse_structure(source: str) -> tuple[yaml.Mark, str] | None:
+    """Refuse, before building anything, what could make the loader blow up or crash.
+
+    Aliases can expand exponentially ("billion laughs"), and libyaml's composer recurses
+    once per nesting level, so a few thousand brackets crash the process. Front matter
+    needs neither: a scan of the parser's events (iterative, so safe) finds both.
+    """
+    depth = 0
+    for event in yaml.parse(source, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return event.start_mark, "YAML anchors and aliases (&name, *name) are not supported"
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                return event.start_mark, f"front matter is nested more than {MAX_NESTING} levels deep"
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
+def _key_lines(node: yaml.Node, first_line: int, prefix: str = "", depth: int = 3) -> dict[str, int]:
+    """Map "key", "key.subkey", ... (three levels deep) to their lines in the file."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode) or depth == 0:
+        return lines
+    for key, value in node.value:
+        name = f"{prefix}{key.value}"
+        lines[name] = first_line + key.start_mark.line
+        lines |= _key_lines(value, first_line, f"{name}.", depth - 1)
+    return lines
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+             dict: "a mapping", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)

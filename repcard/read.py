@@ -1,0 +1,154 @@
+"""Reading files safely: a regular file of a sane size, as UTF-8 text, never through a
+link out of its folder; and the images and assets a site copies as they are."""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import stat
+from pathlib import Path, PurePosixPath
+
+from .model import ContentError, Exercise, Image, Photo, Problem, Site
+
+
+def outside(path: Path, folder: Path) -> Problem | None:
+    """A link that leads out of `folder` would let content read any file on the machine."""
+    try:
+        # Folders resolved once a load (a library's photos share a few): most of the cost.
+        real = path.resolve() if path.is_symlink() else _resolved(path.parent) / path.name
+        if real.is_relative_to(_resolved(folder)):
+            return None
+    except RuntimeError:  # Python 3.11's word for a loop of symbolic links
+        return cannot_read(path, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
+    return Problem(str(path), None, f"is a link to {path.resolve()}, outside {folder}: copy the file in instead")
+
+
+@functools.lru_cache(maxsize=None)
+def _resolved(folder: Path) -> Path:
+    """folder.resolve(), remembered until the next load (which clears it: links may change)."""
+    return folder.resolve()
+
+
+def cannot_read(path: Path, error: OSError) -> Problem:
+    if error.errno == errno.ELOOP:  # as later Pythons say it, from stat() rather than resolve()
+        return Problem(str(path), None, "cannot read the file: it is a loop of symbolic links")
+    return Problem(str(path), None, f"cannot read the file: {error.strerror or error}")
+
+
+MAX_FILE_SIZE = 1024 * 1024  # an exercise or the routine: far more than any needs
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The text of a regular file of at most MAX_FILE_SIZE bytes, or why not.
+
+    A FIFO would block for ever and a device (/dev/zero) never ends, so anything but a
+    regular file is refused before it is opened.
+    """
+    try:
+        data = _read_regular_file(path)
+    except NotRegularFile:
+        return None, [Problem(str(path), None, "not a regular file")]
+    except TooLarge as error:
+        return None, [Problem(str(path), None, f"file is {error.size / 1024 / 1024:.1f} MiB; at most 1 MiB")]
+    except OSError as error:
+        return None, [cannot_read(path, error)]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return None, [Problem(str(path), line, f"not UTF-8 text: byte 0x{data[error.start]:02x} "
+                                               "cannot be decoded; save the file as UTF-8")]
+
+
+class NotRegularFile(Exception):
+    pass
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+def _read_regular_file(path: Path) -> bytes:
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile
+    # O_NONBLOCK: should a FIFO take the file's place since, opening it does not wait.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as file:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise NotRegularFile
+        if found.st_size > MAX_FILE_SIZE:
+            raise TooLarge(found.st_size)
+        data = file.read(MAX_FILE_SIZE + 1)
+    if len(data) > MAX_FILE_SIZE:  # it grew since
+        raise TooLarge(len(data))
+    return data
+
+
+MAX_IMAGE = 20 * 1024 * 1024  # bytes: a photo larger than this is a mistake on a phone site
+
+
+def image_path(exercise: Exercise, image: Image | Photo) -> Path:
+    return Path(exercise.source).parent / image.src
+
+
+def check_images(exercise: Exercise, content_dir: Path) -> list[Problem]:
+    """Every image the body shows and every photo is a file inside content_dir, of a sane
+    size (photos are read and resized later; what Pillow cannot read is named then)."""
+    problems = []
+    for image in (*exercise.images, *exercise.photos):
+        path = image_path(exercise, image)
+        kind = "photo" if isinstance(image, Photo) else "image"
+        if not path.is_file():
+            problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' not found: "
+                                    f"expected the file {path}"))
+        elif link := outside(path, content_dir):
+            problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' {link.message}"))
+        elif (size := path.stat().st_size) > MAX_IMAGE:
+            problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' is {size / 2**20:.0f} MB; "
+                                    f"expected at most {MAX_IMAGE // 2**20} MB"))
+    return problems
+
+
+def load_images(site: Site) -> dict[str, bytes]:
+    """The files the exercise bodies show, keyed by their path in the site, beside each page."""
+    images, problems = {}, []
+    for exercise in site.exercises:
+        for image in exercise.images:
+            try:
+                # As the browser resolves it ("./a.png" is "a.png"): one key per file, or a
+                # rebuild that drops the "./" would delete the file it just wrote.
+                site_path = PurePosixPath("exercises", exercise.slug, image.src).as_posix()
+                images[site_path] = image_path(exercise, image).read_bytes()
+            except OSError as error:
+                problems.append(Problem(exercise.source, image.line, f"image '{image.src}': cannot read the file: "
+                                        f"{error.strerror or error}"))
+    if problems:
+        raise ContentError(problems)
+    return dict(sorted(images.items()))
+
+
+def load_assets(assets_dir: Path) -> dict[str, bytes]:
+    """Every file under assets/, keyed by its path in the site (assets/...), sorted.
+
+    Raises ContentError for a file that cannot be read or that links out of assets/.
+    """
+    if not assets_dir.is_dir():
+        return {}
+    assets, problems = {}, []
+    for path in sorted(assets_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        if link := outside(path, assets_dir):
+            problems.append(link)
+            continue
+        try:
+            assets[f"assets/{path.relative_to(assets_dir).as_posix()}"] = path.read_bytes()
+        except OSError as error:
+            problems.append(Problem(str(path), None, f"cannot read the file: {error.strerror or error}"))
+    if problems:
+        raise ContentError(problems)
+    return assets
