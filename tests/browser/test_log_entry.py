@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from .engines import PHONE
 from .test_log import (ENTRIES, a_day_passes, context, go_through, open_history, open_page, rest_left_behind, start,
                        step_of, stored, type_into, value_of, walk)
 
@@ -133,3 +134,20 @@ def test_a_range_topped_without_weight_offers_the_harder_variation_quoting_what_
         page.click("#done")
     page.wait_for("document.querySelector('.step.current .log .hint').innerText === arg",
                   arg="10–12: last time 13, 13, every set at the top — try the harder variation: One leg at a time.")
+
+
+def test_a_phone_on_its_side_keeps_the_exercise_and_its_fields_above_the_controls(page, served):
+    page.set_viewport(844, 390)
+    try:
+        start(page, served)
+        box = page.evaluate("""(() => {
+          const controls = document.getElementById("controls").getBoundingClientRect();
+          const fields = document.querySelector(".step.current .log .fields").getBoundingClientRect();
+          const done = document.getElementById("done").getBoundingClientRect();
+          return [fields.right, controls.left, fields.bottom, done.bottom, innerHeight];
+        })()""")
+        fields_right, controls_left, fields_bottom, done_bottom, height = box
+        assert fields_right <= controls_left, box  # the controls a column beside the exercise, not over it
+        assert fields_bottom <= height and done_bottom <= height, box  # its set and fields above the fold
+    finally:
+        page.set_viewport(*PHONE)
