@@ -8,11 +8,12 @@ fake clock (Chromium only).
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timezone
 
 from .engines import PHONE
-from .test_log import (ENTRIES, a_day_passes, context, go_through, open_history, open_page, rest_left_behind, start,
-                       step_of, stored, type_into, value_of, walk)
+from .test_log import (ENTRIES, a_day_passes, context, go_through, kind, open_history, open_page, rest_left_behind,
+                       settled, start, step_of, stored, type_into, value_of, walk)
 
 WEIGHT = ".step.current .log .weight"
 
@@ -151,3 +152,51 @@ def test_a_phone_on_its_side_keeps_the_exercise_and_its_fields_above_the_control
         assert fields_bottom <= height and done_bottom <= height, box  # its set and fields above the fold
     finally:
         page.set_viewport(*PHONE)
+
+
+def test_random_taps_reloads_locks_and_clock_jumps_log_exactly_what_a_model_of_the_taps_says(context, served):
+    """Chromium only (the fake clock). Each walk: Done with random figures, Back, reload, the phone
+    locked for up to 90 minutes (past midnight too), minutes passing with the screen on; after every action the
+    screen and the log must be what a model says: the sets before the current step, each once, with
+    the figures typed last, in one session."""
+    for seed in range(3):
+        rng = random.Random(seed)
+        page = open_page(context, served.url + "workout/", clock=datetime(2026, 11, 20, 22, 30, tzinfo=timezone.utc))
+        page.evaluate("localStorage.clear(), indexedDB.deleteDatabase('repcard:' + repcardLog.sitePath), true")
+        page.reload()  # the walk before this one forgotten
+        steps = page.evaluate("[...document.querySelectorAll('#workout > .step')].map((s) => "
+                              "s.classList.contains('rest') ? 'rest' : s.dataset.step)")
+        where, model, actions = 0, {}, []
+        for _ in range(45):
+            action = rng.choice(["done"] * 5 + ["back"] * 2 + ["reload", "lock", "clock"])
+            actions.append(action)
+            if action == "done" and steps[where] != "finish":
+                if steps[where] != "rest":
+                    figures = (str(rng.randint(5, 15)), rng.choice(["", "10", "12,5"]))
+                    page.get_by_label("Reps").fill(figures[0])
+                    page.get_by_label("Weight").fill(figures[1])
+                    model[steps[where]] = (int(figures[0]), float(figures[1].replace(",", ".")) if figures[1] else None)
+                page.locator("#done").click()
+                where += 1
+            elif action == "back" and where > 0:
+                page.locator("#back").click()
+                where -= 1
+                model.pop(steps[where], None)
+            elif action == "reload":
+                page.reload()
+            elif action == "lock":  # up to 90 minutes pass with no timer run, as on a locked phone
+                jump = rng.randint(1, 90) * 60_000
+                page.clock.set_system_time(datetime.fromtimestamp((page.evaluate("Date.now()") + jump) / 1000, timezone.utc))
+                page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+            elif action == "clock":  # minutes pass with the screen on: the timers run
+                page.clock.fast_forward(rng.randint(1, 10) * 60_000)
+            page.wait_for_function("document.documentElement.classList.contains('workout-started')")
+            assert kind(page) == steps[where], (seed, actions)
+            settled(page)
+            sessions, sets = page.evaluate("repcardLog.all().then(([sessions, sets]) => [sessions.length, "
+                                           "sets.map((s) => [s.step, s.reps, s.weight])])")
+            assert {s: (r, w) for s, r, w in sets} == model and len(sets) == len(model), (seed, actions)
+            assert sessions <= 1, (seed, actions)
+            if steps[where] != "finish":
+                assert page.locator("#progress").inner_text() == f"{len(model)} of 12 sets done", (seed, actions)
+        page.close()
