@@ -14,13 +14,14 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .model import ContentError, Exercise, Problem, Routine, Site
 from .read import _resolved, cannot_read, check_images, outside, read_text
-from .routine import (ROUTINE_FILE_KEYS, ROUTINE_KEYS, SITE_KEYS, RoutineHeader, assemble, check_slots,
-                      classic_slots, parse_routine, routine_slots)
+from .routine import (INDEX_ONLY_KEYS, ROUTINE_FILE_KEYS, ROUTINE_KEYS, SITE_KEYS, RoutineHeader, assemble,
+                      check_slots, classic_slots, parse_routine, routine_slots)
 
 
 FileKey = tuple[str, int, int]  # path, modification time in ns, size: a file as it is now
@@ -92,7 +93,12 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
     routine_files = [Path(path) for path in _markdown_files(content_dir / "routines")]
     library_layout = (content_dir / "routines").is_dir()
     index = content_dir / "index.md"
-    header, index_problems = _read_header(index, content_dir, SITE_KEYS if library_layout else ROUTINE_KEYS)
+    header, index_problems = _read_header(index, content_dir,
+                                          (SITE_KEYS if library_layout else ROUTINE_KEYS) + INDEX_ONLY_KEYS)
+    raw_allowed = bool(header and header.raw_html)
+    warnings: list[Problem] = []
+    if header:
+        header = _let_through(header, raw_allowed, warnings)
     problems += index_problems
     exercise_dir = content_dir / "exercises"
     files = _markdown_files(exercise_dir)
@@ -126,7 +132,7 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
         found, parse_problems = parsed.get(key) or cache[key]
         exercise_problems += parse_problems
         if found:
-            library[found[0].slug] = found
+            library[found[0].slug] = (_let_through(found[0], raw_allowed, warnings), found[1])
         else:
             unreadable.add(Path(key[0]).stem)
     for stale in cache.keys() - set(keys):  # deleted or edited files
@@ -143,6 +149,7 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
             routine_header, read_problems = _read_header(path, content_dir, ROUTINE_FILE_KEYS)
             problems += read_problems
             if routine_header:
+                routine_header = _let_through(routine_header, raw_allowed, warnings)
                 slots, slot_problems = routine_slots(routine_header, library, unreadable)
                 problems += slot_problems + check_slots(slots, complete=not slot_problems)
                 routine, assemble_problems = assemble(routine_header, slots, slug=path.stem)
@@ -160,7 +167,22 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
     if problems or not header:
         raise ContentError(problems)
     exercises = tuple(sorted((e for e, _ in library.values()), key=lambda e: (e.title.casefold(), e.slug)))
-    return Site(header.title, header.description, header.intro_html, exercises, tuple(routines))
+    return Site(header.title, header.description, header.intro_html, exercises, tuple(routines), tuple(warnings))
+
+
+def _let_through(item: Exercise | RoutineHeader, allowed: bool, warnings: list[Problem]) -> Exercise | RoutineHeader:
+    """A body with raw HTML as index.md's `raw_html` says: let through, or shown as text with a warning."""
+    raw = item.raw_body if isinstance(item, Exercise) else item.raw_intro
+    if raw is None:
+        return item
+    if allowed:
+        return replace(item, **{"body_html" if isinstance(item, Exercise) else "intro_html": raw.html})
+    line, tag = raw.tags[0]
+    more = f" (and {len(raw.tags) - 1} more)" if len(raw.tags) > 1 else ""
+    path = item.source if isinstance(item, Exercise) else item.doc.path
+    warnings.append(Problem(path, line, f"warning: raw HTML {tag[:40]}{more} is shown as text, not run; "
+                                        "to let HTML through, set raw_html: true in index.md"))
+    return item
 
 
 def _unchanged(cache: ParseCache, folder: Path, changed: set[Path] | None) -> dict[str, FileKey]:

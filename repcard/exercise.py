@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .fields import MAX_SETS, SLUG, Fields, _parse_pair, _parse_reps_field, render_markdown
+from .fields import MAX_SETS, SLUG, Fields, _parse_pair, _parse_reps_field
+from .markup import render_markdown, unsafe_link_problems
 from .frontmatter import Document, split_document
 from .model import Exercise, Image, Photo, Problem, Reps, Variation
 
@@ -53,12 +54,14 @@ def parse_exercise(path: str, text: str) -> ParsedExercise:
     equipment = fields.text_list("equipment")
     variations = _parse_variations(fields)
     photos = _parse_photos(fields)
-    body_html = render_markdown(doc.body)
-    images = _local_images(doc, body_html, fields)
+    body = render_markdown(doc.body)
+    fields.problems += unsafe_link_problems(doc, body)
+    images = _local_images(doc, body.raw_html or body.html, fields)
     if fields.problems:
         return None, fields.problems
     exercise = Exercise(slug=slug, title=title, cue=cue, muscles=muscles, equipment=equipment,
-                        variations=variations, body_html=body_html, source=path, images=images, photos=photos)
+                        variations=variations, body_html=body.html, source=path, images=images, photos=photos,
+                        raw_body=body.raw(doc.body_line))
     return (exercise, Placement(circuit, letter, sets, reps, doc.line("pair"))), []
 
 

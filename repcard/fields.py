@@ -1,13 +1,11 @@
 """Typed fields out of a Document, a Problem for each bad one; and what the exercise and
-routine parsers share: bounds, slugs, pairs, reps and Markdown."""
+routine parsers share: bounds, slugs, pairs and reps."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from typing import Any
-
-import markdown
 
 from .frontmatter import Document, _kind
 from .model import Problem, Reps
@@ -93,16 +91,6 @@ class Fields:
             self.add(key, f"{key}: expected a list of text items, like [dumbbells, mat]")
             return ()
         return tuple(v.strip() for v in value)
-
-
-# No "smarty" extension: it doubled the cost of Markdown (bench/RESULTS.md); authors who
-# want curly quotes type them.
-_MARKDOWN = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to HTML. Raw HTML passes through: content authors are trusted."""
-    return _MARKDOWN.reset().convert(text)  # one converter, reset: building one costs more than a page
 
 
 def parse_reps(value: Any) -> Reps | str:

@@ -68,6 +68,8 @@ def _load_yaml(path: str, source: str, first_line: int):
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
+        if duplicates := _duplicate_keys(path, node, first_line):
+            return None, {}, duplicates
         data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as error:
         line = first_line + error.problem_mark.line if error.problem_mark else None
@@ -109,6 +111,29 @@ def _refuse_structure(source: str) -> tuple[yaml.Mark, str] | None:
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
     return None
+
+
+def _duplicate_keys(path: str, node: yaml.Node, first_line: int) -> list[Problem]:
+    """A key written twice in one mapping, at any level: YAML keeps the last without a word, so
+    `2A:` twice in a routine would drop an exercise. Named with both lines, as Zola does for TOML."""
+    problems = []
+    pending: list[tuple[yaml.Node, str]] = [(node, "")]
+    while pending:  # nesting is bounded (MAX_NESTING), but a loop needs no recursion at all
+        current, prefix = pending.pop()
+        if isinstance(current, yaml.SequenceNode):
+            pending.extend((item, prefix) for item in reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in current.value:
+                line = first_line + key.start_mark.line
+                name = f"{prefix}{key.value}"
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        problems.append(Problem(path, line, f"{name}: written twice, on lines {seen[key.value]} and "
+                                                            f"{line}; keep one"))
+                    seen.setdefault(key.value, line)
+                pending.append((value, f"{name}."))
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _key_lines(node: yaml.Node, first_line: int, prefix: str = "", depth: int = 3) -> dict[str, int]:

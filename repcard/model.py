@@ -64,6 +64,15 @@ class Variation:
 
 
 @dataclass(frozen=True)
+class RawBody:
+    """A body with raw HTML in it, rendered as well with the HTML let through; the load stage
+    uses it when index.md says `raw_html: true`, and otherwise warns of the HTML shown as text."""
+
+    html: str
+    tags: tuple[tuple[int, str], ...]  # (line in the file, the tag) of each piece of raw HTML
+
+
+@dataclass(frozen=True)
 class Image:
     """A picture the exercise's body shows from a file beside it: copied into the site."""
 
@@ -119,10 +128,11 @@ class Exercise:
     muscles: tuple[str, ...]
     equipment: tuple[str, ...]
     variations: tuple[Variation, ...]
-    body_html: str  # rendered Markdown from a trusted author
+    body_html: str  # rendered Markdown; raw HTML in it as text unless the site lets it through
     source: str  # the file it came from, for messages
     images: tuple[Image, ...] = ()  # local files the body shows
     photos: tuple[Photo, ...] = ()
+    raw_body: RawBody | None = None  # the body with its raw HTML let through, if it has any
 
     @property
     def harder(self) -> str:
@@ -311,6 +321,7 @@ class Site:
     intro_html: str
     exercises: tuple[Exercise, ...]  # the library, by title
     routines: tuple[Routine, ...]  # in file order; the classic layout has one, at the root
+    warnings: tuple[Problem, ...] = ()  # said by the build, which goes on
 
     @property
     def classic(self) -> bool:

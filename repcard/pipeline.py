@@ -69,6 +69,8 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     for a month.
     """
     site = content.load(options.content, cache.parsed if cache is not None else parsed, changed)
+    for warning in site.warnings:
+        print(warning, file=sys.stderr)
     if cache is not None:
         site = cache.model = shared(cache.model, site)
     static = read.load_assets(options.assets) | read.load_images(site)

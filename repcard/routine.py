@@ -7,14 +7,16 @@ import difflib
 from dataclasses import dataclass
 
 from .exercise import Placement
-from .fields import MAX_REST, MAX_SETS, SLUG, Fields, _parse_pair, _parse_reps_field, render_markdown
+from .fields import MAX_REST, MAX_SETS, SLUG, Fields, _parse_pair, _parse_reps_field
+from .markup import render_markdown, unsafe_link_problems
 from .frontmatter import Document, split_document
-from .model import Circuit, Exercise, Problem, Reps, Routine, Slot
+from .model import Circuit, Exercise, Problem, RawBody, Reps, Routine, Slot
 
 
 ROUTINE_KEYS = ("title", "description", "checkin", "rest", "circuits")
 CIRCUIT_KEYS = ("name", "note", "rest")
 SITE_KEYS = ("title", "description")  # index.md when the routines live in routines/
+INDEX_ONLY_KEYS = ("raw_html",)  # the site's settings, in index.md whichever the layout
 ROUTINE_FILE_KEYS = ROUTINE_KEYS + ("exercises",)  # routines/<slug>.md
 SLOT_KEYS = ("exercise", "sets", "reps")
 
@@ -45,6 +47,8 @@ class RoutineHeader:
     intro_html: str
     doc: Document
     slots: tuple[SlotSpec, ...] = ()  # a routine file's `exercises:`
+    raw_intro: RawBody | None = None
+    raw_html: bool = False  # index.md's setting: let raw HTML in bodies through
 
 
 def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
@@ -61,9 +65,15 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
     rest = fields.integer("rest", fields.get("rest"), minimum=0, maximum=MAX_REST, default=DEFAULT_REST)
     circuits = _parse_circuits(fields, rest)
     slots = _parse_slot_specs(fields) if "exercises" in allowed else ()
+    raw_html = fields.get("raw_html")
+    if raw_html not in (None, True, False):
+        fields.add("raw_html", "raw_html: expected true (let raw HTML in bodies through) or false (show it as text)")
+    intro = render_markdown(doc.body)
+    fields.problems += unsafe_link_problems(doc, intro)
     if fields.problems:
         return None, fields.problems
-    return RoutineHeader(title, description, checkin, rest, circuits, render_markdown(doc.body), doc, slots), []
+    return RoutineHeader(title, description, checkin, rest, circuits, intro.html, doc, slots,
+                         intro.raw(doc.body_line), raw_html is True), []
 
 
 def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:

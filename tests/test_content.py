@@ -335,3 +335,14 @@ def test_a_kept_hash_never_travels_in_a_pickle():
                             capture_output=True, env={"PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)},
                             check=True)
     assert answer.stdout.strip() == b"True"
+
+
+def test_a_key_written_twice_is_named_with_both_lines_at_any_level():
+    text = ("---\ntitle: Bridge\npair: 1A\nsets: 2\nreps: 10\ntitle: Hip Bridge\n"
+            "variations:\n  easier: Feet closer.\n  easier: Hands down.\n"
+            "photos:\n  - {src: a.jpg, alt: One, alt: Two}\n---\n")
+    assert problems_of(text) == [
+        f"{PATH}:6: title: written twice, on lines 2 and 6; keep one",
+        f"{PATH}:9: variations.easier: written twice, on lines 8 and 9; keep one",
+        f"{PATH}:11: photos.alt: written twice, on lines 11 and 11; keep one",
+    ]

@@ -57,7 +57,8 @@ class Items(HTMLParser):
 
 
 def steps_shown(body: str) -> tuple[list[str], list[str]]:
-    """What the site shows of a body (Markdown as content.py renders it): the steps, and any tag but ol/li."""
+    """What the site shows of a body (Markdown with raw HTML let through, as with raw_html: true, so
+    the importer's text is shown as text whatever the site says): the steps, and any tag but ol/li."""
     parser = Items()
     parser.feed(markdown.markdown(body, extensions=["sane_lists"]))
     return parser.items, [tag for tag in parser.tags if tag != "ol"]

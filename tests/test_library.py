@@ -142,6 +142,16 @@ def test_a_slot_used_twice_and_an_exercise_used_twice_in_a_routine(tmp_path):
     ]
 
 
+def test_a_slot_written_twice_in_a_routine_is_refused_rather_than_dropping_an_exercise(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/side-lunge.md": "---\ntitle: Side Lunge\nsets: 2\nreps: 10\n---\n",
+        "exercises/dead-bug.md": "---\ntitle: Dead Bug\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  2A: side-lunge\n  2B: dead-bug\n  2A: dead-bug\n---\n",
+    })
+    assert problems(root) == [f"{root}/routines/core.md:6: exercises.2A: written twice, on lines 4 and 6; keep one"]
+
+
 def test_with_routines_a_pair_in_an_exercise_file_is_refused(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\n---\n",

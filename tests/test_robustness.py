@@ -223,7 +223,7 @@ def hostile_site(tmp_path_factory) -> Path:
         "exercises/move.md": f"---\ntitle: {quoted}\npair: 1A\nsets: 2\nreps: {quoted[:41]}\"\n"
                              f"cue: {quoted}\nequipment: [{quoted}]\nmuscles: [{quoted}]\n"
                              f"variations:\n  easier: {quoted}\n---\n"
-                             "1. Step with <em>raw HTML</em> and [a link](javascript:void(0)).\n",
+                             "1. Step with <em>raw HTML</em> and [a link](https://example.com/).\n",
     })
     return build_site(content, root / "site", "--base-url", "https://someone.github.io/repcard/")
 
@@ -259,10 +259,11 @@ def test_hostile_text_round_trips_through_titles_attributes_and_json(hostile_sit
     assert "alert" not in worker  # it holds only file names and the build's hash
 
 
-def test_raw_html_in_a_markdown_body_is_the_authors_choice_everywhere(hostile_site):
-    # Trusted authors: the body is rendered as written, on the exercise page only.
+def test_raw_html_in_a_markdown_body_is_shown_as_text_by_default(hostile_site):
+    # As Hugo's renderer (unsafe = false): a body's HTML is shown, not run, unless index.md says raw_html.
     exercise = (hostile_site / "exercises/move/index.html").read_text()
-    assert "<em>raw HTML</em>" in exercise and 'href="javascript:void(0)"' in exercise
+    assert "<em>raw HTML</em>" not in exercise and "&lt;em&gt;raw HTML&lt;/em&gt;" in exercise
+    assert 'href="https://example.com/"' in exercise
     exercise_page = parse(exercise)
     assert exercise_page.find("p", "cue").text == " ".join(HOSTILE.split())
     card = (hostile_site / "card/index.html").read_text()
