@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .exercise import ParsedExercise, Placement, parse_exercise
+from .fields import slug_problem
 from .model import ContentError, Exercise, Problem, Routine, Site
 from .read import _resolved, cannot_read, check_images, outside, read_text
 from .routine import (INDEX_ONLY_KEYS, ROUTINE_FILE_KEYS, ROUTINE_KEYS, SITE_KEYS, RoutineHeader, assemble,
@@ -148,6 +149,9 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
         for path in routine_files:
             routine_header, read_problems = _read_header(path, content_dir, ROUTINE_FILE_KEYS)
             problems += read_problems
+            if wrong := slug_problem(str(path), "quick-core.md"):
+                problems.append(wrong)
+                continue
             if routine_header:
                 routine_header = _let_through(routine_header, raw_allowed, warnings)
                 slots, slot_problems = routine_slots(routine_header, library, unreadable)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .fields import MAX_SETS, SLUG, Fields, _parse_pair, _parse_reps_field
+from .fields import MAX_SETS, Fields, _parse_pair, _parse_reps_field, slug_problem
 from .markup import render_markdown, unsafe_link_problems
 from .frontmatter import Document, split_document
 from .model import Exercise, Image, Photo, Problem, Reps, Variation
@@ -40,9 +40,8 @@ def parse_exercise(path: str, text: str) -> ParsedExercise:
         return None, problems
     fields = Fields(doc, EXERCISE_KEYS)
     slug = Path(path).stem
-    if not SLUG.fullmatch(slug):
-        fields.problems.append(Problem(path, None, f"file name '{slug}' is not a URL slug: "
-                                       "use lowercase letters, digits and hyphens, like glute-bridge.md"))
+    if wrong := slug_problem(path, "glute-bridge.md"):
+        fields.problems.append(wrong)
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
     placed = "pair" in doc.fields  # a pair needs sets and reps; without one they are defaults
     circuit, letter = _parse_pair(fields, "pair", fields.get("pair")) if placed else (None, "")

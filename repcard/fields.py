@@ -21,6 +21,15 @@ REPS_COUNT = re.compile(r"(\d+)\s*(.*)", re.DOTALL)
 PLAIN_REPS_UNITS = ("", "rep", "reps")
 
 
+def slug_problem(path: str, example: str) -> Problem | None:
+    """A file whose name is its URL (an exercise, a routine) must be a slug: no spaces, no capitals."""
+    stem = path.rpartition("/")[2].rpartition(".")[0]
+    if SLUG.fullmatch(stem):
+        return None
+    return Problem(path, None, f"file name '{stem}' is not a URL slug: use lowercase letters, digits and "
+                               f"hyphens, like {example}")
+
+
 class Fields:
     """Reads typed fields out of a Document, collecting a Problem for each bad one."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .exercise import Placement
 from .fields import MAX_REST, MAX_SETS, SLUG, Fields, _parse_pair, _parse_reps_field
 from .markup import render_markdown, unsafe_link_problems
-from .frontmatter import Document, split_document
+from .frontmatter import Document, _kind, split_document
 from .model import Circuit, Exercise, Problem, RawBody, Reps, Routine, Slot
 
 
@@ -102,9 +102,14 @@ def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:
                                      required=False)
         else:
             slug, sets, reps = spec, None, None
+        if slug is None and isinstance(spec, dict):  # a misspelt `exercise:` is said above
+            if "exercise" in spec or all(key in SLOT_KEYS for key in spec):
+                fields.add(name, f"{name}: missing its exercise; expected {{exercise: glute-bridge, ...}}")
+            continue
         if not isinstance(slug, str) or not SLUG.fullmatch(slug.strip()):
+            shown = f"'{slug}'" if isinstance(slug, str) else _kind(slug)
             fields.add(name, f"{name}: expected the file name of an exercise without .md, like glute-bridge, "
-                             f"got {slug!r}")
+                             f"got {shown}")
             continue
         if circuit:
             specs.append(SlotSpec(circuit, letter, slug.strip(), sets, reps, fields.doc.line(name)))

@@ -152,6 +152,26 @@ def test_a_slot_written_twice_in_a_routine_is_refused_rather_than_dropping_an_ex
     assert problems(root) == [f"{root}/routines/core.md:6: exercises.2A: written twice, on lines 4 and 6; keep one"]
 
 
+def test_routine_file_names_are_slugs_and_a_misspelt_exercise_key_is_said_once(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nsets: 2\nreps: 10\n---\n",
+        "routines/Quick Core.md": "---\ntitle: Core\nexercises:\n  1A: plank\n---\n",
+        "routines/quick_core.md": "---\ntitle: Core\nexercises:\n  1A: plank\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: {exercse: plank}\n  1B: [plank]\n---\n",
+    })
+    assert problems(root) == [
+        f"{root}/routines/Quick Core.md: file name 'Quick Core' is not a URL slug: use lowercase letters, digits "
+        "and hyphens, like quick-core.md",
+        f"{root}/routines/core.md:4: unknown key 'exercises.1A.exercse' (did you mean 'exercise'?); "
+        "allowed: exercise, sets, reps",
+        f"{root}/routines/core.md:5: exercises.1B: expected the file name of an exercise without .md, like "
+        "glute-bridge, got a list",
+        f"{root}/routines/quick_core.md: file name 'quick_core' is not a URL slug: use lowercase letters, digits "
+        "and hyphens, like quick-core.md",
+    ]
+
+
 def test_with_routines_a_pair_in_an_exercise_file_is_refused(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\n---\n",
