@@ -11,7 +11,11 @@ The stages live in repcard/: content (read and validate) -> render -> write; ser
 
 import sys
 
-from repcard.cli import main
+try:
+    from repcard.cli import main
+except ModuleNotFoundError as missing:  # run by a Python without the packages: say how to get them
+    sys.exit(f"repcard: the Python package '{missing.name}' is missing here ({sys.executable}); "
+             "run `make build` once (it installs them into .venv/), then `.venv/bin/python build.py ...`")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -219,3 +221,12 @@ def test_an_image_named_from_the_exercise_s_folder_builds(tmp_path):
     result = run_build("--content", root, "--output", tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site/exercises/e/a.png").read_bytes() == (root / "exercises/a.png").read_bytes()
+
+
+def test_build_py_without_its_packages_says_how_to_get_them_in_one_line():
+    # -S: a Python that sees no site-packages, as a system python3 without the project's .venv.
+    result = subprocess.run([sys.executable, "-S", str(ROOT / "build.py"), "--help"], capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("repcard: the Python package '") and "run `make build` once" in line
