@@ -1,0 +1,54 @@
+"""Every example the README gives an author builds (issue 20): the index.md and routine blocks, and
+each example value in the table of exercise keys."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from repcard.content import load
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+LIBRARY = ROOT / "tests/fixtures/library"
+
+
+def block_after(heading: str) -> str:
+    """The ```yaml block under a `### heading`."""
+    section = README.split(f"### {heading}\n", 1)[1]
+    return re.search(r"```yaml\n(.*?)```", section, re.DOTALL)[1]
+
+
+def exercise_examples() -> dict[str, str]:
+    """key -> its first example, from the table under `content/exercises/<name>.md`."""
+    table = README.split("### `content/exercises/<name>.md`\n", 1)[1].strip().split("\n\n", 1)[0]
+    examples = {}
+    for row in table.splitlines()[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        examples[cells[0].strip("`")] = re.match(r"`([^`]+)`", cells[3])[1]
+    return examples
+
+
+def test_the_index_and_routine_examples_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(LIBRARY / "exercises", content / "exercises")
+    (content / "routines").mkdir()
+    (content / "index.md").write_text(block_after("`content/index.md`"))
+    (content / "routines/before-a-run.md").write_text(block_after("`content/routines/<name>.md` (the library)"))
+    site = load(content)
+    [routine] = site.routines
+    assert [c.name for c in routine.circuits] == ["Alarm Clock", "Hip Drive"]
+
+
+def test_every_example_in_the_table_of_exercise_keys_builds(tmp_path):
+    examples = exercise_examples()
+    assert set(examples) == {"title", "pair", "sets", "reps", "cue", "muscles", "equipment", "variations", "photos"}
+    content = tmp_path / "content"
+    shutil.copytree(LIBRARY / "exercises/glute-bridge", content / "exercises/glute-bridge")
+    (content / "index.md").write_text("---\ntitle: Examples\n---\n")
+    lines = [f"{key}:\n  {value}" if key in ("variations", "photos") else f"{key}: {value}"
+             for key, value in examples.items()]
+    (content / "exercises/glute-bridge.md").write_text("---\n" + "\n".join(lines) + "\n---\n1. Do it.\n")
+    [exercise] = load(content).exercises
+    assert exercise.photos[0].alt == "Lying on the back, knees bent"
