@@ -155,7 +155,10 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
             if routine_header:
                 routine_header = _let_through(routine_header, raw_allowed, warnings)
                 slots, slot_problems = routine_slots(routine_header, library, unreadable)
-                problems += slot_problems + check_slots(slots, complete=not slot_problems)
+                # A slot whose exercise has problems of its own says nothing more: no gap where it was.
+                skipped = any(spec.exercise in unreadable for spec in routine_header.slots)
+                problems += slot_problems + check_slots(slots, complete=not slot_problems and not skipped,
+                                                        key="exercises")
                 routine, assemble_problems = assemble(routine_header, slots, slug=path.stem)
                 problems += assemble_problems
                 if routine:

@@ -33,11 +33,14 @@ def slug_problem(path: str, example: str) -> Problem | None:
 class Fields:
     """Reads typed fields out of a Document, collecting a Problem for each bad one."""
 
-    def __init__(self, doc: Document, allowed: tuple[str, ...]):
+    def __init__(self, doc: Document, allowed: tuple[str, ...], elsewhere: dict[str, str] | None = None):
+        """`elsewhere`: keys this file does not take that another does, and which: said so."""
         self.doc = doc
         self.problems: list[Problem] = []
         for key in doc.fields:
-            if str(key) not in allowed:
+            if str(key) in (elsewhere or {}):
+                self.add(str(key), f"{key}: belongs in {elsewhere[str(key)]}, not here; move it there")
+            elif str(key) not in allowed:
                 self.unknown(str(key), allowed, key_prefix="")
 
     def unknown(self, key: str, allowed: tuple[str, ...], key_prefix: str) -> None:
@@ -45,14 +48,15 @@ class Fields:
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         self.add(key_prefix + key, f"unknown key '{key_prefix}{key}'{hint}; allowed: {', '.join(allowed)}")
 
-    def add(self, key: str, message: str) -> None:
+    def add(self, key: str, message: str, missing: bool = False) -> None:
         parts = key.split(".")  # "circuits.1.name": its own line, else its parent's
         lines = (self.doc.line(".".join(parts[:n])) for n in range(len(parts), 0, -1))
         line = next((n for n in lines if n), None)
-        self.problems.append(Problem(self.doc.path, line, message))
+        # A key not written at all: the front matter's first line, where it would go.
+        self.problems.append(Problem(self.doc.path, line or (2 if missing else None), message))
 
     def missing(self, key: str, expected: str) -> None:
-        self.add(key, f"{key}: missing; expected {expected}")
+        self.add(key, f"{key}: missing; expected {expected}", missing=True)
 
     def get(self, key: str) -> Any:
         return self.doc.fields.get(key)

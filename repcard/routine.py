@@ -58,7 +58,10 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
     doc, problems = split_document(path, text)
     if doc is None:
         return None, problems
-    fields = Fields(doc, allowed)
+    # With routines/, a routine's own keys in index.md are said to belong in a routine file.
+    elsewhere = {key: "a routine file, routines/<name>.md" for key in ROUTINE_FILE_KEYS
+                 if "exercises" not in allowed and "checkin" not in allowed and key not in allowed}
+    fields = Fields(doc, allowed, elsewhere)
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
     description = fields.text("description", fields.get("description"), one_line=True)
     checkin = fields.text("checkin", fields.get("checkin"), one_line=True)
@@ -143,18 +146,19 @@ def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, s
     return circuits
 
 
-def check_slots(slots: list[Slot], complete: bool) -> list[Problem]:
+def check_slots(slots: list[Slot], complete: bool, key: str = "pair") -> list[Problem]:
     """A slot used twice is one problem naming every file that uses it; so is an exercise
     used twice in one routine. Once every file has parsed and every slot is unique, a
     skipped letter is a problem too.
 
     With `complete` false some files failed to parse, and a gap may only be one of them.
+    `key`: where the slots were written, for messages: exercise files' `pair`, a routine's `exercises`.
     """
     users: dict[tuple[int, str], list[Slot]] = {}
     for slot in sorted(slots, key=lambda s: (s.source, s.line or 0)):
         users.setdefault((slot.circuit, slot.letter), []).append(slot)
     problems = [
-        Problem(shared[-1].source, shared[-1].line, f"pair: {shared[0].pair} is also used by "
+        Problem(shared[-1].source, shared[-1].line, f"{key}: {shared[0].pair} is also used by "
                 f"{' and '.join(s.source if s.source != shared[-1].source else f'line {s.line}' for s in shared[:-1])}; "
                 "give each exercise its own slot")
         for shared in users.values() if len(shared) > 1
@@ -174,7 +178,7 @@ def check_slots(slots: list[Slot], complete: bool) -> list[Problem]:
         for letter, expected in zip(used, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
             if letter != expected:
                 slot = users[(number, letter)][0]
-                problems.append(Problem(slot.source, slot.line, f"pair: circuit {number} has no "
+                problems.append(Problem(slot.source, slot.line, f"{key}: circuit {number} has no "
                                         f"{number}{expected}, so {slot.pair} leaves a gap; expected {number}{expected}"))
                 break
     return problems

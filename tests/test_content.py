@@ -141,11 +141,11 @@ def test_front_matter_that_is_not_a_mapping():
 
 
 def test_missing_required_fields_are_each_named():
-    assert problems_of("---\ncue: Squeeze.\n---\n") == [f"{PATH}: title: missing; expected text"]
+    assert problems_of("---\ncue: Squeeze.\n---\n") == [f"{PATH}:2: title: missing; expected text"]
     # A pair places the exercise in index.md's routine: it needs sets and reps then.
     assert problems_of("---\ntitle: T\npair: 1A\n---\n") == [
-        f"{PATH}: sets: missing; expected a whole number from 1 to 20",
-        f"{PATH}: reps: missing; expected a number (10), a range (10-12) or a short text (20 total each side)",
+        f"{PATH}:2: sets: missing; expected a whole number from 1 to 20",
+        f"{PATH}:2: reps: missing; expected a number (10), a range (10-12) or a short text (20 total each side)",
     ]
 
 
@@ -229,7 +229,7 @@ def test_routine_fields_are_checked():
     assert [str(p) for p in problems] == [
         "content/index.md:2: unknown key 'titel' (did you mean 'title'?); "
         "allowed: title, description, checkin, rest, circuits",
-        "content/index.md: title: missing; expected text",
+        "content/index.md:2: title: missing; expected text",
         "content/index.md:3: rest: expected a whole number from 0 to 3600, got -5",
         "content/index.md:5: unknown key 'circuits.1.colour'; allowed: name, note, rest",
         "content/index.md:6: circuits: expected circuit numbers 1, 2, 3, ..., got 'x'",

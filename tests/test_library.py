@@ -125,7 +125,7 @@ def test_a_routine_is_validated_as_strictly_all_at_once(tmp_path):
         f"{root}/routines/core.md:4: 1A: reps: missing; give them here (1A: {{exercise: plank, sets: 2, "
         f"reps: 10}}) or in {root}/exercises/plank.md",
         f"{root}/routines/core.md:5: 1B: no exercise 'brige' in exercises/ (did you mean 'bridge'?)",
-        f"{root}/routines/core.md:7: pair: 2A is also used by line 6; give each exercise its own slot",
+        f"{root}/routines/core.md:7: exercises: 2A is also used by line 6; give each exercise its own slot",
     ]
 
 
@@ -137,7 +137,7 @@ def test_a_slot_used_twice_and_an_exercise_used_twice_in_a_routine(tmp_path):
         "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: bridge\n  1a: plank\n  2A: bridge\n---\n",
     })
     assert problems(root) == [
-        f"{root}/routines/core.md:5: pair: 1A is also used by line 4; give each exercise its own slot",
+        f"{root}/routines/core.md:5: exercises: 1A is also used by line 4; give each exercise its own slot",
         f"{root}/routines/core.md:6: 2A: bridge is already in 1A; a routine uses an exercise once",
     ]
 
@@ -170,6 +170,27 @@ def test_routine_file_names_are_slugs_and_a_misspelt_exercise_key_is_said_once(t
         f"{root}/routines/quick_core.md: file name 'quick_core' is not a URL slug: use lowercase letters, digits "
         "and hyphens, like quick-core.md",
     ]
+
+
+def test_an_exercise_with_a_problem_of_its_own_is_the_only_line_about_it(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nequipmnet: [mat]\n---\n",
+        "exercises/dead-bug.md": "---\ntitle: Dead Bug\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: plank\n  1B: dead-bug\n---\n",
+    })
+    assert problems(root) == [f"{root}/exercises/plank.md:3: unknown key 'equipmnet' (did you mean 'equipment'?); "
+                              "allowed: title, pair, sets, reps, cue, muscles, equipment, variations, photos"]
+
+
+def test_a_routines_key_in_a_librarys_index_md_is_said_to_belong_in_a_routine_file(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\nrest: 30\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: plank\n---\n",
+    })
+    assert problems(root) == [f"{root}/index.md:3: rest: belongs in a routine file, routines/<name>.md, not here; "
+                              "move it there"]
 
 
 def test_with_routines_a_pair_in_an_exercise_file_is_refused(tmp_path):
