@@ -104,5 +104,7 @@ def run(command: str, options: Options, host: str, port: int) -> int:
     if problems:
         report(problems, options.output)
         return 1
-    print(f"repcard: built {options.output}")
+    pages = sum(1 for _ in options.output.rglob("*.html"))
+    print(f"repcard: built {pages} pages into {options.output}; open {options.output / 'index.html'} "
+          "in a browser, or see it live with `build.py serve`")
     return 0
