@@ -76,12 +76,8 @@ def _load_yaml(path: str, source: str, first_line: int):
         message = f"YAML tag {error.problem.split()[-1] if error.problem else ''} is not allowed: use plain values"
         return None, {}, [Problem(path, line, message)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + mark.line if mark else None
-        message = f"invalid YAML: {error.problem or error.context}"
-        if mark and "\t" in (source.split("\n")[mark.line:mark.line + 1] or [""])[0]:
-            message = "invalid YAML: a tab character; YAML is indented with spaces, never tabs"
-        return None, {}, [Problem(path, line, message)]
+        at, message = _what_to_do(error, source.split("\n"))
+        return None, {}, [Problem(path, None if at is None else first_line + at, f"invalid YAML: {message}")]
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
         line = first_line + source.count("\n", 0, max(0, error.position))
         code = error.character if isinstance(error.character, int) else ord(error.character)
@@ -91,6 +87,32 @@ def _load_yaml(path: str, source: str, first_line: int):
     finally:
         loader.dispose()
     return data, _key_lines(node, first_line), []
+
+
+def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int | None, str]:
+    """PyYAML's words for the common mistakes, as what to do, at the line that is wrong
+    (0-based in the front matter): PyYAML often marks the line after it."""
+    problem, context = error.problem or "", error.context or ""
+    mark = error.problem_mark or error.context_mark
+    at = mark.line if mark else None
+    line = lines[at] if at is not None and at < len(lines) else ""
+    opened = error.context_mark.line if error.context_mark else at
+    if "\t" in line:
+        return at, "a tab character; YAML is indented with spaces, never tabs"
+    if problem.startswith("mapping values are not allowed"):
+        key, _, value = line.strip().partition(": ")
+        if ": " in value or value.endswith(":"):  # a second colon in the value, not a nested key
+            return at, f"text with ': ' in it needs quotes: {key}: \"{value}\""
+        return at, "check the indentation of this line: it is indented under a value, not under a key"
+    if problem.startswith("did not find expected key") or problem.startswith("did not find expected '-'"):
+        return at, "check the indentation of this line: the items of one list or mapping start in the same column"
+    if "quoted scalar" in context:
+        return opened, "a quote opened on this line is not closed"
+    if problem.startswith("could not find expected ':'"):
+        return opened, "this line is not 'key: value': add ': ' and a value, or put quotes around text"
+    if context.startswith("while parsing a flow"):
+        return opened, "a [list] or {mapping} opened on this line is not closed"
+    return at, problem or context
 
 
 def _refuse_structure(source: str) -> tuple[yaml.Mark, str] | None:

@@ -132,7 +132,7 @@ def test_unclosed_front_matter():
 def test_invalid_yaml_reports_the_line_in_the_file():
     text = "---\ntitle: ok\npair: 1A\nsets: [2\nreps: 10\n---\n"
     [problem] = problems_of(text)
-    assert problem.startswith(f"{PATH}:5: invalid YAML:")
+    assert problem.startswith(f"{PATH}:4: invalid YAML: a [list] or {mapping} opened on this line is not closed")
 
 
 def test_front_matter_that_is_not_a_mapping():
@@ -346,3 +346,18 @@ def test_a_key_written_twice_is_named_with_both_lines_at_any_level():
         f"{PATH}:9: variations.easier: written twice, on lines 8 and 9; keep one",
         f"{PATH}:11: photos.alt: written twice, on lines 11 and 11; keep one",
     ]
+
+
+@pytest.mark.parametrize("front, line, message", [
+    ("title: Bridge\ncue: Squeeze: then hold\n", 3, "text with ': ' in it needs quotes: cue: \"Squeeze: then hold\""),
+    ("title: x\nmuscles:\n  - a\n - b\n", 5,
+     "check the indentation of this line: the items of one list or mapping start in the same column"),
+    ("title: x\nvariations:\n  easier: a\n    harder: b\n", 5,
+     "check the indentation of this line: it is indented under a value, not under a key"),
+    ("title: \"Bridge\ncue: x\n", 2, "a quote opened on this line is not closed"),
+    ("title: x\nvariations:\n  easier: a\n  harder\n", 5,
+     "this line is not 'key: value': add ': ' and a value, or put quotes around text"),
+    ("title: x\nmuscles: [a, b\n", 3, "a [list] or {mapping} opened on this line is not closed"),
+])
+def test_common_yaml_mistakes_say_what_to_do_at_the_line_that_is_wrong(front, line, message):
+    assert problems_of(f"---\n{front}---\n") == [f"{PATH}:{line}: invalid YAML: {message}"]
