@@ -38,7 +38,7 @@ def test_bad_content_exits_1_with_every_problem_and_no_traceback(seed, tmp_path)
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert lines[0] == f"{seed}/exercises/glute-bridge.md:4: sets: expected a whole number from 1 to 20, got 'zero'"
-    assert lines[1].startswith(f"{seed}/exercises/step-ups.md:2: invalid YAML: a [list] or {mapping} opened on this line is not closed")
+    assert lines[1].startswith(f"{seed}/exercises/step-ups.md:2: invalid YAML: a [list] or {{mapping}} opened on this line is not closed")
     assert lines[-1] == f"repcard: 2 problems; {tmp_path}/site was left as it was"
 
 

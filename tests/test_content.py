@@ -132,7 +132,7 @@ def test_unclosed_front_matter():
 def test_invalid_yaml_reports_the_line_in_the_file():
     text = "---\ntitle: ok\npair: 1A\nsets: [2\nreps: 10\n---\n"
     [problem] = problems_of(text)
-    assert problem.startswith(f"{PATH}:4: invalid YAML: a [list] or {mapping} opened on this line is not closed")
+    assert problem.startswith(f"{PATH}:4: invalid YAML: a [list] or {{mapping}} opened on this line is not closed")
 
 
 def test_front_matter_that_is_not_a_mapping():
