@@ -64,7 +64,7 @@ document.addEventListener("DOMContentLoaded", () => {
     return index;
   }
 
-  const isTimedUnit = (step) => /^(s|secs?|seconds?)\b/i.test(step.dataset.unit || "");
+  const isTimedUnit = (step) => "timed" in step.dataset; // the build decides: Reps.timed
   const timed = (step) => isTimedUnit(step) && Number(step.dataset.low) > 0;
 
   // The button that appears under the thumb ignores taps for a moment: a double tap on Done
@@ -194,7 +194,7 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       if (p().timers[id]) countDown(step, p().timers, Number(step.dataset.low));
     }
-    if (/side/i.test(step.dataset.unit || "") && !step.querySelector(".side")) {
+    if ("sides" in step.dataset && !step.querySelector(".side")) { // Reps.per_side
       const side = document.createElement("p");
       side.className = "side";
       side.innerHTML = '<button class="button secondary" type="button" aria-live="polite">Left side now</button>';

@@ -19,6 +19,8 @@ PAIR = re.compile(r"(\d{1,4})([A-Z])")
 REPS_RANGE = re.compile(r"(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*(.*)", re.DOTALL)
 REPS_COUNT = re.compile(r"(\d+)\s*(.*)", re.DOTALL)
 PLAIN_REPS_UNITS = ("", "rep", "reps")
+CLOCK_TIME = re.compile(r"(\d{1,2}):([0-5]\d)\s*(.*)", re.DOTALL)  # 0:30 hold, 1:00
+TIME_UNIT = re.compile(r"(s|secs?|seconds?|mins?|minutes?)\b\.?", re.IGNORECASE)  # not "m": metres
 
 
 def slug_problem(path: str, example: str) -> Problem | None:
@@ -118,7 +120,10 @@ def parse_reps(value: Any) -> Reps | str:
     text = " ".join(value.split())
     if len(text) > MAX_REPS_TEXT:
         return f"expected a short text of at most {MAX_REPS_TEXT} characters, got {len(text)}"
-    if match := REPS_RANGE.fullmatch(text):
+    if match := CLOCK_TIME.fullmatch(text):  # 0:30 hold
+        low = high = int(match[1]) * 60 + int(match[2])
+        unit = "s " + match[3]
+    elif match := REPS_RANGE.fullmatch(text):
         low, high, unit = int(match[1]), int(match[2]), match[3]
         if not low < high:
             return f"expected a range from low to high, like 10-12, got {text!r}"
@@ -127,7 +132,11 @@ def parse_reps(value: Any) -> Reps | str:
         unit = match[2]
     else:
         return Reps(None, None, text)
-    if not (1 <= low and high <= MAX_REPS):
+    unit = unit.lstrip("-‐ ")  # 30-second hold
+    if time := TIME_UNIT.match(unit):  # seconds as "s", minutes as 60 s: one form for workout mode's countdown
+        low, high = (low * 60, high * 60) if time[1].lower().startswith("m") else (low, high)
+        unit = ("s " + unit[time.end():].strip()).strip()
+    if not (1 <= low and high <= MAX_REPS * (60 if unit.startswith("s") else 1)):
         return f"expected a count from 1 to {MAX_REPS}, got {text!r}"
     return Reps(low, high, "" if unit.lower() in PLAIN_REPS_UNITS else unit)
 

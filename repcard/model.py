@@ -46,6 +46,16 @@ class Reps:
     unit: str = ""
 
     @property
+    def timed(self) -> bool:
+        """Seconds, not reps (`30 s hold`; parse_reps writes every form of seconds and minutes so)."""
+        return self.low is not None and (self.unit == "s" or self.unit.startswith("s "))
+
+    @property
+    def per_side(self) -> bool:
+        """Done on each side in turn: `8 each leg`, `20 total each side`, `10 per arm`."""
+        return re.search(r"\beach\b|\b(per|a) (side|leg|arm)\b", self.unit) is not None
+
+    @property
     def count(self) -> str:
         if self.low is None:
             return ""

@@ -105,6 +105,23 @@ def test_reps_are_modelled_as_count_or_range_plus_unit(value, expected, shown):
     assert str(expected) == shown
 
 
+@pytest.mark.parametrize("value, shown, timed, per_side", [
+    ("30 s hold", "30 s hold", True, False),
+    ("30-second hold", "30 s hold", True, False),  # was "30 -second hold", and no countdown
+    ("30 seconds", "30 s", True, False),
+    ("1 min hold", "60 s hold", True, False),
+    ("0:45 hold", "45 s hold", True, False),
+    ("20 m walk", "20 m walk", False, False),  # metres, not minutes
+    ("8 each leg", "8 each leg", False, True),
+    ("10 per arm", "10 per arm", False, True),
+    ("20 total each side", "20 total each side", False, True),
+    ("12", "12 reps", False, False),
+])
+def test_timed_and_per_side_sets_are_known_in_their_common_forms(value, shown, timed, per_side):
+    reps = parse_reps(value)
+    assert (str(reps), reps.timed, reps.per_side) == (shown, timed, per_side)
+
+
 @pytest.mark.parametrize("value, message", [
     (0, "expected a count from 1 to 999, got 0"),
     ("12-10", "expected a range from low to high, like 10-12, got '12-10'"),
