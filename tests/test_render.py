@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from repcard.pipeline import Options, build_files
 from repcard.model import ContentError
 
-from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, write_tree
+from .conftest import MINIMAL_INDEX, ROOT, SEED, build_site, exercise_text, write_tree
 from .htmltools import parse, references, resolve
 
 SEED_ORDER = ["1A Glute Bridge", "1B Band Walking", "2A Hip Extension With Leg Curl", "2B Step-Ups",
@@ -162,3 +164,15 @@ def test_manifest_and_service_worker_use_relative_urls(site):
     assert "./" in files and "workout/" in files and "exercises/step-ups/" in files and "assets/app.js" in files
     assert all(not f.startswith(("/", "http")) for f in files)
     assert "sw.js" not in files
+
+
+def test_workout_mode_is_told_which_sets_are_timed_and_which_go_side_by_side(tmp_path):
+    content = write_tree(tmp_path / "content", {
+        "index.md": MINIMAL_INDEX,
+        "exercises/plank.md": exercise_text("Plank", "1A", reps="30-second hold"),
+        "exercises/lunge.md": exercise_text("Lunge", "1B", reps="8 each leg"),
+    })
+    html = (build_site(content, tmp_path / "site") / "workout/index.html").read_text()
+    steps = dict(re.findall(r'<li class="step set[^"]*" data-step="([^"]+)"([^>]*)>', html))
+    assert "data-timed" in steps["plank:1"] and "data-sides" not in steps["plank:1"]
+    assert "data-sides" in steps["lunge:1"] and "data-timed" not in steps["lunge:1"]
