@@ -36,7 +36,8 @@ def make_parser() -> argparse.ArgumentParser:
                         help="build (default): write the site; check: validate the content only; "
                              "serve: build, serve on this machine and rebuild on every change")
     parser.add_argument("--content", type=Path, default=project_path("content"), metavar="DIR",
-                        help="the routine: index.md and exercises/*.md (default: content/ beside build.py, "
+                        help="the content: index.md, exercises/*.md and, for a library, routines/*.md "
+                             "(default: content/ beside build.py, "
                              "wherever you run it from)")
     parser.add_argument("--output", type=Path, default=project_path("site"), metavar="DIR",
                         help="where the site is written (default: site/ beside build.py, wherever you run it from)")

@@ -74,22 +74,23 @@ def _parse_photos(fields: Fields) -> tuple[Photo, ...]:
         return ()
     photos = []
     for n, item in enumerate(value, 1):
-        line = fields.doc.line("photos")
+        at = f"photos.{n - 1}"  # the item's own line, not the list's
+        line = fields.doc.line(at) or fields.doc.line("photos")
         if not isinstance(item, dict):
-            fields.add("photos", f"photos: photo {n}: {expected.removeprefix('photos: ')}")
+            fields.add(at, f"photos: photo {n}: {expected.removeprefix('photos: ')}")
             continue
         for key in item:
             if key not in ("src", "alt"):
-                fields.add("photos", f"photos: photo {n}: unknown key '{key}'; allowed: src, alt")
-        src = fields.text(f"photos", item.get("src"), one_line=True) if item.get("src") is not None else ""
-        alt = fields.text("photos", item.get("alt"), one_line=True) if item.get("alt") is not None else ""
+                fields.add(at, f"photos: photo {n}: unknown key '{key}'; allowed: src, alt")
+        src = fields.text(f"{at}.src", item.get("src"), one_line=True) if item.get("src") is not None else ""
+        alt = fields.text(f"{at}.alt", item.get("alt"), one_line=True) if item.get("alt") is not None else ""
         if not src:
-            fields.add("photos", f"photos: photo {n}: src: missing; expected a file name like dead-bug.jpg")
+            fields.add(at, f"photos: photo {n}: src: missing; expected a file name like dead-bug.jpg")
         elif _climbs_out(src):
-            fields.add("photos", f"photos: photo {n}: src '{src}': expected a file beside the exercise "
+            fields.add(at, f"photos: photo {n}: src '{src}': expected a file beside the exercise "
                                  "or in a folder below it, like dead-bug.jpg or dead-bug/0.jpg")
         elif not alt:
-            fields.add("photos", f"photos: photo {n}: alt: missing; say what the photo shows, for those who "
+            fields.add(at, f"photos: photo {n}: alt: missing; say what the photo shows, for those who "
                                  "cannot see it")
         else:
             photos.append(Photo(src, alt, line))

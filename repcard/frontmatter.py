@@ -159,14 +159,20 @@ def _duplicate_keys(path: str, node: yaml.Node, first_line: int) -> list[Problem
 
 
 def _key_lines(node: yaml.Node, first_line: int, prefix: str = "", depth: int = 3) -> dict[str, int]:
-    """Map "key", "key.subkey", ... (three levels deep) to their lines in the file."""
+    """Map "key", "key.subkey", "key.0" (a list's first item), ... three levels deep, to their lines."""
     lines: dict[str, int] = {}
-    if not isinstance(node, yaml.MappingNode) or depth == 0:
+    if depth == 0:
         return lines
-    for key, value in node.value:
-        name = f"{prefix}{key.value}"
-        lines[name] = first_line + key.start_mark.line
-        lines |= _key_lines(value, first_line, f"{name}.", depth - 1)
+    if isinstance(node, yaml.SequenceNode):  # "photos.0", "photos.0.src": each item's own line
+        for number, item in enumerate(node.value):
+            name = f"{prefix}{number}"
+            lines[name] = first_line + item.start_mark.line
+            lines |= _key_lines(item, first_line, f"{name}.", depth - 1)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = f"{prefix}{key.value}"
+            lines[name] = first_line + key.start_mark.line
+            lines |= _key_lines(value, first_line, f"{name}.", depth - 1)
     return lines
 
 

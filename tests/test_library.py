@@ -291,15 +291,15 @@ def test_a_photo_must_exist_be_an_image_and_say_what_it_shows(tmp_path):
     with pytest.raises(ContentError) as caught:
         build_files(Options(root, tmp_path / "out", "", cache=tmp_path / "cache"))
     assert [str(p) for p in caught.value.problems] == [
-        f"{root}/exercises/b.md:3: photos: photo 1: alt: missing; say what the photo shows, for those who "
+        f"{root}/exercises/b.md:4: photos: photo 1: alt: missing; say what the photo shows, for those who "
         "cannot see it",
-        f"{root}/exercises/a.md:3: photo 'gone.jpg' not found: expected the file {root}/exercises/gone.jpg"]
+        f"{root}/exercises/a.md:4: photo 'gone.jpg' not found: expected the file {root}/exercises/gone.jpg"]
     (root / "exercises/a.md").unlink()
     (root / "exercises/b.md").unlink()
     with pytest.raises(ContentError) as caught:
         build_files(Options(root, tmp_path / "out", "", cache=tmp_path / "cache"))
     assert [str(p) for p in caught.value.problems] == [
-        f"{root}/exercises/c.md:3: photos: c.jpg is not an image Pillow can read (JPEG, PNG or WebP)"]
+        f"{root}/exercises/c.md:4: photos: c.jpg is not an image Pillow can read (JPEG, PNG or WebP)"]
 
 
 def test_a_warm_cache_encodes_nothing_again(tmp_path):
