@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
         return importer.main(argv[1:], default_content=folder(values, "content", root / config.FILE_NAME, root),
                              prog=f"{prog} import")
     args = make_parser(prog, where).parse_args(argv)
-    path = args.config or root / config.FILE_NAME
+    path = args.config or theme.shown(root / config.FILE_NAME)
     values, problems = settings_file(path, args.strict, required=args.config is not None)
     if problems:
         report(problems, None if args.command in ("check", "check-site") else folder(values, "output", path, root))
@@ -142,7 +142,9 @@ def folder(values: dict[str, object], key: str, path: Path, root: Path) -> Path:
 
 
 def say_overrides(options: Options) -> None:
-    """--verbose: the site's own templates and assets, and what each does to the theme."""
+    """--verbose: where the theme is, then the site's own templates and assets and what each
+    does to the theme."""
+    print(f"repcard: the theme: {options.templates} and {options.assets}")
     for folders in (options.template_folders, options.asset_folders):
         for path, overrides in theme.own_files(folders):
             did = "overrides the theme's" if overrides else "adds"
