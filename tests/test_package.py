@@ -160,3 +160,8 @@ def test_a_new_site_takes_overrides_and_reports_config_mistakes_and_warnings(ins
     assert run("repcard", "build", cwd=site, env=env).returncode == 0
     strict = run("repcard", "build", "--strict", cwd=site, env=env, check=False)
     assert strict.returncode == 1 and "warning: raw HTML <div>" in strict.stderr
+
+
+def test_the_changelog_names_this_version_as_its_latest_release():
+    releases = re.findall(r"^## (\d+\.\d+\.\d+)\b", (ROOT / "CHANGELOG.md").read_text(), re.M)
+    assert releases[0] == __version__
