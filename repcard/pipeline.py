@@ -30,6 +30,9 @@ def project_path(name: str) -> Path:
     return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
+CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.py
+
+
 @dataclass(frozen=True)
 class Options:
     content: Path
@@ -74,6 +77,8 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     if cache is not None:
         site = cache.model = shared(cache.model, site)
     static = read.load_assets(options.assets) | read.load_images(site)
+    if site.routines:  # the card's sizes, from their one source
+        static[CARD_SIZES] = card.stylesheet().encode()
     pictures, picture_files = resize_photos(site, options, prune_photos)
     said = cache.warned if cache is not None else None
     cards = {routine.slug: plan_card(routine, bool(options.base_url), said) for routine in site.routines}
