@@ -1,14 +1,17 @@
 """Fit the printed circuit card onto one sheet, and draw its QR code.
 
 The card is designed for the area A4 and US Letter share inside 10 mm margins:
-190 x 259 mm; a site that prints on A4 alone (repcard.toml's `paper`) has 277 mm of height. The build cannot ask a browser how tall the card will print, so it
-estimates from the text, counting characters generously so that it errs on the tall
-side. It picks the largest type that fits with every text in full, in one column, then
-in two; only when none fits does it cut long texts to a few lines (and says which), and
-when even that does not fit, the build warns with the number of pages.
+190 x 259 mm; a site that prints on A4 alone (repcard.toml's `paper`) has 277 mm of
+height. The build cannot ask a browser how tall the card will print, so it estimates
+from the text, counting characters generously so that it errs on the tall side. It
+picks the largest type that fits with every text in full, in one column, then in two;
+only when none fits does it cut long texts to a few lines (and says which), and when
+even that does not fit, the build warns with the number of pages.
 
-This module is the one source of the card's sizes: the template hands them to
-card.css as custom properties (`CardLayout.style`).
+This module is the one source of the card's sizes: the build writes them as CSS custom
+properties for card.css (`stylesheet`, site/assets/card-sizes.css), and the card names its
+layout's scale and whether texts are cut in data attributes, so the page needs no `style`
+attribute (which the pages' Content-Security-Policy refuses).
 """
 
 from __future__ import annotations
@@ -80,15 +83,30 @@ class CardLayout:
         return max(1, math.ceil(self.height / PAPERS[self.paper]))
 
     @property
-    def style(self) -> str:
-        """The sizes as CSS custom properties, for card.css: `--title: 20pt; ...`."""
-        sizes = [f"--s: {self.scale}", f"--line-height: {LINE_HEIGHT}", f"--column-gap: {COLUMN_GAP}mm",
-                 f"--qr: {QR_SIZE}mm", f"--slot: {SLOT_COLUMN}mm", f"--tick: {TICK_BOX}mm",
-                 f"--tick-gap: {TICK_GAP}mm"]
-        for name, text in TEXTS.items():
-            sizes.append(f"--{name}: {text.size}pt")
-            sizes.append(f"--{name}-lines: {text.lines if self.cuts and text.lines else 'none'}")
-        return "; ".join(sizes)
+    def scale_name(self) -> str:
+        """The scale as the card's data-scale attribute names it, and card-sizes.css selects it."""
+        return _number(self.scale)
+
+
+def stylesheet() -> str:
+    """The card's sizes as CSS custom properties on `.card`, for card.css: every scale the
+    card may be drawn at (data-scale), and each text's line limit once texts are cut (data-cut)."""
+    sizes = [("line-height", _number(LINE_HEIGHT)), ("column-gap", f"{_number(COLUMN_GAP)}mm"),
+             ("qr", f"{_number(QR_SIZE)}mm"), ("slot", f"{_number(SLOT_COLUMN)}mm"),
+             ("tick", f"{_number(TICK_BOX)}mm"), ("tick-gap", f"{_number(TICK_GAP)}mm")]
+    sizes += [(name, f"{_number(text.size)}pt") for name, text in TEXTS.items()]
+    sizes += [(f"{name}-lines", "none") for name in TEXTS]
+    rules = ["/* The card's sizes, written by repcard/card.py: it plans the card with them. */",
+             ".card { " + " ".join(f"--{name}: {value};" for name, value in sizes) + " }"]
+    rules += [f'.card[data-scale="{_number(scale)}"] {{ --s: {_number(scale)}; }}' for scale in SCALES]
+    rules.append(".card[data-cut] { " + " ".join(f"--{name}-lines: {text.lines};"
+                                                  for name, text in TEXTS.items() if text.lines) + " }")
+    return "\n".join(rules) + "\n"
+
+
+def _number(value: float) -> str:
+    """A size as CSS writes it: 1.3, 1, 6."""
+    return f"{value:g}"
 
 
 Estimates = dict[tuple[int, float, bool], tuple[float, tuple[Cut, ...]]]  # (columns, scale, cut) -> height, cuts

@@ -38,7 +38,8 @@ def parse_exercise(path: str, text: str) -> ParsedExercise:
     doc, problems = split_document(path, text)
     if doc is None:
         return None, problems
-    fields = Fields(doc, EXERCISE_KEYS)
+    # Parsed before the layout is known (and kept for either): the list of keys says where pair belongs.
+    fields = Fields(doc, EXERCISE_KEYS, notes={"pair": "classic layout only"})
     slug = Path(path).stem
     if wrong := slug_problem(path, "glute-bridge.md"):
         fields.problems.append(wrong)

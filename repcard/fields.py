@@ -35,9 +35,12 @@ def slug_problem(path: str, example: str) -> Problem | None:
 class Fields:
     """Reads typed fields out of a Document, collecting a Problem for each bad one."""
 
-    def __init__(self, doc: Document, allowed: tuple[str, ...], elsewhere: dict[str, str] | None = None):
-        """`elsewhere`: keys this file does not take that another does, and which: said so."""
+    def __init__(self, doc: Document, allowed: tuple[str, ...], elsewhere: dict[str, str] | None = None,
+                 notes: dict[str, str] | None = None):
+        """`elsewhere`: keys this file does not take that another does, and which: said so.
+        `notes`: what the list of allowed keys says beside a key that is allowed only sometimes."""
         self.doc = doc
+        self.notes = notes or {}
         self.problems: list[Problem] = []
         for key in doc.fields:
             if str(key) in (elsewhere or {}):
@@ -48,7 +51,8 @@ class Fields:
     def unknown(self, key: str, allowed: tuple[str, ...], key_prefix: str) -> None:
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        self.add(key_prefix + key, f"unknown key '{key_prefix}{key}'{hint}; allowed: {', '.join(allowed)}")
+        listed = ", ".join(f"{name} ({self.notes[name]})" if name in self.notes else name for name in allowed)
+        self.add(key_prefix + key, f"unknown key '{key_prefix}{key}'{hint}; allowed: {listed}")
 
     def add(self, key: str, message: str, missing: bool = False) -> None:
         parts = key.split(".")  # "circuits.1.name": its own line, else its parent's

@@ -40,6 +40,13 @@ QUALITY = 75
 # --settings): 2 encodes both widths in half the CPU time of 4 (24 against 52 ms a photo)
 # for 3-4% more bytes (9.2 against 8.9 KB at 360 px): a cold library build is mostly this.
 METHOD = 2
+# What a photo may cost a phone on a weak signal: its 360 px rendition is at most this many
+# bytes. A busy photo over it is encoded again at a lower quality, step by step, never below
+# the floor (on free-exercise-db's 1,746 photos, 30 were over it at QUALITY; the worst fits at
+# 40, where the pose, the hands and the equipment still read clearly at 360 and 720 px wide).
+BYTE_BUDGET = 20_000
+BUDGET_WIDTH = WIDTHS[0]
+QUALITY_FLOOR, QUALITY_STEP = 40, 5
 FORMATS = ("JPEG", "PNG", "WEBP")  # Pillow's names; a phone's JPEG may open as "MPO", a JPEG too
 READABLE = "JPEG, PNG or WebP"
 MAX_BYTES = 20 * 1024 * 1024
@@ -47,7 +54,8 @@ MAX_PIXELS = 50_000_000
 # Everything that changes the output bytes: a cache entry made with other settings
 # (or another Pillow, hence another libwebp) is never served. Bump "v1" when the
 # processing below changes.
-VERSION = f"repcard-photos v1; widths {WIDTHS}; webp q{QUALITY} m{METHOD}; Pillow {PIL.__version__}"
+VERSION = (f"repcard-photos v1; widths {WIDTHS}; webp q{QUALITY} m{METHOD}; "
+           f"{BYTE_BUDGET} B at {BUDGET_WIDTH} px down to q{QUALITY_FLOOR} by {QUALITY_STEP}; Pillow {PIL.__version__}")
 
 _SRGB = ImageCms.createProfile("sRGB")
 
@@ -133,7 +141,7 @@ def _renditions(data: bytes) -> Renditions | str:
         height = max(1, round(width * shown_height / shown_width))
         if current.size != (width, height):
             current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        results.append(Rendition.of(width, height, _webp(current)))
+        results.append(Rendition.of(width, height, _webp(current, BYTE_BUDGET if width <= BUDGET_WIDTH else None)))
     return tuple(reversed(results))
 
 
@@ -171,10 +179,15 @@ def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
         return image  # a broken profile: the pixels as they are, as a browser would show them
 
 
-def _webp(image: Image.Image) -> bytes:
-    out = io.BytesIO()
-    # Only what is passed here is written: no exif, xmp or icc_profile, so none.
-    image.save(out, "WEBP", quality=QUALITY, method=METHOD)
+def _webp(image: Image.Image, budget: int | None = None) -> bytes:
+    """The image as WebP at QUALITY, or at the highest quality down to the floor that keeps it
+    within `budget` bytes (the floor's when none does)."""
+    for quality in range(QUALITY, QUALITY_FLOOR - 1, -QUALITY_STEP):
+        out = io.BytesIO()
+        # Only what is passed here is written: no exif, xmp or icc_profile, so none.
+        image.save(out, "WEBP", quality=quality, method=METHOD)
+        if budget is None or out.tell() <= budget:
+            break
     return out.getvalue()
 
 

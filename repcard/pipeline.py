@@ -23,6 +23,9 @@ from .model import ContentError, Picture, Problem, Routine, Site, shared
 from .write import Linked
 
 
+CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.py
+
+
 @dataclass(frozen=True)
 class Options:
     content: Path
@@ -78,6 +81,8 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     if cache is not None:
         site = cache.model = shared(cache.model, site)
     static = read.load_assets(options.asset_folders) | read.load_images(site)
+    if site.routines:  # the card's sizes, from their one source
+        static[CARD_SIZES] = card.stylesheet().encode()
     pictures, picture_files, warnings = resize_photos(site, options, prune_photos)
     cards = {}
     for routine in site.routines:

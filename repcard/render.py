@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import seo
+from . import csp, seo
 from .card import CardLayout, qr_svg
 from .card import flow as card_flow
 from .config import Settings
@@ -35,6 +35,7 @@ def make_environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["term_slug"] = term_slug
+    env.globals["csp"] = Markup(csp.site_policy(env))  # our own text: its quotes need no escaping
     return env
 
 

@@ -29,7 +29,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
-from . import write
+from . import csp, write
 from .model import Problem
 from .pipeline import BuildCache, Options, build, report
 
@@ -41,6 +41,8 @@ class SiteFileHandler(StaticFileHandler):
     """Answers every refusal (a missing file, a path outside the site, a folder, a NUL in
     the path, a method other than GET or HEAD) with a 404 and the site's own 404.html, as
     GitHub Pages does: nothing tells what lies outside."""
+
+    livereload_snippet = b"<script></script>"  # livereload's inline loader, added to every page: set by SiteServer
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
         if "\0" in absolute_path:  # every file call refuses it, with a ValueError: a 500
@@ -55,7 +57,7 @@ class SiteFileHandler(StaticFileHandler):
         if os.path.isfile(page):
             self.set_status(404)
             with open(page, "rb") as file:
-                self.finish(file.read())
+                self.finish(dev_policy(file.read(), self.livereload_snippet, self.request.host))
         else:
             super().write_error(status_code, **kwargs)
 
@@ -70,6 +72,7 @@ class NotInSiteHandler(SiteFileHandler):
 
 class SiteServer(Server):
     def get_web_handlers(self, script):
+        SiteFileHandler.livereload_snippet = script  # its inline loader: let through the pages' policy by its hash
         return [*super().get_web_handlers(script), (r".*", NotInSiteHandler, {"path": self.root})]
 
 
@@ -114,24 +117,48 @@ def live_script(build: str) -> bytes:
             f'data-header="{BUILD_HEADER}">').encode() + LIVE_SCRIPT + b"</script>"
 
 
+OVERLAY_STYLE = (
+    "#repcard-problems{position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:60vh;overflow:auto;"
+    "margin:0;padding:.75rem 1rem;background:#fff1f0;color:#6b0000;border-bottom:3px solid #c00;"
+    "font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;text-align:left}"
+    "#repcard-problems ul{margin:.4rem 0 0;padding-left:1.2rem;white-space:pre-wrap}"
+)
+
+
 def overlay(problems: tuple[Problem, ...]) -> bytes:
     """A fixed box at the top of the page naming every problem, escaped: messages quote content."""
     count = f"repcard: {len(problems)} problem" + ("s" if len(problems) != 1 else "")
     lines = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems)
     return (
-        '<div id="repcard-problems" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;'
-        "max-height:60vh;overflow:auto;margin:0;padding:.75rem 1rem;background:#fff1f0;color:#6b0000;"
-        'border-bottom:3px solid #c00;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;text-align:left">'
+        f'<style>{OVERLAY_STYLE}</style><div id="repcard-problems" role="alert">'
         f'<strong>{html.escape(count)}</strong> <span>(the page shows the last good build)</span>'
-        f'<ul style="margin:.4rem 0 0;padding-left:1.2rem;white-space:pre-wrap">{lines}</ul></div>'
+        f"<ul>{lines}</ul></div>"
     ).encode()
+
+
+_POLICY = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
+
+
+def dev_policy(page: bytes, livereload_snippet: bytes, host: str) -> bytes:
+    """The page's Content-Security-Policy, widened for what only the dev server adds: its
+    inline scripts (live.js, livereload's loader), the problems' box's style, and the
+    websocket livereload.js reloads by."""
+    found = _POLICY.search(page)
+    if not found:  # a page of the author's own without the policy
+        return page
+    loader = livereload_snippet[livereload_snippet.index(b">") + 1:livereload_snippet.rindex(b"</script>")]
+    widened = csp.widened(html.unescape(found[2].decode()),
+                          scripts=[csp.source_hash(LIVE_SCRIPT), csp.source_hash(loader)],
+                          styles=[csp.source_hash(OVERLAY_STYLE)], connect=[f"ws://{host}"])
+    return page[:found.start(2)] + html.escape(widened, quote=True).encode() + page[found.end(2):]
 
 
 _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
 def served_page(page: bytes, problems: tuple[Problem, ...], build: str) -> bytes:
-    """The page with the live script, and the problems' box if any, first in its body."""
+    """The page with the live script, and the problems' box if any, first in its body
+    (dev_policy lets them through the page's policy)."""
     added = live_script(build) + (overlay(problems) if problems else b"")
     found = _BODY.search(page)
     return page[:found.end()] + added + page[found.end():] if found else added + page
@@ -163,7 +190,7 @@ class DevSiteHandler(SiteFileHandler):
             return await super().get(path, include_body)
         label = self.latest.name(build)
         with open(absolute, "rb") as file:
-            page = served_page(file.read(), shown, label)
+            page = dev_policy(served_page(file.read(), shown, label), self.livereload_snippet, self.request.host)
         # The page is that build's only if no rebuild was under way or began while it was read.
         whole = started == build == self.latest.started
         self.absolute_path, self.untagged = absolute, True

@@ -196,7 +196,7 @@ def test_sets_must_be_a_positive_whole_number(sets):
 def test_unknown_key_suggests_the_close_one_and_lists_the_allowed():
     [problem] = problems_of(exercise_text("X", "1A", extra="setz: 3\n"))
     assert problem == (f"{PATH}:6: unknown key 'setz' (did you mean 'sets'?); allowed: "
-                       "title, pair, sets, reps, cue, muscles, equipment, variations, photos")
+                       "title, pair (classic layout only), sets, reps, cue, muscles, equipment, variations, photos")
 
 
 def test_unknown_key_without_a_close_match_lists_the_allowed():

@@ -180,7 +180,7 @@ def test_an_exercise_with_a_problem_of_its_own_is_the_only_line_about_it(tmp_pat
         "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: plank\n  1B: dead-bug\n---\n",
     })
     assert problems(root) == [f"{root}/exercises/plank.md:3: unknown key 'equipmnet' (did you mean 'equipment'?); "
-                              "allowed: title, pair, sets, reps, cue, muscles, equipment, variations, photos"]
+                              "allowed: title, pair (classic layout only), sets, reps, cue, muscles, equipment, variations, photos"]
 
 
 def test_a_routines_key_in_a_librarys_index_md_is_said_to_belong_in_a_routine_file(tmp_path):

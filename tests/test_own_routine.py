@@ -111,9 +111,10 @@ def test_long_variations_print_in_full_when_the_sheet_has_room(tmp_path):
         "exercises/b.md": exercise_text("Bravo", "1B"),
     })
     layout = plan_card(load(root).routines[0], with_qr=False)
-    assert layout.cuts == () and "--vars-lines: none" in layout.style
+    assert layout.cuts == ()
     result = run_build("--content", root, "--output", tmp_path / "site")
     assert result.returncode == 0 and "warning" not in result.stderr
+    assert "data-cut" not in (tmp_path / "site/card/index.html").read_text()  # every line limit stays "none"
 
 
 def test_text_cut_to_fit_the_sheet_is_named_with_its_file_and_field(tmp_path):
@@ -123,7 +124,8 @@ def test_text_cut_to_fit_the_sheet_is_named_with_its_file_and_field(tmp_path):
     assert f"repcard: warning: {root}/exercises/e0.md: variations: cut to 2 lines on the printed card " \
            "(card/index.html); shorten it to print it in full" in result.stderr.splitlines()
     card = (tmp_path / "site/card/index.html").read_text()
-    assert "--vars-lines: 2" in card
+    assert "data-cut" in card  # card-sizes.css then sets each text's line limit:
+    assert "--vars-lines: 2;" in (tmp_path / "site/assets/card-sizes.css").read_text().split(".card[data-cut]")[1]
 
 
 def test_the_cards_sizes_and_line_limits_have_one_source():

@@ -54,6 +54,16 @@ def opened(rendition: Rendition) -> Image.Image:
     return image
 
 
+def busy(amplitude: float) -> bytes:
+    """A 720 x 960 PNG of a gradient under seeded noise: the more noise, the more bytes any encoding needs."""
+    rng = random.Random(1)
+    noise = Image.frombytes("L", (720, 960), rng.randbytes(720 * 960)).convert("RGB")
+    image = Image.blend(Image.linear_gradient("L").resize((720, 960)).convert("RGB"), noise, amplitude)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def phone_photo() -> bytes:
     """A phone's photo: taken sideways (EXIF orientation 6), with a GPS position and a profile."""
@@ -101,6 +111,24 @@ def test_widths_never_upscale(size, expected):
     assert [(r.width, r.height) for r in result] == expected
     for rendition in result:
         opened(rendition)
+
+
+def test_a_busy_photo_at_360_px_is_encoded_down_to_the_byte_budget_and_no_further_than_the_floor(monkeypatch):
+    within, floor = renditions(busy(0.3)), renditions(busy(0.5))
+    monkeypatch.setattr(photos, "BYTE_BUDGET", 10**9)  # as before the budget: quality 75 throughout
+    unbudgeted, unbudgeted_floor = renditions(busy(0.3)), renditions(busy(0.5))
+    assert len(unbudgeted[0].data) > 20_000 >= len(within[0].data)
+    assert within[1] == unbudgeted[1]  # the 720 px rendition is left at full quality
+    monkeypatch.setattr(photos, "QUALITY", photos.QUALITY_FLOOR)
+    at_the_floor = renditions(busy(0.5))
+    assert floor[0] == at_the_floor[0] and len(floor[0].data) > 20_000  # over even at the floor: the floor's
+    assert len(unbudgeted_floor[0].data) > len(floor[0].data)
+
+
+def test_a_photo_within_the_budget_is_encoded_as_before(phone_photo, monkeypatch):
+    budgeted = renditions(phone_photo)
+    monkeypatch.setattr(photos, "BYTE_BUDGET", 10**9)
+    assert renditions(phone_photo) == budgeted
 
 
 def test_a_large_jpeg_is_decoded_reduced_and_keeps_its_shape():

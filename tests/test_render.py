@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
+from repcard import csp
 from repcard.pipeline import Options, build_files
 from repcard.model import ContentError
 
@@ -102,10 +105,7 @@ def test_text_from_content_is_escaped(tmp_path):
 
 
 def test_a_template_typo_fails_the_build_naming_the_template(tmp_path):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    for source in (ROOT / "templates").iterdir():
-        (templates / source.name).write_text(source.read_text())
+    templates = Path(shutil.copytree(ROOT / "templates", tmp_path / "templates"))  # inline/ too
     card = templates / "card.html"
     card.write_text(card.read_text().replace("{{ routine.title }}", "{{ routine.titel }}", 1))
     with pytest.raises(ContentError) as caught:
@@ -176,3 +176,26 @@ def test_workout_mode_is_told_which_sets_are_timed_and_which_go_side_by_side(tmp
     steps = dict(re.findall(r'<li class="step set[^"]*" data-step="([^"]+)"([^>]*)>', html))
     assert "data-timed" in steps["plank:1"] and "data-sides" not in steps["plank:1"]
     assert "data-sides" in steps["lunge:1"] and "data-timed" not in steps["lunge:1"]
+
+
+@pytest.mark.parametrize("fixture", ["glutes", "library"])
+def test_every_page_carries_the_policy_first_and_nothing_inline_it_would_refuse(fixture, tmp_path):
+    """Every page's first element after its charset is the Content-Security-Policy, before any
+    script, style sheet or <base>; no style or event-handler attribute; every inline script
+    that runs is one the policy names by its hash."""
+    files = build_files(Options(SEED.parent / fixture, output=tmp_path / "unused",
+                                base_url="https://you.github.io/repcard/", cache=tmp_path / "cache"))
+    for path, data in files.items():
+        if not path.endswith(".html"):
+            continue
+        page = parse(data)
+        head = [e for e in page.find("head").children if not isinstance(e, str)]
+        assert head[0].attrs == {"charset": "utf-8"} and head[1].attrs.get("http-equiv") == "Content-Security-Policy", path
+        policy = dict((d.split()[0], d.split()[1:]) for d in head[1].attrs["content"].split(";"))
+        assert policy["script-src"][0] == "'self'" and policy["style-src"] == ["'self'"], path
+        assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"], path
+        for element in page.iter():
+            assert "style" not in element.attrs and not any(name.startswith("on") for name in element.attrs), \
+                (path, element.tag, element.attrs)
+            if element.tag == "script" and not element.attrs:  # inline, and run
+                assert csp.source_hash("".join(element.children)) in policy["script-src"], path
