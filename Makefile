@@ -26,13 +26,13 @@ check: $(VENV)/.runtime   ## validate content/ only
 	$(PY) build.py check
 
 # What the Pages workflow runs on a fork's own content: check it (path:line: message lines on
-# a mistake), build it for its address, then the checks that hold for any routine. Python
-# packages only; the card prints in $(CHROMIUM), the runner's Chrome there.
+# a mistake), build it for its address, then the checks that hold for any site (check-site).
+# Python packages only; the card prints in $(CHROMIUM), the runner's Chrome there.
 BASE_URL ?= https://example.github.io/repcard/
 publish: $(VENV)/.publish $(CHROMIUM)   ## check content/, build it for BASE_URL into site/, check the site
 	$(PY) build.py check
 	$(PY) build.py --base-url "$(BASE_URL)"
-	REPCARD_SITE=site REPCARD_CONTENT=content REPCARD_BASE_URL="$(BASE_URL)" $(PY) -m pytest -q tests/test_your_site.py
+	$(PY) build.py check-site --base-url "$(BASE_URL)" --chromium "$(CHROMIUM)"
 
 test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) $(ENGINE_FILES) /usr/bin/java   ## install what the tests need, then run them all
 	$(PY) -m pytest

@@ -6,10 +6,13 @@
     python build.py serve      build, serve on 127.0.0.1:8000, rebuild on change
     python build.py --help     every option
 
-The stages live in repcard/: content (read and validate) -> render -> write; serve.
+This repository's own entry point, the same command line as `repcard` once installed, with
+its folders beside this file. The stages live in repcard/: content (read and validate) ->
+render -> write; serve.
 """
 
 import sys
+from pathlib import Path
 
 try:
     from repcard.cli import main
@@ -18,4 +21,4 @@ except ModuleNotFoundError as missing:  # run by a Python without the packages: 
              "run `make build` once (it installs them into .venv/), then `.venv/bin/python build.py ...`")
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(prog="build.py", root=Path(__file__).resolve().parent))

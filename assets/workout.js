@@ -297,11 +297,14 @@ document.addEventListener("DOMContentLoaded", () => {
   const roundOf = (step) => Number(step.dataset.step.split(":")[1]);
   const unitKey = "repcard:unit";
 
+  // The unit picked in this browser, else the site's (repcard.toml's weight_unit).
+  const siteUnit = workout.dataset.unit === "lb" ? "lb" : "kg";
   function unit() {
     try {
-      return localStorage.getItem(unitKey) === "lb" ? "lb" : "kg";
+      const picked = localStorage.getItem(unitKey);
+      return picked === "lb" || picked === "kg" ? picked : siteUnit;
     } catch (error) {
-      return "kg";
+      return siteUnit;
     }
   }
 

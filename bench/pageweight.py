@@ -7,44 +7,11 @@ The budget is 14 KB gzipped a page, what one round trip of a new connection carr
 
 from __future__ import annotations
 
-import gzip
-import re
 import sys
 from pathlib import Path
 
-BUDGET = 14_000  # bytes, gzipped: what renders a page (HTML, CSS, scripts that block), one round trip
-WITH_DEFERRED = 32_000  # bytes, gzipped: the same with the deferred scripts, which run after the paint
-# Stylesheets and scripts a page loads (the templates write them in this one form).
-RESOURCE = re.compile(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"')
-DEFERRED = re.compile(r'<script src="([^"]+)" defer>')
-
-
-def gzipped(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=9, mtime=0))
-
-
-def page_weights(site: Path) -> dict[str, dict[str, int]]:
-    """{page: {file: gzipped bytes}} for every HTML page: the page and what it loads."""
-    weights = {}
-    for page in sorted(site.rglob("*.html")):
-        html = page.read_bytes()
-        files = {page.relative_to(site).as_posix(): gzipped(html)}
-        for url in RESOURCE.findall(html.decode()):
-            target = (page.parent / url).resolve()
-            files[target.relative_to(site.resolve()).as_posix()] = gzipped(target.read_bytes())
-        weights[page.relative_to(site).as_posix()] = files
-    return weights
-
-
-def render_weights(site: Path) -> dict[str, tuple[int, int]]:
-    """{page: (bytes that render it, bytes with its deferred scripts)}, gzipped."""
-    weights = {}
-    for page, files in page_weights(site).items():
-        deferred = {(site / page).parent.joinpath(url).resolve().relative_to(site.resolve()).as_posix()
-                    for url in DEFERRED.findall((site / page).read_text())}
-        total = sum(files.values())
-        weights[page] = (total - sum(size for name, size in files.items() if name in deferred), total)
-    return weights
+# The measure and the budget are repcard check-site's, which the Pages workflow runs.
+from repcard.sitecheck import BUDGET, WITH_DEFERRED, page_weights, render_weights  # noqa: F401
 
 
 def main() -> None:

@@ -6,3 +6,5 @@ The stages run in one direction, one module each:
     write    the only writer: builds into a temporary folder, then swaps it in
     serve    the dev server: rebuild on change, keep serving the last good site
 """
+
+__version__ = "0.1.0"  # the one place it is written: pyproject.toml reads it, CHANGELOG.md names it

@@ -1,11 +1,12 @@
 """Fit the printed circuit card onto one sheet, and draw its QR code.
 
 The card is designed for the area A4 and US Letter share inside 10 mm margins:
-190 x 259 mm. The build cannot ask a browser how tall the card will print, so it
-estimates from the text, counting characters generously so that it errs on the tall
-side. It picks the largest type that fits with every text in full, in one column, then
-in two; only when none fits does it cut long texts to a few lines (and says which), and
-when even that does not fit, the build warns with the number of pages.
+190 x 259 mm; a site that prints on A4 alone (repcard.toml's `paper`) has 277 mm of
+height. The build cannot ask a browser how tall the card will print, so it estimates
+from the text, counting characters generously so that it errs on the tall side. It
+picks the largest type that fits with every text in full, in one column, then in two;
+only when none fits does it cut long texts to a few lines (and says which), and when
+even that does not fit, the build warns with the number of pages.
 
 This module is the one source of the card's sizes: the build writes them as CSS custom
 properties for card.css (`stylesheet`, site/assets/card-sizes.css), and the card names its
@@ -24,6 +25,7 @@ from .model import Circuit, Routine, Slot
 
 PAGE_WIDTH = 190.0  # mm: A4's 210 less two 10 mm margins
 PAGE_HEIGHT = 259.0  # mm: Letter's 279.4 less two 10 mm margins, rounded down
+PAPERS = {"A4 or Letter": PAGE_HEIGHT, "A4": 277.0, "Letter": PAGE_HEIGHT}  # the height each leaves, in mm
 PT = 25.4 / 72  # mm per point
 CHAR_WIDTH = 0.56  # a character's width in em, generous for DejaVu Sans and system sans fonts
 WRAP_FILL = 0.9  # lines break between words, so a line holds less than its width
@@ -69,6 +71,7 @@ class CardLayout:
     height: float  # mm, estimated
     cuts: tuple[Cut, ...] = ()  # empty: every text prints in full
     split: int = 0  # with two columns: how many circuits the first holds
+    paper: str = "A4 or Letter"  # what it is planned for: a key of PAPERS
 
     def columns_of(self, circuits: tuple) -> list[tuple]:
         """The circuits column by column. The card sets its own break rather than leave it to
@@ -77,7 +80,7 @@ class CardLayout:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.height / PAGE_HEIGHT))
+        return max(1, math.ceil(self.height / PAPERS[self.paper]))
 
     @property
     def scale_name(self) -> str:
@@ -116,9 +119,9 @@ def _estimates(circuit: Circuit, source: str, last: bool) -> Estimates:
     return {}
 
 
-def plan_card(routine: Routine, with_qr: bool) -> CardLayout:
-    """The roomiest layout that fits one sheet with every text in full; else, with long
-    texts cut, the roomiest that fits; else the densest one (the caller warns)."""
+def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter") -> CardLayout:
+    """The roomiest layout that fits one sheet of `paper` with every text in full; else, with
+    long texts cut, the roomiest that fits; else the densest one (the caller warns)."""
     equipment = routine.equipment  # gathered from every exercise: once, not at each layout
     last = len(routine.circuits) - 1
     # Each circuit's estimates from earlier plans: the dev server plans the card again after
@@ -129,9 +132,9 @@ def plan_card(routine: Routine, with_qr: bool) -> CardLayout:
             for scale in SCALES:
                 estimate = _Estimate(columns, scale, cut)
                 height = estimate.card(routine, equipment, known, with_qr)
-                if height <= PAGE_HEIGHT:
-                    return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split)
-    return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split)
+                if height <= PAPERS[paper]:
+                    return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split, paper)
+    return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split, paper)
 
 
 def flow(circuit: Circuit, last: bool) -> str:

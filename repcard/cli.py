@@ -1,4 +1,5 @@
-"""The command line: build, check and serve, with problems printed one a line."""
+"""The command line: build, check, serve, import, new and check-site, with problems printed
+one a line. Settings come from the flags, then repcard.toml, then the defaults."""
 
 from __future__ import annotations
 
@@ -7,60 +8,99 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from . import write
+from . import __version__, config, theme, write
 from .model import ContentError, Problem
-from .pipeline import Options, build, build_files, project_path, report
+from .pipeline import Options, build, build_files, report
 
-def parse_base_url(value: str) -> str:
-    if not value:
-        return ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise argparse.ArgumentTypeError(
-            f"expected an absolute http(s) address such as https://you.github.io/repcard/, got {value!r}")
-    return value if value.endswith("/") else value + "/"
+COMMANDS = ("build", "check", "serve", "check-site")
 
 
-def make_parser() -> argparse.ArgumentParser:
+def flag_type(check):
+    """A config.KEYS check as an argparse type: the same rule for the flag as for the key."""
+    def parse(value: str):
+        try:
+            return check(value)
+        except config.Wrong as wrong:
+            raise argparse.ArgumentTypeError(f"{wrong}, got {value!r}") from None
+    return parse
+
+
+def make_parser(prog: str, where: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py",
-        description="Build a workout routine written in Markdown into a static site.",
-        epilog="Problems in the content are printed one a line as path:line: message; "
-               "exit status 1 for content problems, 2 for a wrong command line. "
-               "`build.py import [--content DIR] [--force] SOURCE...` imports exercises from "
-               "free-exercise-db (build.py import --help).",
-    )
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve"),
+        prog=prog,
+        description="Build workout routines written in Markdown into a static site.",
+        epilog="Problems are printed one a line as path:line: message; exit status 1 for problems, "
+               f"2 for a wrong command line. `{prog} new DIR` starts a site of your own ({prog} new --help); "
+               f"`{prog} import [--content DIR] [--force] SOURCE...` imports exercises from "
+               f"free-exercise-db ({prog} import --help).")
+    parser.add_argument("--version", action="version", version=f"repcard {__version__}")
+    parser.add_argument("command", nargs="?", default="build", choices=COMMANDS,
                         help="build (default): write the site; check: validate the content only; "
-                             "serve: build, serve on this machine and rebuild on every change")
-    parser.add_argument("--content", type=Path, default=project_path("content"), metavar="DIR",
+                             "serve: build, serve on this machine and rebuild on every change; "
+                             "check-site: check a built site (page weight, links, the card's pages)")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help=f"the site's settings (default: repcard.toml {where}, if there is one); "
+                             "a flag wins over the file")
+    parser.add_argument("--content", type=flag_type(config.folder), metavar="DIR",
                         help="the content: index.md, exercises/*.md and, for a library, routines/*.md "
-                             "(default: content/ beside build.py, "
-                             "wherever you run it from)")
-    parser.add_argument("--output", type=Path, default=project_path("site"), metavar="DIR",
-                        help="where the site is written (default: site/ beside build.py, wherever you run it from)")
-    parser.add_argument("--base-url", type=parse_base_url, default="", metavar="URL",
+                             f"(default: content/ {where})")
+    parser.add_argument("--output", type=flag_type(config.folder), metavar="DIR",
+                        help=f"where the site is written (default: site/ {where})")
+    parser.add_argument("--base-url", type=flag_type(config.base_url), metavar="URL",
                         help="the site's absolute address, e.g. https://you.github.io/repcard/; "
                              "enables canonical links, the sitemap and the card's QR code")
-    parser.add_argument("--cache", type=Path, default=project_path(".cache"), metavar="DIR",
-                        help="where resized photos and parsed files are kept between builds (default: .cache/ beside build.py; "
-                             "delete it to start cold)")
+    parser.add_argument("--cache", type=flag_type(config.folder), metavar="DIR",
+                        help=f"where resized photos and parsed files are kept between builds (default: .cache/ "
+                             f"{where}; delete it to start cold)")
+    parser.add_argument("--strict", action="store_true",
+                        help="every warning is a problem: the build stops, the site is left as it was")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also name the site's own templates and assets that override the theme's")
     parser.add_argument("--host", default="127.0.0.1",
                         help="serve: address to listen on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
+    parser.add_argument("--chromium", type=Path, metavar="PATH",
+                        help="check-site: the Chromium or Chrome that prints the cards "
+                             "(default: chromium, chromium-browser or google-chrome, found on the PATH)")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None = None) -> int:
+    """`root`: where the default folders and repcard.toml are: beside build.py for a checkout's
+    build.py, the working directory for the `repcard` command."""
     argv = sys.argv[1:] if argv is None else argv
+    where = "beside build.py, wherever you run it from" if root is not None else "in the working directory"
+    root = root if root is not None else Path.cwd()
+    if argv[:1] == ["new"]:
+        from . import newsite
+
+        return newsite.main(argv[1:], prog)
     if argv[:1] == ["import"]:  # its own arguments: sources to import
         from . import importer
 
-        return importer.main(argv[1:], default_content=project_path("content"))
-    args = make_parser().parse_args(argv)
-    options = Options(args.content, args.output, args.base_url, cache=args.cache)
+        values, problems = settings_file(root / config.FILE_NAME, strict=False)
+        if problems:
+            report(problems, None)
+            return 1
+        return importer.main(argv[1:], default_content=folder(values, "content", root / config.FILE_NAME, root),
+                             prog=f"{prog} import")
+    args = make_parser(prog, where).parse_args(argv)
+    path = args.config or theme.shown(root / config.FILE_NAME)
+    values, problems = settings_file(path, args.strict, required=args.config is not None)
+    if problems:
+        report(problems, None if args.command in ("check", "check-site") else folder(values, "output", path, root))
+        return 1
+    options = Options(
+        content=args.content or folder(values, "content", path, root),
+        output=args.output or folder(values, "output", path, root),
+        base_url=values.get("base_url", "") if args.base_url is None else args.base_url,
+        cache=args.cache or folder(values, "cache", path, root),
+        overrides=path.parent,
+        settings=config.Settings(**{key: values[key] for key in ("weight_unit", "paper", "raw_html") if key in values}),
+        strict=args.strict)
+    if args.verbose:
+        say_overrides(options)
     received: list[int] = []
 
     def interrupt(signum: int, frame) -> None:
@@ -71,14 +111,44 @@ def main(argv: list[str] | None = None) -> int:
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = [signal.signal(signum, interrupt) for signum in handled] if in_main_thread else []
     try:
-        return run(args.command, options, args.host, args.port)
+        return run(args, options, prog)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a line, not a traceback
-        outcome = "nothing was written" if args.command == "check" else left_as(options.output)
+        outcome = "nothing was written" if args.command in ("check", "check-site") else left_as(options.output)
         print(f"repcard: interrupted; {outcome}", file=sys.stderr, flush=True)
         return 128 + (received[-1] if received else signal.SIGINT)
     finally:
         for signum, handler in zip(handled, previous):
             signal.signal(signum, handler)
+
+
+def settings_file(path: Path, strict: bool, required: bool = False) -> tuple[dict[str, object], list[Problem]]:
+    """repcard.toml's values and its problems; its warnings are said here, once a run, or
+    with `strict` are problems. No file is no settings, unless it was named (`required`)."""
+    if not path.exists() and not required:
+        return {}, []
+    values, problems, warnings = config.read_config(path)
+    if strict:
+        return values, problems + warnings
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    return values, problems
+
+
+def folder(values: dict[str, object], key: str, path: Path, root: Path) -> Path:
+    """A folder repcard.toml names (relative to it), else the default beside it, or in `root`."""
+    default = {"content": "content", "output": "site", "cache": ".cache"}[key]
+    base = path.parent if path.exists() else root
+    return theme.shown(base.absolute() / values.get(key, Path(default)))
+
+
+def say_overrides(options: Options) -> None:
+    """--verbose: where the theme is, then the site's own templates and assets and what each
+    does to the theme."""
+    print(f"repcard: the theme: {options.templates} and {options.assets}")
+    for folders in (options.template_folders, options.asset_folders):
+        for path, overrides in theme.own_files(folders):
+            did = "overrides the theme's" if overrides else "adds"
+            print(f"repcard: {theme.shown(path)} {did} {path.relative_to(folders[0]).as_posix()}")
 
 
 def left_as(output: Path) -> str:
@@ -88,8 +158,8 @@ def left_as(output: Path) -> str:
     return f"{output} was left as it was"
 
 
-def run(command: str, options: Options, host: str, port: int) -> int:
-    if command == "check":
+def run(args: argparse.Namespace, options: Options, prog: str) -> int:
+    if args.command == "check":
         try:
             build_files(options)
         except ContentError as error:
@@ -97,15 +167,19 @@ def run(command: str, options: Options, host: str, port: int) -> int:
             return 1
         print(f"repcard: {options.content} is valid")
         return 0
-    if command == "serve":
+    if args.command == "check-site":
+        from . import sitecheck  # its browser loads only when checking a site
+
+        return sitecheck.main(options.output, options.base_url, args.chromium, options.strict)
+    if args.command == "serve":
         from . import serve  # livereload and tornado load only when serving
 
-        return serve.serve(options, host, port)
+        return serve.serve(options, args.host, args.port)
     problems = build(options)
     if problems:
         report(problems, options.output)
         return 1
     pages = sum(1 for _ in options.output.rglob("*.html"))
     print(f"repcard: built {pages} pages into {options.output}; open {options.output / 'index.html'} "
-          "in a browser, or see it live with `build.py serve`")
+          f"in a browser, or see it live with `{prog} serve`")
     return 0

@@ -77,7 +77,8 @@ def _start_worker(parent: int) -> None:
         os._exit(1)
 
 
-def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None) -> Site:
+def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None,
+         raw_html: bool = False) -> Site:
     """Read content_dir into a Site, or raise ContentError with every problem found.
 
     Two layouts: the classic one (index.md is the one routine; exercise files carry their
@@ -86,7 +87,8 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
     and parsing files whose size and modification time have not changed; parsing is pure,
     so a cached result is the same as a fresh one. `changed` (the dev server's watcher:
     the files changed since the last load with this cache) spares looking again at the
-    others: a cached file it does not name is taken as it was.
+    others: a cached file it does not name is taken as it was. `raw_html` (repcard.toml's):
+    raw HTML in bodies is let through site-wide, as index.md's `raw_html: true` lets it.
     """
     cache = {} if cache is None else cache
     _resolved.cache_clear()
@@ -96,7 +98,7 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
     index = content_dir / "index.md"
     header, index_problems = _read_header(index, content_dir,
                                           (SITE_KEYS if library_layout else ROUTINE_KEYS) + INDEX_ONLY_KEYS)
-    raw_allowed = bool(header and header.raw_html)
+    raw_allowed = raw_html or bool(header and header.raw_html)
     warnings: list[Problem] = []
     if header:
         header = _let_through(header, raw_allowed, warnings)
@@ -188,7 +190,8 @@ def _let_through(item: Exercise | RoutineHeader, allowed: bool, warnings: list[P
     more = f" (and {len(raw.tags) - 1} more)" if len(raw.tags) > 1 else ""
     path = item.source if isinstance(item, Exercise) else item.doc.path
     warnings.append(Problem(path, line, f"warning: raw HTML {tag[:40]}{more} is shown as text, not run; "
-                                        "to let HTML through, set raw_html: true in index.md"))
+                                        "to let HTML through, set raw_html = true in repcard.toml "
+                                        "(or raw_html: true in index.md)"))
     return item
 
 

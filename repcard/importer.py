@@ -297,11 +297,11 @@ def _umask() -> int:
 # --- the command line -----------------------------------------------------------------------
 
 
-def main(argv: list[str], default_content: Path | None = None) -> int:
-    """`build.py import [--content DIR] [--force] SOURCE...`: 0 when all imported,
+def main(argv: list[str], default_content: Path | None = None, prog: str = "repcard import") -> int:
+    """`repcard import [--content DIR] [--force] SOURCE...`: 0 when all imported,
     1 on any problem (printed one a line on stderr), 2 for a wrong command line."""
     parser = argparse.ArgumentParser(
-        prog="build.py import",
+        prog=prog,
         description="Import exercises from free-exercise-db (github.com/yuhonas/free-exercise-db): each "
                     "SOURCE is an exercise .json file, a folder of them, or the repository's root.")
     parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE")

@@ -17,17 +17,10 @@ from pathlib import Path
 
 import jinja2
 
-from . import card, content, read, render, write
+from . import card, content, read, render, theme, write
+from .config import Settings
 from .model import ContentError, Picture, Problem, Routine, Site, shared
 from .write import Linked
-
-PROJECT = Path(__file__).resolve().parent.parent  # templates/ and assets/ live beside build.py
-
-
-def project_path(name: str) -> Path:
-    """A folder beside build.py, shown relative to the working directory when inside it."""
-    path = PROJECT / name
-    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
 CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.py
@@ -38,9 +31,20 @@ class Options:
     content: Path
     output: Path
     base_url: str
-    templates: Path = project_path("templates")
-    assets: Path = project_path("assets")
-    cache: Path = project_path(".cache")  # resized photos, kept between builds; safe to delete
+    templates: Path = theme.shown(theme.TEMPLATES)  # the theme's
+    assets: Path = theme.shown(theme.ASSETS)
+    cache: Path = Path(".cache")  # resized photos, kept between builds; safe to delete
+    overrides: Path | None = None  # the site's folder: its templates/ and assets/ shadow the theme's
+    settings: Settings = Settings()  # from repcard.toml
+    strict: bool = False  # every warning is a problem
+
+    @property
+    def template_folders(self) -> tuple[Path, ...]:
+        return theme.search_path(self.overrides and self.overrides / "templates", self.templates)
+
+    @property
+    def asset_folders(self) -> tuple[Path, ...]:
+        return theme.search_path(self.overrides and self.overrides / "assets", self.assets)
 
 
 @dataclass
@@ -54,10 +58,11 @@ class BuildCache:
     # Compiled templates: compiling them is most of a small rebuild. Made anew whenever a
     # template may have changed; between rebuilds Jinja also reloads one whose file changed.
     env: jinja2.Environment | None = None
-    warned: dict[str, set[str]] = field(default_factory=dict)  # the card warnings standing, by routine
+    warned: set[str] = field(default_factory=set)  # the warnings standing since the last build
 
-    def environment(self, templates: Path, changed: set[Path] | None) -> jinja2.Environment:
-        if self.env is None or changed is None or any(path.is_relative_to(templates.resolve()) for path in changed):
+    def environment(self, templates: tuple[Path, ...], changed: set[Path] | None) -> jinja2.Environment:
+        if self.env is None or changed is None or any(path.is_relative_to(folder.resolve())
+                                                      for path in changed for folder in templates):
             self.env = render.make_environment(templates)
         return self.env
 
@@ -67,49 +72,66 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     """Read, validate and render: every file of the site, one at a time.
 
     Content problems raise ContentError before the first file; a template problem
-    raises it while rendering. `parsed`: what earlier builds parsed, when no `cache` holds it.
-    `prune_photos`: drop the photo cache's entries this site does not use and no build read
-    for a month.
+    raises it while rendering; with `strict`, so do warnings. `parsed`: what earlier builds
+    parsed, when no `cache` holds it. `prune_photos`: drop the photo cache's entries this
+    site does not use and no build read for a month.
     """
-    site = content.load(options.content, cache.parsed if cache is not None else parsed, changed)
-    for warning in site.warnings:
-        print(warning, file=sys.stderr)
+    site = content.load(options.content, cache.parsed if cache is not None else parsed, changed,
+                        raw_html=options.settings.raw_html)
     if cache is not None:
         site = cache.model = shared(cache.model, site)
-    static = read.load_assets(options.assets) | read.load_images(site)
+    static = read.load_assets(options.asset_folders) | read.load_images(site)
     if site.routines:  # the card's sizes, from their one source
         static[CARD_SIZES] = card.stylesheet().encode()
-    pictures, picture_files = resize_photos(site, options, prune_photos)
-    said = cache.warned if cache is not None else None
-    cards = {routine.slug: plan_card(routine, bool(options.base_url), said) for routine in site.routines}
-    if said is not None:  # a routine gone is forgotten: its warnings are said again if it comes back
-        for gone in said.keys() - cards.keys():
-            del said[gone]
-    env = cache.environment(options.templates, changed) if cache is not None else render.make_environment(options.templates)
+    pictures, picture_files, warnings = resize_photos(site, options, prune_photos)
+    cards = {}
+    for routine in site.routines:
+        cards[routine.slug], card_warnings = plan_card(routine, bool(options.base_url), options.settings.paper)
+        warnings += card_warnings
+    say(list(site.warnings) + warnings, options.strict, cache)
+    folders = options.template_folders
+    env = cache.environment(folders, changed) if cache is not None else render.make_environment(folders)
     return _naming_template_problems(
         render.render_site(site, env, cards, static | picture_files, options.base_url,
-                           cache.pages if cache is not None else None, pictures),
-        options.templates)
+                           cache.pages if cache is not None else None, pictures, options.settings),
+        folders)
 
 
-def resize_photos(site: Site, options: Options, prune: bool = False) -> tuple[dict[tuple[str, str], tuple[Picture, ...]],
-                                                                            dict[str, bytes | Linked]]:
+def say(warnings: list[Problem], strict: bool, cache: BuildCache | None) -> None:
+    """Print the warnings, or with `strict` stop the build with them as its problems.
+
+    The dev server's rebuilds (`cache`) print only the warnings that were not standing
+    after the last one: at 1,000 exercises, hundreds of lines a save otherwise.
+    """
+    if strict and warnings:
+        raise ContentError(warnings)
+    standing = cache.warned if cache is not None else set()
+    for warning in warnings:
+        if str(warning) not in standing:
+            print(warning, file=sys.stderr)
+    if cache is not None:  # one gone and back is said again
+        cache.warned = {str(warning) for warning in warnings}
+
+
+def resize_photos(site: Site, options: Options, prune: bool = False
+                  ) -> tuple[dict[tuple[str, str], tuple[Picture, ...]], dict[str, bytes | Linked], list[Problem]]:
     """Every exercise photo at phone widths, from the cache where it was made before.
 
-    Returns what each photo is shown as, by (exercise slug, src), and the files to write:
-    links to the cache's files, or their bytes when the cache could not keep them.
-    Raises ContentError naming every photo that is no image it can read.
+    Returns what each photo is shown as, by (exercise slug, src), the files to write
+    (links to the cache's files, or their bytes when the cache could not keep them) and
+    a warning when the cache could not keep them. Raises ContentError naming every photo
+    that is no image it can read.
     """
     wanted = [(exercise, photo) for exercise in site.exercises for photo in exercise.photos]
     if not wanted:
-        return {}, {}
+        return {}, {}, []
     from . import photos  # Pillow loads only for sites with photos
 
     cache = photos.RenditionCache(options.cache / "photos")
     results = photos.renditions_many([read.image_path(e, p) for e, p in wanted], cache, os.cpu_count() or 1)
+    warnings = []
     if cache.write_error:  # the build goes on; the next one resizes those photos again
-        print(f"repcard: warning: cannot keep resized photos in {options.cache}: {cache.write_error}",
-              file=sys.stderr)
+        warnings.append(repcard_warning(f"cannot keep resized photos in {options.cache}: {cache.write_error}"))
     elif prune:
         cache.prune(cache.keys_of(results))
     pictures, files, problems = {}, {}, []
@@ -123,31 +145,26 @@ def resize_photos(site: Site, options: Options, prune: bool = False) -> tuple[di
         files |= {picture.path: Linked(r.file, r.digest) if r.file else r.webp for picture, r in zip(shown, result)}
     if problems:
         raise ContentError(problems)
-    return pictures, dict(sorted(files.items()))
+    return pictures, dict(sorted(files.items())), warnings
 
 
-def plan_card(routine: Routine, with_qr: bool, said: dict[str, set[str]] | None = None) -> card.CardLayout:
-    """The routine's card, with a warning for each text it cuts and when it needs more pages.
-
-    `said` (the dev server's, by routine): the warnings standing since an earlier rebuild,
-    which are not printed again (at 1,000 exercises, hundreds of lines a save).
-    """
-    layout = card.plan_card(routine, with_qr)
+def plan_card(routine: Routine, with_qr: bool, paper: str) -> tuple[card.CardLayout, list[Problem]]:
+    """The routine's card, with a warning for each text it cuts and when it needs more pages."""
+    layout = card.plan_card(routine, with_qr, paper)
     where = f"{routine.path}card/index.html"
-    warnings = [f"repcard: warning: {cut}".replace("card/index.html", where) for cut in layout.cuts]
+    warnings = [repcard_warning(str(cut).replace("card/index.html", where)) for cut in layout.cuts]
     if layout.pages > 1:
-        warnings.append(f"repcard: warning: {where} needs {layout.pages} pages of A4 or Letter, not one: "
-                        "fewer exercises, or shorter cues and variations, would fit")
-    before = said.get(routine.slug, set()) if said is not None else set()
-    for warning in warnings:
-        if warning not in before:
-            print(warning, file=sys.stderr)
-    if said is not None:
-        said[routine.slug] = set(warnings)
-    return layout
+        warnings.append(repcard_warning(f"{where} needs {layout.pages} pages of {paper}, not one: "
+                                        "fewer exercises, or shorter cues and variations, would fit"))
+    return layout, warnings
 
 
-def _naming_template_problems(files: Iterator[render.SiteFile], templates: Path) -> Iterator[render.SiteFile]:
+def repcard_warning(message: str) -> Problem:
+    """A warning about the build as a whole, said as `repcard: warning: ...`."""
+    return Problem("repcard", None, f"warning: {message}")
+
+
+def _naming_template_problems(files: Iterator[render.SiteFile], templates: tuple[Path, ...]) -> Iterator[render.SiteFile]:
     """Turn a template error into a Problem, whether it is raised while the next file is
     asked for (a template that does not compile) or while a file's pieces are read."""
     def named(chunks):
@@ -215,7 +232,7 @@ def _code_fingerprint() -> str:
     import yaml
 
     digest = hashlib.sha256(f"{sys.version}\0{markdown.__version__}\0{yaml.__version__}".encode())
-    for source in sorted((PROJECT / "repcard").glob("*.py")):
+    for source in sorted(theme.PACKAGE.glob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
@@ -240,13 +257,15 @@ def store_parses(options: Options, parsed: content.ParseCache) -> None:
 
 
 def unsafe_output(options: Options) -> Problem | None:
-    """The output folder is replaced whole: refuse one that holds anything but a site."""
+    """The output folder is replaced whole: refuse one that holds anything but a site, or
+    the folders the site is made from (a site's own templates/ and assets/, repcard itself)."""
     if os.path.lexists(options.output) and not options.output.is_dir():
         return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not a folder")
     try:
         output = options.output.resolve()
         sources = [(source, source.resolve()) for source in
-                   (options.content, options.templates, options.assets, PROJECT)]
+                   (options.content, *options.template_folders, *options.asset_folders, theme.PACKAGE,
+                    *([options.overrides] if options.overrides else []))]
     except RuntimeError as error:  # Python 3.11's word for a loop of symbolic links
         return Problem(str(options.output), None, f"cannot find the folders: {error}")
     for source, resolved in sources:
@@ -258,14 +277,16 @@ def unsafe_output(options: Options) -> Problem | None:
     return None
 
 
-def template_problem(error: jinja2.TemplateError, templates: Path) -> Problem:
-    """Name the template file and line of a Jinja error, found in its traceback."""
+def template_problem(error: jinja2.TemplateError, templates: tuple[Path, ...]) -> Problem:
+    """Name the template file (the site's own or the theme's) and line of a Jinja error,
+    found in its traceback."""
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return Problem(str(templates / (error.name or "?")), error.lineno, f"template error: {error.message}")
+        return Problem(error.filename or str(templates[-1] / (error.name or "?")), error.lineno,
+                       f"template error: {error.message}")
     frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if f.filename and Path(f.filename).is_relative_to(templates)]
+              if f.filename and any(Path(f.filename).is_relative_to(folder) for folder in templates)]
     where = frames[-1] if frames else None
-    return Problem(where.filename if where else str(templates), where.lineno if where else None,
+    return Problem(where.filename if where else str(templates[0]), where.lineno if where else None,
                    f"template error: {error}")
 
 

@@ -131,24 +131,26 @@ def load_images(site: Site) -> dict[str, bytes]:
     return dict(sorted(images.items()))
 
 
-def load_assets(assets_dir: Path) -> dict[str, bytes]:
-    """Every file under assets/, keyed by its path in the site (assets/...), sorted.
+def load_assets(folders: tuple[Path, ...]) -> dict[str, bytes]:
+    """Every file under the asset folders, keyed by its path in the site (assets/...), sorted;
+    a file in an earlier folder (the site's own) wins over the same name in a later one (the theme's).
 
-    Raises ContentError for a file that cannot be read or that links out of assets/.
+    Raises ContentError for a file that cannot be read or that links out of its folder.
     """
-    if not assets_dir.is_dir():
-        return {}
     assets, problems = {}, []
-    for path in sorted(assets_dir.rglob("*")):
-        if not path.is_file():
+    for folder in reversed(folders):  # the theme first, the site's own over it
+        if not folder.is_dir():
             continue
-        if link := outside(path, assets_dir):
-            problems.append(link)
-            continue
-        try:
-            assets[f"assets/{path.relative_to(assets_dir).as_posix()}"] = path.read_bytes()
-        except OSError as error:
-            problems.append(Problem(str(path), None, f"cannot read the file: {error.strerror or error}"))
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file():
+                continue
+            if link := outside(path, folder):
+                problems.append(link)
+                continue
+            try:
+                assets[f"assets/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+            except OSError as error:
+                problems.append(Problem(str(path), None, f"cannot read the file: {error.strerror or error}"))
     if problems:
         raise ContentError(problems)
-    return assets
+    return dict(sorted(assets.items()))

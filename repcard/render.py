@@ -7,7 +7,7 @@ is one entry there), and `render_site` turns every page, and every other file, i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -18,13 +18,16 @@ from markupsafe import Markup
 from . import csp, seo
 from .card import CardLayout, qr_svg
 from .card import flow as card_flow
+from .config import Settings
 from .model import Picture, Routine, Site, term_slug
 from .write import Known, Linked, Whole
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
+    """Templates looked up in `templates`, the first folder holding a name winning: a site's
+    own folder, then the theme's (theme.search_path)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FileSystemLoader(templates),
         autoescape=True,  # every template is HTML; content text is escaped unless marked safe
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
         trim_blocks=True,
@@ -152,14 +155,16 @@ CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they
 
 def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout], static: dict[str, bytes | Linked],
                 base_url: str = "", cache: PageCache | None = None,
-                pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None) -> Iterator[SiteFile]:
+                pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None,
+                settings: Settings = Settings()) -> Iterator[SiteFile]:
     """Every file of the site, one at a time, each as its path and its bytes in pieces.
 
     All links are relative (through `root`), so the site works at any URL prefix.
     `base_url` is the absolute address of the site's root, or "" when unknown; `cards`
     holds each routine's printed card, planned by card.plan_card; `static` the files
     copied as they are (assets/, the images exercise bodies show, resized photos);
-    `pictures` what each photo is shown as, by (exercise slug, src).
+    `pictures` what each photo is shown as, by (exercise slug, src); `settings` what
+    repcard.toml sets for the pages (the default weight unit, the card's paper).
 
     Files and their contents stream, so that the pages listing 10,000 exercises are
     never whole in memory. The service worker, last, names a hash of every file, so
@@ -174,7 +179,7 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     used: set[tuple] = set()
 
     def variables(page: Page) -> dict:
-        return {"site": site, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
+        return {"site": site, "settings": settings, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
                 "root": relative_root(page.path), "base_url": base_url,
                 "structured_data": data() if callable(data := page.structured_data) else data, "renditions": pictures or {},
                 "fragment": partial(fragment, relative_root(page.path)), **page.context}
@@ -212,7 +217,7 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
             return emit(page.path, _gathered(env.get_template(page.template).generate(variables(page))))
         if page.cache_key is None:
             return emit(page.path, whole(page))
-        key = (templates, base_url, page.path, site.title, site.description, site.classic, page.cache_key)
+        key = (templates, base_url, settings, page.path, site.title, site.description, site.classic, page.cache_key)
         used.add(key)
         if (data := cache.get(key)) is None:
             data = cache[key] = whole(page)

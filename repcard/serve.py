@@ -317,7 +317,9 @@ def serve(options: Options, host: str, port: int) -> int:
 
     loop = IOLoop.current()  # the loop server.serve runs, on this thread
     stop = threading.Event()
-    folders = [folder.resolve() for folder in (options.content, options.templates, options.assets) if folder.is_dir()]
+    # The site's own templates/ and assets/ as well as the theme's: an override is a save like any other.
+    folders = [folder.resolve() for folder in (options.content, *options.template_folders, *options.asset_folders)
+               if folder.is_dir()]
     # Watching starts before the first build, so a save made while it runs is not missed.
     watcher = threading.Thread(target=rebuild_on_change, name="repcard-watch", daemon=True,
                                args=(folders, rebuild_and_reload, tidy, stop))

@@ -47,7 +47,8 @@ def test_a_site_shows_raw_html_as_text_and_warns_unless_index_md_lets_it_through
     assert "&lt;script&gt;" in exercise.body_html and "<script>" not in exercise.body_html
     assert [str(w) for w in site.warnings] == [
         f"{tmp_path}/shown/exercises/bridge.md:9: warning: raw HTML <script> (and 3 more) is shown as text, not run; "
-        "to let HTML through, set raw_html: true in index.md"]
+        "to let HTML through, set raw_html = true in repcard.toml (or raw_html: true in index.md)"]
+    assert load(tmp_path / "shown", raw_html=True).warnings == ()  # repcard.toml's raw_html, site-wide
     allowed = MINIMAL_INDEX.replace("---\n", "---\nraw_html: true\n", 1)
     site = load(write_tree(tmp_path / "let", files | {"index.md": allowed}))
     assert "<script>alert(1)</script>" in site.exercises[0].body_html and site.warnings == ()

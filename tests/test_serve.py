@@ -204,3 +204,31 @@ def test_the_watcher_rebuilds_on_a_save_and_collects_garbage_when_the_saves_paus
         watcher.join(timeout=5)
         gc.unfreeze()
     assert not watcher.is_alive()
+
+
+def test_serve_watches_the_sites_own_templates_and_assets(tmp_path):
+    # A site with repcard.toml and a template and a style sheet of its own: a save to either
+    # is rebuilt and served like a save to the content.
+    from .test_overrides import FOOTER, a_site_with_overrides
+
+    site = a_site_with_overrides(tmp_path)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--config", "repcard.toml",
+                                    "--port", str(port), "--cache", str(tmp_path / "cache")],
+                                   stdout=out, stderr=subprocess.STDOUT, cwd=site,
+                                   env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: FOOTER in fetch(url)[1], "the site's own base.html to be served")
+        base = site / "templates/base.html"
+        base.write_text(base.read_text().replace("Coached by Sam", "Coached by Alex"))
+        wait_for(lambda: "Coached by Alex" in fetch(url)[1], "the edited template to be served")
+        style = site / "assets/style.css"
+        style.write_text(style.read_text().replace("#c00", "#00c"))
+        wait_for(lambda: "#00c" in fetch(url + "assets/style.css")[1], "the edited style sheet to be served")
+        assert "Traceback" not in log.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -69,13 +69,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from repcard import sitecheck
+
 ENGINES = ("chromium", "webkit", "firefox")
 PHONE = (360, 740)
 HERE = Path(__file__).resolve().parent
 
 CHROMIUM = os.environ.get("REPCARD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = sitecheck.CHROMIUM_ARGS  # the flags check-site prints the cards with
 WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
 FIREFOX = "/usr/bin/firefox-esr"
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, which has python3-gi for WebKitGTK's print

@@ -9,8 +9,13 @@ fake clock (Chromium only).
 from __future__ import annotations
 
 import random
+import shutil
 from datetime import datetime, timezone
 
+import pytest
+
+from ..conftest import SEED, build_site
+from .conftest import SiteServer
 from .engines import PHONE
 from .test_log import (ENTRIES, a_day_passes, context, go_through, kind, open_history, open_page, rest_left_behind,
                        settled, start, step_of, stored, type_into, value_of, walk)
@@ -200,3 +205,25 @@ def test_random_taps_reloads_locks_and_clock_jumps_log_exactly_what_a_model_of_t
             if steps[where] != "finish":
                 assert page.locator("#progress").inner_text() == f"{len(model)} of 12 sets done", (seed, actions)
         page.close()
+
+
+@pytest.fixture(scope="module")
+def in_pounds(tmp_path_factory):
+    """The seed routine built by a site whose repcard.toml says weight_unit = "lb"."""
+    site = tmp_path_factory.mktemp("pounds")
+    shutil.copytree(SEED, site / "content")
+    (site / "repcard.toml").write_text('weight_unit = "lb"\n')
+    build_site(site / "content", site / "site", "--config", site / "repcard.toml")
+    server = SiteServer(site / "site")
+    yield server
+    server.close()
+
+
+def test_workout_mode_starts_in_the_sites_unit_until_the_lifter_picks_one(page, in_pounds, served):
+    start(page, in_pounds)
+    page.wait_for("document.querySelector('.step.current .log .unit').value === 'lb'")
+    type_into(page, ".step.current .log .unit", "kg")  # picked on this phone: kept over the site's
+    page.goto(in_pounds.url + "workout/")
+    page.wait_for("document.querySelector('.step.current .log .unit').value === 'kg'")
+    start(page, served)  # a site that says nothing: kg
+    page.wait_for("document.querySelector('.step.current .log .unit').value === 'kg'")

@@ -1,0 +1,84 @@
+"""A site's own templates/ and assets/ shadow the theme's, file by file (issue 23)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from repcard import theme
+from repcard.pipeline import Options, build_files
+
+from .conftest import ROOT, SEED, run_build, write_tree
+
+FOOTER = '</main>\n<footer class="coach">Coached by Sam</footer>'
+
+
+def a_site_with_overrides(tmp_path: Path) -> Path:
+    """The seed routine, repcard.toml, a base.html of its own with a footer, a style.css of its
+    own, and a partial and an asset the theme does not have."""
+    site = tmp_path / "mine"
+    shutil.copytree(SEED, site / "content")
+    (site / "repcard.toml").write_text('output = "public"\n')
+    base = (ROOT / "templates/base.html").read_text().replace("</main>", FOOTER)
+    return write_tree(site, {"templates/base.html": base,
+                             "templates/partials/extra.html": "<p>mine</p>\n",
+                             "assets/style.css": (ROOT / "assets/style.css").read_text() + ".coach { color: #c00; }\n",
+                             "assets/coach.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+
+
+def test_the_sites_own_files_win_and_the_theme_gives_the_rest(tmp_path):
+    site = a_site_with_overrides(tmp_path)
+    result = run_build("--config", site / "repcard.toml", "--verbose")
+    assert result.returncode == 0, result.stderr
+    out = site / "public"
+    assert FOOTER in (out / "index.html").read_text() and FOOTER in (out / "exercises/step-ups/index.html").read_text()
+    assert (out / "assets/style.css").read_text().endswith(".coach { color: #c00; }\n")
+    assert (out / "assets/card.css").read_bytes() == (ROOT / "assets/card.css").read_bytes()  # the theme's
+    assert (out / "assets/coach.svg").is_file()
+    said = result.stdout.splitlines()
+    assert said[:5] == [
+        f"repcard: the theme: {theme.shown(theme.TEMPLATES)} and {theme.shown(theme.ASSETS)}",
+        f"repcard: {site}/templates/base.html overrides the theme's base.html",
+        f"repcard: {site}/templates/partials/extra.html adds partials/extra.html",
+        f"repcard: {site}/assets/coach.svg adds coach.svg",
+        f"repcard: {site}/assets/style.css overrides the theme's style.css"]
+    quiet = run_build("--config", site / "repcard.toml")
+    assert "overrides" not in quiet.stdout
+
+
+def test_an_override_with_a_mistake_is_named_with_its_own_file_and_line(tmp_path):
+    site = a_site_with_overrides(tmp_path)
+    base = site / "templates/base.html"
+    base.write_text(base.read_text().replace("{{ site.title }}</a>", "{{ site.titel }}</a>"))
+    result = run_build("--config", site / "repcard.toml")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = next(n for n, text in enumerate(base.read_text().splitlines(), 1) if "site.titel" in text)
+    assert result.stderr.startswith(f"{base}:{line}: template error: ")
+
+
+def test_an_override_the_theme_later_changes_still_builds(tmp_path):
+    # A site's old copy of a template keeps building against a newer theme: here, a theme
+    # whose base.html gained a block the site's copy does not have.
+    theme_templates = Path(shutil.copytree(ROOT / "templates", tmp_path / "theme"))
+    newer = theme_templates / "base.html"
+    newer.write_text(newer.read_text().replace("<main id=\"main\">", "{% block banner %}{% endblock %}\n<main id=\"main\">"))
+    site = a_site_with_overrides(tmp_path)
+    files = build_files(Options(site / "content", tmp_path / "out", "", templates=theme_templates, overrides=site))
+    assert FOOTER in files["index.html"].decode()
+
+
+def test_a_checkout_builds_with_its_own_theme_and_no_overrides():
+    # The fork route: the project's own templates/ is the theme, never an override of itself.
+    assert Options(SEED, ROOT / "unused", "", overrides=ROOT).template_folders == (theme.shown(theme.TEMPLATES),)
+    assert theme.TEMPLATES == ROOT / "templates" and theme.ASSETS == ROOT / "assets"
+
+
+def test_without_overrides_the_site_is_the_themes(tmp_path):
+    site = tmp_path / "plain"
+    shutil.copytree(SEED, site / "content")
+    (site / "repcard.toml").write_text("")
+    result = run_build("--config", site / "repcard.toml", "--verbose")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("repcard: the theme: ")
+    assert result.stdout.splitlines()[1].startswith("repcard: built 11 pages")  # no file of its own named
+    assert (site / "site/assets/style.css").read_bytes() == (ROOT / "assets/style.css").read_bytes()
