@@ -51,7 +51,7 @@ class BuildCache:
     # Compiled templates: compiling them is most of a small rebuild. Made anew whenever a
     # template may have changed; between rebuilds Jinja also reloads one whose file changed.
     env: jinja2.Environment | None = None
-    warned: dict[str, set[str]] = field(default_factory=dict)  # the card warnings standing, by routine
+    warned: dict[str, set[str]] = field(default_factory=dict)  # the card warnings standing, by routine page
 
     def environment(self, templates: Path, changed: set[Path] | None) -> jinja2.Environment:
         if self.env is None or changed is None or any(path.is_relative_to(templates.resolve()) for path in changed):
@@ -76,7 +76,7 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     static = read.load_assets(options.assets) | read.load_images(site)
     pictures, picture_files = resize_photos(site, options, prune_photos)
     said = cache.warned if cache is not None else None
-    cards = {routine.slug: plan_card(routine, bool(options.base_url), said) for routine in site.routines}
+    cards = {routine.path: plan_card(routine, bool(options.base_url), said) for routine in site.every_routine}
     if said is not None:  # a routine gone is forgotten: its warnings are said again if it comes back
         for gone in said.keys() - cards.keys():
             del said[gone]
@@ -133,12 +133,12 @@ def plan_card(routine: Routine, with_qr: bool, said: dict[str, set[str]] | None 
     if layout.pages > 1:
         warnings.append(f"repcard: warning: {where} needs {layout.pages} pages of A4 or Letter, not one: "
                         "fewer exercises, or shorter cues and variations, would fit")
-    before = said.get(routine.slug, set()) if said is not None else set()
+    before = said.get(routine.path, set()) if said is not None else set()
     for warning in warnings:
         if warning not in before:
             print(warning, file=sys.stderr)
     if said is not None:
-        said[routine.slug] = set(warnings)
+        said[routine.path] = set(warnings)
     return layout
 
 

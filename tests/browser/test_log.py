@@ -140,12 +140,13 @@ def go_through(page, entries, stop_after=None) -> int:
 
 
 def a_day_passes(page):
-    """Every stored time moves a day back: the progress, and each session and set in the log."""
+    """Every stored time moves a day back: each routine page's progress, and each session and set in the log."""
     page.evaluate("""(() => {
-      const key = "repcard:progress:/repcard/";
-      const progress = JSON.parse(localStorage.getItem(key));
-      for (const k of ["touched", "finished"]) if (progress[k]) progress[k] -= arg;
-      localStorage.setItem(key, JSON.stringify(progress));
+      for (const key of Object.keys(localStorage).filter((k) => k.startsWith("repcard:progress:"))) {
+        const progress = JSON.parse(localStorage.getItem(key));
+        for (const k of ["touched", "finished"]) if (progress[k]) progress[k] -= arg;
+        localStorage.setItem(key, JSON.stringify(progress));
+      }
       const back = (store, fields) => { store.openCursor().onsuccess = (event) => {
         const cursor = event.target.result;
         if (!cursor) return;
