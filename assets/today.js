@@ -50,7 +50,8 @@ document.addEventListener("DOMContentLoaded", () => {
     } else {
       const week = program.weeks.find((w) => w.number === next.week);
       line.textContent = `Today: week ${next.week} of ${program.weeks.length}, session ${next.session} of ` +
-        `${program.perWeek}${week.deload ? ` — a deload week, ${week.deload}% of your working weight` : ""}.`;
+        `${program.perWeek}, ${week.titles[next.session - 1]}` +
+        `${week.deload ? ` — a deload week, ${week.deload}% of your working weight` : ""}.`;
       start.textContent = `${next.going ? "Continue" : "Start"} week ${next.week}, session ${next.session}`;
       start.href = root + next.path + "workout/";
       if (card) card.href = root + next.path + "card/";

@@ -133,11 +133,12 @@ class Program:
 
     def data(self) -> dict:
         """The program for assets/program.js: which page is which week's session, and the rules."""
+        sessions = range(1, self.sessions_per_week + 1)
         return {
             "path": self.path, "title": self.title, "perWeek": self.sessions_per_week,
             "weeks": [{"number": w.number, "deload": w.deload,
-                       "sessions": [w.session(n, self.sessions_per_week).path
-                                    for n in range(1, self.sessions_per_week + 1)]}
+                       "sessions": [w.session(n, self.sessions_per_week).path for n in sessions],
+                       "titles": [w.session(n, self.sessions_per_week).title for n in sessions]}
                       for w in self.weeks],
             "rules": {rule.exercise.slug: rule.data() for rule in self.rules},
             "steps": {step.unit: step.value for step in self.steps},

@@ -48,7 +48,7 @@ def hint(page) -> str:
 def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_each_set(page, library_served):
     server = library_served
     start(page, server, PROGRAM)  # an empty log
-    assert today(page, server) == "Today: week 1 of 6, session 1 of 2."
+    assert today(page, server) == "Today: week 1 of 6, session 1 of 2, The Whole Workout."
     assert page.text(".today .start") == "Start week 1, session 1"
     start_today(page)
     assert page.url == server.url + PROGRAM + "week-1/workout/"
@@ -61,7 +61,7 @@ def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_
     assert page.text(".step.current h2") == "Done!"
 
     a_day_passes(page)
-    assert today(page, server) == "Today: week 1 of 6, session 2 of 2."
+    assert today(page, server) == "Today: week 1 of 6, session 2 of 2, The Whole Workout."
     start_today(page)
     until(page, "romanian-deadlift:1")
     assert hint(page) == "40 kg × 10, 10 last time — 40 kg again, aim for 11, 11 (top: 12)"
@@ -70,8 +70,8 @@ def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_
     go_through(page, {"romanian-deadlift": ("12", "")})  # the top of the range, every set
 
     a_day_passes(page)  # both of week 1's sessions logged: week 2 is offered, here and on the home page
-    assert today(page, server, "") == "Today: week 2 of 6, session 1 of 2."
-    assert today(page, server) == "Today: week 2 of 6, session 1 of 2."
+    assert today(page, server, "") == "Today: week 2 of 6, session 1 of 2, The Whole Workout."
+    assert today(page, server) == "Today: week 2 of 6, session 1 of 2, The Whole Workout."
     start_today(page)
     assert page.url == server.url + PROGRAM + "week-2/workout/"
     until(page, "romanian-deadlift:1")
@@ -88,8 +88,8 @@ def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_
     type_into(page, ".today .week", "5")
     page.click(".today .move-to")
     page.wait_for("document.querySelector('.today .next-session').innerText.startsWith('Today: week 5')")
-    assert page.text(".today .next-session") == ("Today: week 5 of 6, session 1 of 2 — a deload week, 60% of your "
-                                                 "working weight.")
+    assert page.text(".today .next-session") == ("Today: week 5 of 6, session 1 of 2, The Whole Workout — a deload "
+                                                 "week, 60% of your working weight.")
     start_today(page)
     until(page, "romanian-deadlift:1")
     assert hint(page) == "Deload week: 60% of 42.5 kg — 25 kg today, 8 reps"
@@ -101,11 +101,11 @@ def test_restart_starts_at_week_1_with_the_log_kept(page, library_served):
     start(page, server, PROGRAM + "week-1/workout/")
     go_through(page, {})
     a_day_passes(page)
-    assert today(page, server) == "Today: week 1 of 6, session 2 of 2."
+    assert today(page, server) == "Today: week 1 of 6, session 2 of 2, The Whole Workout."
     page.click(".today .move summary")  # tucked away: restarting takes two taps
     page.click(".today .restart")
     page.wait_for("document.querySelector('.today .said').innerText.startsWith('Restarted')")
-    assert page.text(".today .next-session") == "Today: week 1 of 6, session 1 of 2."
+    assert page.text(".today .next-session") == "Today: week 1 of 6, session 1 of 2, The Whole Workout."
     assert page.evaluate("repcardLog.sessions().then((s) => s.length)") == 1
 
 
