@@ -104,7 +104,8 @@ def test_restart_starts_at_week_1_with_the_log_kept(page, library_served):
     assert today(page, server) == "Today: week 1 of 6, session 2 of 2, The Whole Workout."
     page.click(".today .move summary")  # tucked away: restarting takes two taps
     page.click(".today .restart")
-    page.wait_for("document.querySelector('.today .said').innerText.startsWith('Restarted')")
+    assert page.text(".today .said") == "Restarted at week 1. The log keeps every set you did."
+    page.wait_for("document.querySelector('.today .next-session').innerText.includes('session 1 of 2')")  # the log read again
     assert page.text(".today .next-session") == "Today: week 1 of 6, session 1 of 2, The Whole Workout."
     assert page.evaluate("repcardLog.sessions().then((s) => s.length)") == 1
 
