@@ -1,7 +1,7 @@
 // A program's "today", on its page and on the home page: the next week and session from the log
 // (assets/program.js decides), a button that starts it, and on the program's page Restart and
-// Move to week. Loaded only by those pages, after log.js and program.js; without script or a log
-// the box stays hidden and the weeks' own pages say everything.
+// Move to week. Loaded only by those pages, after log.js and program.js; without script the box
+// offers the program's start, and Move and Restart stay hidden.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -55,32 +55,31 @@ document.addEventListener("DOMContentLoaded", () => {
       start.textContent = `${next.going ? "Continue" : "Start"} week ${next.week}, session ${next.session}`;
       start.href = root + next.path + "workout/";
       if (card) card.href = root + next.path + "card/";
-      const select = box.querySelector(".week");
+      const select = document.querySelector(".move .week");
       if (select) select.value = String(next.week);
     }
-    box.hidden = false;
+    box.dataset.ready = "true"; // the log's answer is on screen
   }
 
-  for (const box of document.querySelectorAll(".today")) {
+  const boxes = [...document.querySelectorAll(".today")];
+  boxes.forEach((box) => show(box));
+
+  // The program page's Move and Restart: its one program's.
+  const controls = document.querySelector(".move");
+  if (!controls || boxes.length !== 1) return;
+  const [box] = boxes;
+  const said = controls.querySelector(".said");
+  controls.querySelector(".move-to").addEventListener("click", () => {
+    const week = Number(controls.querySelector(".week").value);
+    keep(box, { since: Date.now(), week });
+    said.textContent = `Moved to week ${week}: its sessions count from now.`;
     show(box);
-    const said = box.querySelector(".said");
-    const move = box.querySelector(".move-to");
-    if (move) {
-      move.addEventListener("click", () => {
-        const week = Number(box.querySelector(".week").value);
-        keep(box, { since: Date.now(), week });
-        said.textContent = `Moved to week ${week}: its sessions count from now.`;
-        show(box);
-      });
-    }
-    // Restart sits in a closed <details> beside Move: opening it is the tap that asks first.
-    const restart = box.querySelector(".restart");
-    if (restart) {
-      restart.addEventListener("click", () => {
-        keep(box, { since: Date.now(), week: 1 });
-        said.textContent = "Restarted at week 1. The log keeps every set you did.";
-        show(box);
-      });
-    }
-  }
+  });
+  // Restart sits at the foot of the page, apart from Start: no tap lands on it by chance.
+  controls.querySelector(".restart").addEventListener("click", () => {
+    keep(box, { since: Date.now(), week: 1 });
+    said.textContent = "Restarted at week 1. The log keeps every set you did.";
+    show(box);
+  });
+  controls.hidden = false;
 });

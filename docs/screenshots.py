@@ -112,7 +112,7 @@ def program_pictures(browser, url: str, tmp: Path) -> None:
         context = browser.new_context(viewport=PHONE, color_scheme=scheme, timezone_id="UTC")
         page = context.new_page()
         page.goto(url)
-        page.wait_for_selector(".today:not([hidden])")
+        page.wait_for_selector(".today[data-ready]")
         page.screenshot(path=DOCS / f"home-{scheme}.png")
         page.clock.install(time=datetime(2026, 11, 16, 18, 0, tzinfo=timezone.utc))
         for day in (16, 19):  # Monday and Thursday of week 1
@@ -127,7 +127,7 @@ def program_pictures(browser, url: str, tmp: Path) -> None:
             page.evaluate("repcardLog.idle()")
         page.clock.set_system_time(datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc))
         page.goto(url + PROGRAM)
-        page.wait_for_selector(".today:not([hidden])")
+        page.wait_for_selector(".today[data-ready]")
         page.screenshot(path=DOCS / f"program-{scheme}.png")
         page.locator(".today .start").click()
         page.wait_for_selector(".workout-started")

@@ -39,9 +39,12 @@ def test_the_program_page_shows_the_weeks_as_a_table_and_how_the_moves_progress(
     assert [li.text for li in page.find("ul", "rules").find_all("li")] == [
         "Romanian Deadlift : 8–12 reps; once every set reaches 12, add 2.5 kg and start again at 8 (double progression).",
         "Step-Ups : one more rep each week, up to 15."]
-    today = page.find("section", "today")
-    assert "hidden" in today.attrs  # shown by today.js once the log is read; the table says everything without it
+    today = page.find("section", "today")  # the program's start; today.js puts the log's answer there
+    assert today.find("p", "next-session").text == "Today: week 1 of 6, session 1 of 2, The Whole Workout."
+    assert resolve("programs/six-weeks/index.html", today.find("a", "start").attrs["href"]) == \
+        "programs/six-weeks/week-1/workout/index.html"
     assert json.loads(today.find("script", "program-data").text)["weeks"][4]["deload"] == 60
+    assert "hidden" in page.find("section", "move").attrs  # Move and Restart need the script and the log
 
 
 def test_each_week_has_a_routine_page_workout_and_card_that_say_which_week(site):

@@ -21,7 +21,7 @@ PROGRAM = "programs/six-weeks/"
 def today(page, server, path=PROGRAM) -> str:
     """The program's "today" on `path` (the program page or the home page), once the log is read."""
     page.goto(server.url + path)
-    page.wait_for("!document.querySelector('.today').hidden")
+    page.wait_for("document.querySelector('.today').dataset.ready")
     return page.text(".today .next-session")
 
 
@@ -84,9 +84,8 @@ def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_
     # The lifter moves on to the deload week: 60% of the working weight, to the plate.
     a_day_passes(page)
     today(page, server)
-    page.click(".today .move summary")
-    type_into(page, ".today .week", "5")
-    page.click(".today .move-to")
+    type_into(page, ".move .week", "5")
+    page.click(".move .move-to")
     page.wait_for("document.querySelector('.today .next-session').innerText.startsWith('Today: week 5')")
     assert page.text(".today .next-session") == ("Today: week 5 of 6, session 1 of 2, The Whole Workout — a deload "
                                                  "week, 60% of your working weight.")
@@ -102,9 +101,8 @@ def test_restart_starts_at_week_1_with_the_log_kept(page, library_served):
     go_through(page, {})
     a_day_passes(page)
     assert today(page, server) == "Today: week 1 of 6, session 2 of 2, The Whole Workout."
-    page.click(".today .move summary")  # tucked away: restarting takes two taps
-    page.click(".today .restart")
-    assert page.text(".today .said") == "Restarted at week 1. The log keeps every set you did."
+    page.click(".move .restart")
+    assert page.text(".move .said") == "Restarted at week 1. The log keeps every set you did."
     page.wait_for("document.querySelector('.today .next-session').innerText.includes('session 1 of 2')")  # the log read again
     assert page.text(".today .next-session") == "Today: week 1 of 6, session 1 of 2, The Whole Workout."
     assert page.evaluate("repcardLog.sessions().then((s) => s.length)") == 1
