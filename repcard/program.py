@@ -128,13 +128,9 @@ def _mapping(fields: Fields, name: str, value: Any, expected: str, allowed: tupl
 
 
 def _parse_weeks(fields: Fields) -> tuple[WeekSpec, ...]:
-    value = fields.get("weeks")
-    expected = "a mapping from week (or weeks, like 1-2) to what is done, like '1-2: {routine: whole-workout}'"
+    value = fields.mapping("weeks", "a mapping from week (or weeks, like 1-2) to what is done, like "
+                                    "'1-2: {routine: whole-workout}'")
     if value is None:
-        fields.missing("weeks", expected)
-        return ()
-    if not isinstance(value, dict) or not value:
-        fields.add("weeks", f"weeks: expected {expected}")
         return ()
     before = len(fields.problems)
     weeks = []

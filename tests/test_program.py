@@ -202,3 +202,49 @@ def test_an_exercise_says_how_each_program_uses_it():
                                          "Week 5 is a deload: 60% of the working weight.")
     assert program.use_of(rdl).how[1] == ("8–12 reps; once every set reaches 12, add 2.5 kg and start again at 8 "
                                           "(double progression).")
+
+
+def test_a_program_without_weeks_says_so_at_the_front_matter():
+    spec, problems = parse_program("programs/p.md", "---\ntitle: Plan\nweeks: {}\n---\n")
+    assert [str(p) for p in problems] == ["programs/p.md:3: weeks: expected a mapping from week (or weeks, like 1-2) "
+                                          "to what is done, like '1-2: {routine: whole-workout}'"]
+    spec, problems = parse_program("programs/p.md", "---\ntitle: Plan\n---\n")
+    assert [str(p) for p in problems] == ["programs/p.md:2: weeks: missing; expected a mapping from week (or weeks, "
+                                          "like 1-2) to what is done, like '1-2: {routine: whole-workout}'"]
+
+
+# --- any program file: built, or every problem a path:line line ---------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from repcard.program import CHANGE_KEYS, RULE_KEYS, WEEK_KEYS, build_program  # noqa: E402
+
+from .test_robustness import assert_problems_are_lines, awkward_text, dumped, fuzzed_files, values  # noqa: E402
+
+SITE = load(LIBRARY)
+ROUTINES = {r.slug: r for r in SITE.routines}
+EXERCISES = {e.slug: e for e in SITE.exercises}
+plausible = st.one_of(values, st.sampled_from(["whole-workout", "before-a-run", "nowhere", "harder", "easier", "60%",
+                                               "8-12", "2.5 kg", "5", "5 lb", "session", "week", "step-ups"]))
+week_keys = st.one_of(st.integers(-2, 60), st.sampled_from(["1-2", "3-4", "2-1", "1–3", "0", "5 to 6"]), awkward_text)
+weeks = st.dictionaries(week_keys, st.dictionaries(st.sampled_from(WEEK_KEYS + ("round",)), plausible, max_size=5),
+                        min_size=1, max_size=5)
+rules = st.dictionaries(st.sampled_from(sorted(EXERCISES) + ["nothing"]),
+                        st.dictionaries(st.sampled_from(RULE_KEYS + CHANGE_KEYS), plausible, max_size=4), max_size=3)
+program_files = st.one_of(
+    st.builds(lambda w, r, per: "---\n" + dumped({"title": "Plan", "sessions_per_week": per, "weeks": w,
+                                                  "progression": r}) + "---\n", weeks, rules, st.integers(-1, 16)),
+    fuzzed_files)
+
+
+@given(program_files)
+def test_any_program_file_builds_or_says_why_in_lines(text):
+    path = "content/programs/plan.md"
+    spec, problems = parse_program(path, text)
+    program, more = build_program(spec, "plan", ROUTINES, EXERCISES, complete=not problems) if spec else (None, [])
+    if problems or more:
+        assert_problems_are_lines(problems + more, path)
+        assert program is None
+    else:
+        assert program and [w.number for w in program.weeks] == list(range(1, len(program.weeks) + 1))
+        assert all(r.path.startswith("programs/plan/week-") for r in program.routines)
