@@ -23,7 +23,8 @@ from typing import Any
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .fields import slug_problem
 from .model import ContentError, Exercise, Problem, Routine, Site
-from .program import ProgramSpec, build_program, parse_program
+from .program import ProgramSpec, parse_program
+from .weeks import build_program
 from .program_model import Program
 from .read import _resolved, cannot_read, check_images, outside, read_text
 from .routine import (INDEX_ONLY_KEYS, ROUTINE_FILE_KEYS, ROUTINE_KEYS, SITE_KEYS, RoutineHeader, assemble,

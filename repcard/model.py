@@ -247,22 +247,6 @@ class NextUp:
 
 
 @dataclass(frozen=True)
-class WeekOf:
-    """What makes a routine one week's session of a program (see program_model.py)."""
-
-    program_title: str
-    program_path: str  # programs/<slug>/
-    number: int
-    weeks: int
-    note: str
-    deload: int  # percent of the working weight; 0 in a working week
-
-    @property
-    def label(self) -> str:
-        return f"Week {self.number} of {self.weeks}"
-
-
-@dataclass(frozen=True)
 class Routine:
     slug: str  # "" for the one routine of the classic layout, at the site's root
     title: str
@@ -273,7 +257,7 @@ class Routine:
     circuits: tuple[Circuit, ...]
     source: str = ""  # the file it came from, for messages
     folder: str = "routines"  # a program's weeks live in programs/<slug>/
-    week: WeekOf | None = None  # a program's week: its session
+    week: object = None  # program_model.WeekOf (which imports this module): a program's week, its session
 
     @property
     def path(self) -> str:

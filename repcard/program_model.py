@@ -22,6 +22,22 @@ def number_text(value: float) -> str:
 
 
 @dataclass(frozen=True)
+class WeekOf:
+    """What makes a Routine one week's session of a program: its `week`, read by its pages and card."""
+
+    program_title: str
+    program_path: str  # programs/<slug>/
+    number: int
+    weeks: int
+    note: str
+    deload: int  # percent of the working weight; 0 in a working week
+
+    @property
+    def label(self) -> str:
+        return f"Week {self.number} of {self.weeks}"
+
+
+@dataclass(frozen=True)
 class Amount:
     """A weight with its unit: `2.5 kg`, `5 lb`."""
 

@@ -217,7 +217,8 @@ def test_a_program_without_weeks_says_so_at_the_front_matter():
 
 from hypothesis import given, strategies as st  # noqa: E402
 
-from repcard.program import CHANGE_KEYS, RULE_KEYS, WEEK_KEYS, build_program  # noqa: E402
+from repcard.program import CHANGE_KEYS, RULE_KEYS, WEEK_KEYS  # noqa: E402
+from repcard.weeks import build_program  # noqa: E402
 
 from .test_robustness import assert_problems_are_lines, awkward_text, dumped, fuzzed_files, values  # noqa: E402
 
