@@ -86,9 +86,10 @@ DAY = 24 * 3600 * 1000
 
 # --- in every engine: the page API of engines.py ------------------------------------------------
 
-def start(page, served, path="workout/"):
-    """An empty log and no progress for this site (engines keep IndexedDB between tests), then path."""
-    page.goto(served.url)
+def start(page, served, path="workout/", clear_from=""):
+    """An empty log and no progress for this site (engines keep IndexedDB between tests), then path.
+    `clear_from`: a page that holds no connection to the log (one would block its deletion)."""
+    page.goto(served.url + clear_from)
     page.evaluate("""new Promise((resolve) => {
       localStorage.clear();
       const request = indexedDB.deleteDatabase(arg);
