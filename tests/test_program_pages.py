@@ -131,3 +131,22 @@ def test_a_hostile_program_title_and_note_are_text(tmp_path):
         assert "<script>alert(1)" not in html and "<b>Lighter" not in html, path
     data = parse(files["programs/six-weeks/week-3/workout/index.html"]).find("script", id="program-data")
     assert json.loads(data.text)["title"] == hostile
+
+
+def test_a_week_of_ab_days_has_a_page_workout_and_card_for_each(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(LIBRARY, content)
+    (content / "programs/ab.md").write_text("---\ntitle: A and B\nweeks:\n  1-2: {routines: [before-a-run, whole-workout]}\n---\n")
+    files = build_files(Options(content, tmp_path / "out", ""))
+    for day in ("before-a-run", "whole-workout"):
+        for kind in ("", "workout/", "card/"):
+            assert f"programs/ab/week-2-{day}/{kind}index.html" in files
+    page = parse(files["programs/ab/index.html"])
+    row = page.find("table", "weeks").find("tbody").find_all("tr")[0]
+    assert [a.text for a in row.find_all("a")] == ["Before a Run", "The Whole Workout"]
+    data = json.loads(page.find("script", "program-data").text)
+    assert data["perWeek"] == 2 and data["weeks"][1]["titles"] == ["Before a Run", "The Whole Workout"]
+    home = parse(files["index.html"])
+    assert [a.text for a in home.find_all("a", "program-name")] == ["A and B", "Six Weeks of Strong Glutes"]
