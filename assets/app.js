@@ -49,7 +49,7 @@ function saveProgress(progress = repcard.progress, key = storeKey) {
 
 // Shared with workout.js and history.js, which run once the page is parsed.
 const repcard = window.repcard = { progress: loadProgress(), load: () => loadProgress(), save: () => saveProgress(), fresh,
-  sitePath, routinePath, onChange: null };
+  sitePath, routinePath, IDLE, onChange: null };
 
 function setDone(step, done) {
   const p = repcard.progress;

@@ -49,6 +49,7 @@ window.repcardLog = (() => {
 
   const all = () => inStores("readonly", (s) => Promise.all([done(s.sessions.getAll()), done(s.sets.getAll())]));
   const byExercise = (slug) => inStores("readonly", (s) => done(s.sets.index("exercise").getAll(slug)));
+  const sessions = () => inStores("readonly", (s) => done(s.sessions.getAll())); // a program's weeks (today.js)
 
   // Writes one after another; idle() resolves when all are stored.
   function queue(work) {
@@ -130,6 +131,6 @@ window.repcardLog = (() => {
       (seconds ? ":" + pad(d.getSeconds()) : "");
   };
 
-  return { open, inStores, all, byExercise, done, queue, idle: () => pending, number, MAX_AMOUNT, amount, figures, volume, lastSets,
+  return { open, inStores, all, byExercise, sessions, done, queue, idle: () => pending, number, MAX_AMOUNT, amount, figures, volume, lastSets,
     summarise, dateText, timeText, stamp, sitePath };
 })();

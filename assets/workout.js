@@ -311,6 +311,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // In the page, in its first set (workout-circuit.html); showLog moves it from set to set.
   const box = workout.querySelector(".log");
   box.querySelector(".unit").addEventListener("change", (event) => {
+    plans.clear(); // a program's figures, in the new unit from the next set on
     try {
       localStorage.setItem(unitKey, event.target.value);
     } catch (error) {
@@ -364,8 +365,34 @@ document.addEventListener("DOMContentLoaded", () => {
     return log.idle().then(() => log.byExercise(slugOf(step))).then((sets) => sets.filter((s) => s.session === session));
   }
 
-  // Prefilled with what this session logged for the set, else this session's set before it (40 kg on
-  // set 1 is 40 kg on set 2), else last time's same set, else the target; what was typed wins.
+  // --- a program's week (issue 21): today's figures from the program's rules and the log, decided by
+  // assets/program.js. Pages without #program-data (every routine's own) go on as before.
+
+  const programData = document.getElementById("program-data");
+  const program = programData ? JSON.parse(programData.textContent) : null;
+  const plans = new Map(); // slug -> Promise of today's plan for it, for the session on screen
+
+  function planned(step) {
+    const rules = window.repcardProgram;
+    const week = program && rules.weekOf(program, app.routinePath, app.sitePath);
+    if (!week) return Promise.resolve(null);
+    const slug = slugOf(step);
+    if (!plans.has(slug)) {
+      const session = p().session;
+      const target = { low: Number(step.dataset.low) || null, high: Number(step.dataset.high) || null,
+        sets: steps.filter((li) => li.classList.contains("set") && slugOf(li) === slug).length };
+      plans.set(slug, Promise.all([log.byExercise(slug), log.sessions()]).then(([sets, sessions]) =>
+        rules.prescribe(program.rules[slug] || null, rules.historyOf(program, sets, sessions, session, app.sitePath),
+          week, target, unit(), program.steps)));
+    }
+    return plans.get(slug);
+  }
+
+  // --- end of a program's week
+
+  // Prefilled with what this session logged for the set, else a program's figures for it, else this
+  // session's set before it (40 kg on set 1 is 40 kg on set 2), else last time's same set, else the
+  // target; what was typed wins.
   function showLog(step) {
     if (shownStep === step.dataset.step) return; // keep what was typed
     shownStep = step.dataset.step;
@@ -385,13 +412,13 @@ document.addEventListener("DOMContentLoaded", () => {
     if (box.previousElementSibling !== line) line.after(box); // each move lays it out again
     const id = shownStep;
     const round = roundOf(step);
-    const figures = Promise.all([lastTime(slugOf(step)), loggedNow(step)]).then(([last, now]) => {
+    const figures = Promise.all([lastTime(slugOf(step)), loggedNow(step), planned(step)]).then(([last, now, plan]) => {
       const before = now.filter((s) => s.set < round).sort((a, b) => b.set - a.set)[0];
-      return { last, from: now.find((s) => s.set === round) || before || last.find((s) => s.set === round) ||
-        last[last.length - 1] };
+      return { last, plan, from: now.find((s) => s.set === round) || (plan && window.repcardProgram.forSet(plan, round, now)) ||
+        before || last.find((s) => s.set === round) || last[last.length - 1] };
     });
     prefill = figures.then((x) => x.from, () => null);
-    figures.then(({ last, from }) => {
+    figures.then(({ last, plan, from }) => {
       if (shownStep !== id) return;
       lastShown = last.find((s) => s.set === round) || null;
       restoreTyped(id); // figures a Back has just taken out of the log
@@ -404,7 +431,9 @@ document.addEventListener("DOMContentLoaded", () => {
       // Double progression: every set at the range's top last time, so more load — or, for a move
       // done without weight that has a harder variation, that variation.
       const high = Number(step.dataset.high);
-      if (high > low && last.length && last.every((s) => s.reps >= high)) {
+      if (plan) {
+        field("hint").textContent = plan.why;
+      } else if (high > low && last.length && last.every((s) => s.reps >= high)) {
         const next = last.some((s) => s.weight != null) || !step.dataset.harder ? "add weight?"
           : `try the harder variation: ${step.dataset.harder}`;
         field("hint").textContent = `${low}–${high}: last time ${last.map((s) => s.reps).join(", ")}, every set at the top — ${next}`;
@@ -516,6 +545,7 @@ document.addEventListener("DOMContentLoaded", () => {
   function newSession() {
     shownStep = null;
     lastCache.clear();
+    plans.clear();
   }
 
   // --- wiring

@@ -1,6 +1,7 @@
 """Take the README's pictures: the site on a 360 x 740 phone, and the printed cards.
 
-    make screenshots      (builds the sample routine and the sample library, writes docs/*.png)
+    make screenshots                      (builds the sample routine and the sample library, writes docs/*.png)
+    .venv/bin/python docs/screenshots.py program     (only the program's, and the home page that lists it)
 
 The card is printed to PDF by Chromium and turned into a PNG by pdftoppm, as paper would show it.
 """
@@ -97,10 +98,62 @@ def library_pictures(browser, tmp: Path) -> None:
         page.close()
     for name, path in CARDS.items():
         print_card(browser, server.url + path, DOCS / name, tmp)
+    program_pictures(browser, server.url, tmp)
     server.close()
 
 
+PROGRAM = "programs/six-weeks/"
+
+
+def program_pictures(browser, url: str, tmp: Path) -> None:
+    """The sample program after week 1's two sessions (the Romanian deadlift at the top of its range):
+    its page opening on week 2, the set that prescribes the increment, and week 3's card."""
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport=PHONE, color_scheme=scheme, timezone_id="UTC")
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector(".today[data-ready]")
+        page.screenshot(path=DOCS / f"home-{scheme}.png")
+        page.clock.install(time=datetime(2026, 11, 16, 18, 0, tzinfo=timezone.utc))
+        for day in (16, 19):  # Monday and Thursday of week 1
+            page.clock.set_system_time(datetime(2026, 11, day, 18, 0, tzinfo=timezone.utc))
+            page.goto(url + PROGRAM + "week-1/workout/")
+            while "finish" not in page.locator(".step.current").get_attribute("class"):
+                if page.locator(".step.current").get_attribute("data-step").startswith("romanian-deadlift:"):
+                    page.get_by_label("Reps").fill("12")
+                    page.get_by_label("Weight").fill("40")
+                page.locator("#done").click()
+                page.clock.run_for(90_000)
+            page.evaluate("repcardLog.idle()")
+        page.clock.set_system_time(datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc))
+        page.goto(url + PROGRAM)
+        page.wait_for_selector(".today[data-ready]")
+        page.screenshot(path=DOCS / f"program-{scheme}.png")
+        page.locator(".today .start").click()
+        page.wait_for_selector(".workout-started")
+        while page.locator(".step.current").get_attribute("data-step") != "romanian-deadlift:1":
+            page.locator("#done").click()
+        page.wait_for_function("document.querySelector('.step.current .hint').textContent")
+        page.screenshot(path=DOCS / f"program-set-{scheme}.png")
+        card = context.new_page()
+        card.set_viewport_size({"width": 820, "height": 1180})  # a tablet: the sheet as it prints
+        card.goto(url + PROGRAM + "week-3/card/")
+        card.screenshot(path=DOCS / f"card-week-{scheme}.png")
+        context.close()
+    print_card(browser, url + PROGRAM + "week-3/card/", DOCS / "card-week-3", tmp)
+
+
 def main() -> None:
+    if sys.argv[1:] == ["program"]:
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+            site = build_site(LIBRARY, Path(tmp) / "library", "--base-url", "https://example.github.io/repcard/",
+                              "--cache", Path(tmp) / "cache")
+            server = SiteServer(site)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            program_pictures(browser, server.url, Path(tmp))
+            browser.close()
+            server.close()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         site = build_site(SEED, Path(tmp) / "site", "--base-url", "https://example.github.io/repcard/")
         server = SiteServer(site)

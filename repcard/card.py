@@ -195,7 +195,11 @@ class _Estimate:
         box = PAGE_WIDTH - (QR_SIZE + 4 if with_qr else 0)
         needed = "You need: " + ", ".join(equipment) if equipment else ""
         checkin = "Check in: " + routine.checkin if routine.checkin else ""
+        week = routine.week  # a program's week: card.html's line under the title, never cut
+        week_line = " · ".join(filter(None, (week.label, week.program_title, week.deload and
+                                             f"deload: {week.deload}% of the working weight", week.note))) if week else ""
         text = (self.height(self.width(routine.title, TITLE), box, TITLE, routine.source, "title")
+                + self.height(self.width(week_line, META), box, META)
                 + self.height(self.width(needed, META), box, META)  # gathered from every exercise: never cut
                 + self.height(self.width(checkin, META), box, META, routine.source, "checkin"))
         return max(text, QR_SIZE if with_qr else 0) + 4  # + the rule under the header
@@ -224,7 +228,8 @@ class _Estimate:
         name_box = box - (slot.sets * (TICK_BOX + TICK_GAP) + 2) * self.scale
         detail = self.width(f"{slot.sets} × {slot.reps}", REPS) + \
             self.width(f" · {exercise.cue}" if exercise.cue else "", CUE)
-        variations = " · ".join(f"{v.label}: {v.text}" for v in exercise.variations)
+        variations = f"This week, {slot.variation.label}: {slot.variation.text}" if slot.variation else \
+            " · ".join(f"{v.label}: {v.text}" for v in exercise.variations)
         return (self.height(self.width(exercise.title, NAME), name_box, NAME, exercise.source, "title")
                 + self.height(detail, box, REPS, exercise.source, "cue")
                 + self.height(self.width(variations, VARIATIONS), box, VARIATIONS, exercise.source, "variations")

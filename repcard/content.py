@@ -13,13 +13,19 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .fields import slug_problem
 from .model import ContentError, Exercise, Problem, Routine, Site
+from .program import ProgramSpec, parse_program
+from .weeks import build_program
+from .program_model import Program
 from .read import _resolved, cannot_read, check_images, outside, read_text
 from .routine import (INDEX_ONLY_KEYS, ROUTINE_FILE_KEYS, ROUTINE_KEYS, SITE_KEYS, RoutineHeader, assemble,
                       check_slots, classic_slots, parse_routine, routine_slots)
@@ -96,8 +102,8 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
     routine_files = [Path(path) for path in _markdown_files(content_dir / "routines")]
     library_layout = (content_dir / "routines").is_dir()
     index = content_dir / "index.md"
-    header, index_problems = _read_header(index, content_dir,
-                                          (SITE_KEYS if library_layout else ROUTINE_KEYS) + INDEX_ONLY_KEYS)
+    header, index_problems = _read_header(index, content_dir, partial(
+        parse_routine, allowed=(SITE_KEYS if library_layout else ROUTINE_KEYS) + INDEX_ONLY_KEYS))
     raw_allowed = raw_html or bool(header and header.raw_html)
     warnings: list[Problem] = []
     if header:
@@ -149,7 +155,8 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
                              f"move {p.circuit}{p.letter} into one (exercises: {{{p.circuit}{p.letter}: {e.slug}}})")
                      for e, p in library.values() if p.circuit]
         for path in routine_files:
-            routine_header, read_problems = _read_header(path, content_dir, ROUTINE_FILE_KEYS)
+            routine_header, read_problems = _read_header(path, content_dir,
+                                                         partial(parse_routine, allowed=ROUTINE_FILE_KEYS))
             problems += read_problems
             if wrong := slug_problem(str(path), "quick-core.md"):
                 problems.append(wrong)
@@ -173,13 +180,45 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
             problems += assemble_problems
             if routine:
                 routines.append(routine)
+    # Routines whose files have problems of their own: a program naming one says no more.
+    broken = {path.stem for path in routine_files} - {routine.slug for routine in routines}
+    programs, program_problems = _load_programs(content_dir, library_layout, routines, library,
+                                                broken | unreadable, raw_allowed, warnings)
+    problems += program_problems
     if problems or not header:
         raise ContentError(problems)
     exercises = tuple(sorted((e for e, _ in library.values()), key=lambda e: (e.title.casefold(), e.slug)))
-    return Site(header.title, header.description, header.intro_html, exercises, tuple(routines), tuple(warnings))
+    return Site(header.title, header.description, header.intro_html, exercises, tuple(routines), tuple(warnings),
+                programs)
 
 
-def _let_through(item: Exercise | RoutineHeader, allowed: bool, warnings: list[Problem]) -> Exercise | RoutineHeader:
+def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routine],
+                   library: dict[str, tuple[Exercise, Placement]], unreadable: set[str], raw_allowed: bool,
+                   warnings: list[Problem]) -> tuple[tuple[Program, ...], list[Problem]]:
+    """programs/*.md, each built on the library's routines and exercises."""
+    files = [Path(path) for path in _markdown_files(content_dir / "programs")]
+    if files and not library_layout:
+        return (), [Problem(str(content_dir / "programs"), None, "programs are built on the routines in "
+                            "routines/: move index.md's routine into routines/<name>.md (the library layout)")]
+    programs, problems = [], []
+    by_slug = {r.slug: r for r in routines}
+    exercises = {slug: exercise for slug, (exercise, _) in library.items()}
+    for path in files:
+        spec, read_problems = _read_header(path, content_dir, parse_program)
+        problems += read_problems
+        if wrong := slug_problem(str(path), "six-weeks.md"):
+            problems.append(wrong)
+        elif spec:  # with problems of its own too: what else is wrong is said in the same run
+            spec = _let_through(spec, raw_allowed, warnings)
+            program, build_problems = build_program(spec, path.stem, by_slug, exercises, unreadable,
+                                                    complete=not read_problems)
+            problems += build_problems
+            if program:
+                programs.append(program)
+    return tuple(programs), problems
+
+
+def _let_through(item: Exercise | RoutineHeader | ProgramSpec, allowed: bool, warnings: list[Problem]):
     """A body with raw HTML as index.md's `raw_html` says: let through, or shown as text with a warning."""
     raw = item.raw_body if isinstance(item, Exercise) else item.raw_intro
     if raw is None:
@@ -218,8 +257,8 @@ def _markdown_files(folder: Path) -> list[str]:
     return [where + name for name in sorted(os.listdir(folder)) if name[-3:].lower() == ".md" and name[:-3].strip(".")]
 
 
-def _read_header(path: Path, content_dir: Path, allowed: tuple[str, ...]) -> tuple[RoutineHeader | None, list[Problem]]:
-    """index.md or a routine file, read and parsed."""
+def _read_header(path: Path, content_dir: Path, parse: Callable[[str, str], tuple[Any, list[Problem]]]):
+    """index.md, a routine file or a program, read and parsed by `parse(path, text)`."""
     if not os.path.lexists(path):  # anything that is there is read, or refused by read_text
         return None, [Problem(str(path), None, "missing: the title and intro live in this file")]
     if link := outside(path, content_dir):
@@ -227,4 +266,4 @@ def _read_header(path: Path, content_dir: Path, allowed: tuple[str, ...]) -> tup
     text, problems = read_text(path)
     if text is None:
         return None, problems
-    return parse_routine(str(path), text, allowed)
+    return parse(str(path), text)

@@ -67,6 +67,18 @@ class Fields:
     def get(self, key: str) -> Any:
         return self.doc.fields.get(key)
 
+    def mapping(self, key: str, expected: str) -> dict | None:
+        """A required mapping with something in it (a routine's `exercises:`, a program's `weeks:`),
+        else None and a Problem saying what was expected."""
+        value = self.get(key)
+        if value is None:
+            self.missing(key, expected)
+            return None
+        if not isinstance(value, dict) or not value:
+            self.add(key, f"{key}: expected {expected}")
+            return None
+        return value
+
     def text(self, name: str, value: Any, *, required: bool = False, one_line: bool = False,
              max_length: int | None = None) -> str:
         if value is None:

@@ -158,8 +158,9 @@ def _duplicate_keys(path: str, node: yaml.Node, first_line: int) -> list[Problem
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def _key_lines(node: yaml.Node, first_line: int, prefix: str = "", depth: int = 3) -> dict[str, int]:
-    """Map "key", "key.subkey", "key.0" (a list's first item), ... three levels deep, to their lines."""
+def _key_lines(node: yaml.Node, first_line: int, prefix: str = "", depth: int = 4) -> dict[str, int]:
+    """Map "key", "key.subkey", "key.0" (a list's first item), ... four levels deep (a program's
+    weeks.3.exercises.step-ups), to their lines."""
     lines: dict[str, int] = {}
     if depth == 0:
         return lines

@@ -162,6 +162,12 @@ class Slot:
     reps: Reps
     source: str  # the file that placed it there, for messages
     line: int | None = None
+    variation: Variation | None = None  # the one a program's week says to do
+
+    @property
+    def variations(self) -> tuple[Variation, ...]:
+        """What the session shows: the week's variation alone, or every one the exercise has."""
+        return (self.variation,) if self.variation else self.exercise.variations
 
     @property
     def pair(self) -> str:
@@ -250,11 +256,13 @@ class Routine:
     rest: int  # default seconds of rest between rounds
     circuits: tuple[Circuit, ...]
     source: str = ""  # the file it came from, for messages
+    folder: str = "routines"  # a program's weeks live in programs/<slug>/
+    week: object = None  # program_model.WeekOf (which imports this module): a program's week, its session
 
     @property
     def path(self) -> str:
-        """Where its pages live in the site: '' (the root) or 'routines/<slug>/'."""
-        return f"routines/{self.slug}/" if self.slug else ""
+        """Where its pages live in the site: '' (the root), 'routines/<slug>/' or 'programs/<p>/week-3/'."""
+        return f"{self.folder}/{self.slug}/" if self.slug else ""
 
     @cached_property
     def slots(self) -> tuple[Slot, ...]:
@@ -332,6 +340,13 @@ class Site:
     exercises: tuple[Exercise, ...]  # the library, by title
     routines: tuple[Routine, ...]  # in file order; the classic layout has one, at the root
     warnings: tuple[Problem, ...] = ()  # said by the build, which goes on
+    # In file order: program_model.Program, weeks of routines that progress (it imports this module).
+    programs: tuple = ()
+
+    @property
+    def every_routine(self) -> tuple[Routine, ...]:
+        """The routines and each program week's sessions: every routine page, workout and card."""
+        return self.routines + tuple(r for program in self.programs for r in program.routines)
 
     @property
     def classic(self) -> bool:

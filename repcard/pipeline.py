@@ -84,9 +84,9 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     if site.routines:  # the card's sizes, from their one source
         static[CARD_SIZES] = card.stylesheet().encode()
     pictures, picture_files, warnings = resize_photos(site, options, prune_photos)
-    cards = {}
-    for routine in site.routines:
-        cards[routine.slug], card_warnings = plan_card(routine, bool(options.base_url), options.settings.paper)
+    cards = {}  # by routine page: a program's weeks have cards too
+    for routine in site.every_routine:
+        cards[routine.path], card_warnings = plan_card(routine, bool(options.base_url), options.settings.paper)
         warnings += card_warnings
     say(list(site.warnings) + warnings, options.strict, cache)
     folders = options.template_folders

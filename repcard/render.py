@@ -20,6 +20,7 @@ from .card import CardLayout, qr_svg
 from .card import flow as card_flow
 from .config import Settings
 from .model import Picture, Routine, Site, term_slug
+from .program_model import Program
 from .write import Known, Linked, Whole
 
 
@@ -69,15 +70,22 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
     found: list[Page] = []
     if not site.classic:
         found.append(Page("index.html", "home.html", {"cards": cards},
-                          cache_key=("home", site.intro_html, site.routines, len(site.exercises),
+                          cache_key=("home", site.intro_html, site.routines, site.programs, len(site.exercises),
                                      tuple(sorted(cards.items())))))
     for routine in site.routines:
-        found += routine_pages(routine, cards[routine.slug], base_url)
+        found += routine_pages(routine, cards[routine.path], base_url)
+    for program in site.programs:  # its page, then each week's sessions as routines of their own
+        found.append(Page(f"{program.path}index.html", "program.html", {"program": program},
+                          cache_key=("program", program)))
+        found += [page for routine in program.routines
+                  for page in routine_pages(routine, cards[routine.path], base_url, program)]
     if site.routines:  # the sets logged in this browser, every routine's
         found.append(Page("history/index.html", "history.html", cache_key=("history",)))
     for exercise in site.exercises:
         uses = site.uses[exercise.slug]
-        context = {"exercise": exercise, "uses": uses, "only": None, "previous": None, "next": None}
+        programs = tuple(use for program in site.programs if (use := program.use_of(exercise)))
+        context = {"exercise": exercise, "uses": uses, "programs": programs, "only": None, "previous": None,
+                   "next": None}
         if len(uses) == 1:  # in one routine: lead on to the moves before and after it there
             slots = uses[0].routine.slots
             i = uses[0].routine.position(uses[0].slot)
@@ -88,7 +96,7 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
         found.append(Page(path, "exercise.html", context,
                           partial(seo.exercise_data, exercise, uses, base_url),
                           cache_key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses),
-                                     nexts, context.get("previous"), context.get("next"),
+                                     programs, nexts, context.get("previous"), context.get("next"),
                                      tuple((pictures or {}).get((exercise.slug, p.src)) for p in exercise.photos))))
     if not site.classic:  # the library, browsable without script
         found += library_pages(site)
@@ -128,14 +136,14 @@ def library_pages(site: Site) -> list[Page]:
     return pages
 
 
-def routine_pages(routine: Routine, card: CardLayout, base_url: str) -> list[Page]:
-    """A routine's page, its workout mode and its printable card.
+def routine_pages(routine: Routine, card: CardLayout, base_url: str, program: Program | None = None) -> list[Page]:
+    """A routine's page, its workout mode and its printable card; `program` for a program's week.
 
     No cache key: they show every exercise of the routine, so nearly any edit changes
     them; each is drawn again around its circuits, which are fragments cached each on
     its own (at 1,000 exercises the workout page is 2 MB, one circuit 4 KB).
     """
-    context = {"routine": routine}
+    context = {"routine": routine, "program": program}
     url = base_url and f"{base_url}{routine.path}"
     return [
         Page(f"{routine.path}index.html", "routine.html", context, partial(seo.routine_data, routine, base_url)),

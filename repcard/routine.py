@@ -82,13 +82,8 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
 def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:
     """`exercises:` maps a pair to an exercise's file name, alone or with its sets and reps:
     `1A: glute-bridge` or `1B: {exercise: band-walking, sets: 2, reps: 20 total each side}`."""
-    value = fields.get("exercises")
-    expected = "a mapping from pair to exercise, like '1A: glute-bridge'"
+    value = fields.mapping("exercises", "a mapping from pair to exercise, like '1A: glute-bridge'")
     if value is None:
-        fields.missing("exercises", expected)
-        return ()
-    if not isinstance(value, dict) or not value:
-        fields.add("exercises", f"exercises: expected {expected}")
         return ()
     specs = []
     for pair, spec in value.items():

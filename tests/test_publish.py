@@ -179,7 +179,14 @@ def test_exercise_json_ld_has_the_plan_and_the_steps_as_a_how_to(published):
 # --- valid HTML -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", ["published", "unpublished"])
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> Path:
+    """The sample library: routines, photos and a program's pages (its weeks as a table, a JSON block)."""
+    folder = tmp_path_factory.mktemp("library")
+    return build_site(ROOT / "tests/fixtures/library", folder / "site", "--base-url", BASE_URL, "--cache", folder / "cache")
+
+
+@pytest.mark.parametrize("variant", ["published", "unpublished", "library"])
 def test_the_nu_html_checker_finds_no_errors(variant, request):
     site = request.getfixturevalue(variant)
     result = subprocess.run(

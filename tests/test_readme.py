@@ -66,3 +66,25 @@ def test_the_repcard_toml_example_reads_clean_and_its_mistakes_read_as_the_readm
     written = sample_files("repcard")["repcard.toml"].decode()
     mistaken = written.replace('paper = "A4 or Letter"', 'paper = "A5"') + 'weight-unit = "kg"\n'
     assert [str(p) for p in parse_config("repcard.toml", mistaken)[1]] == said
+
+
+def key_tables(heading: str) -> list[set[str]]:
+    """The first column of each table in the section under `### heading`."""
+    section = README.split(f"### {heading}\n", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+    tables = re.findall(r"\| key \|.*?\n\|---.*?\n((?:\|.*\n)+)", section)
+    return [{row.split("|")[1].strip().strip("`") for row in table.strip().splitlines()} for table in tables]
+
+
+def test_the_program_example_builds_and_every_program_key_is_in_its_tables(tmp_path):
+    from repcard.program import PROGRAM_KEYS, RULE_KEYS, WEEK_KEYS
+
+    heading = "`content/programs/<name>.md` (the library)"
+    assert key_tables(heading) == [set(PROGRAM_KEYS), set(WEEK_KEYS), set(RULE_KEYS)]
+    content = tmp_path / "content"
+    shutil.copytree(LIBRARY, content, ignore=shutil.ignore_patterns("programs"))
+    (content / "programs").mkdir()
+    (content / "programs/six-weeks.md").write_text(block_after(heading))
+    [program] = load(content).programs
+    assert [w.number for w in program.weeks] == [1, 2, 3, 4, 5, 6] and program.weeks[4].deload == 60
+    assert [r.slug for r in program.weeks[5].routines] == ["week-6-before-a-run", "week-6-whole-workout"]
+    assert [rule.kind for rule in program.rules] == ["double", "reps"]

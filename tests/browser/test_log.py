@@ -86,9 +86,10 @@ DAY = 24 * 3600 * 1000
 
 # --- in every engine: the page API of engines.py ------------------------------------------------
 
-def start(page, served, path="workout/"):
-    """An empty log and no progress for this site (engines keep IndexedDB between tests), then path."""
-    page.goto(served.url)
+def start(page, served, path="workout/", clear_from=""):
+    """An empty log and no progress for this site (engines keep IndexedDB between tests), then path.
+    `clear_from`: a page that holds no connection to the log (one would block its deletion)."""
+    page.goto(served.url + clear_from)
     page.evaluate("""new Promise((resolve) => {
       localStorage.clear();
       const request = indexedDB.deleteDatabase(arg);
@@ -140,12 +141,13 @@ def go_through(page, entries, stop_after=None) -> int:
 
 
 def a_day_passes(page):
-    """Every stored time moves a day back: the progress, and each session and set in the log."""
+    """Every stored time moves a day back: each routine page's progress, and each session and set in the log."""
     page.evaluate("""(() => {
-      const key = "repcard:progress:/repcard/";
-      const progress = JSON.parse(localStorage.getItem(key));
-      for (const k of ["touched", "finished"]) if (progress[k]) progress[k] -= arg;
-      localStorage.setItem(key, JSON.stringify(progress));
+      for (const key of Object.keys(localStorage).filter((k) => k.startsWith("repcard:progress:"))) {
+        const progress = JSON.parse(localStorage.getItem(key));
+        for (const k of ["touched", "finished"]) if (progress[k]) progress[k] -= arg;
+        localStorage.setItem(key, JSON.stringify(progress));
+      }
       const back = (store, fields) => { store.openCursor().onsuccess = (event) => {
         const cursor = event.target.result;
         if (!cursor) return;

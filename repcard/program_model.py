@@ -1,0 +1,193 @@
+"""The program model: weeks of library routines that progress, and the rules that say how.
+
+Each week's session is a Routine (model.py) derived from the library's, with the week's rounds,
+reps and variation, so its page, workout mode and card are a routine's. What needs the log
+(today's weight, the next session) is decided in the browser by assets/program.js, from
+`Program.data()`; what does not (the week's rounds and reps) is in the pages themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from .model import Exercise, Reps, Routine
+
+DEFAULT_STEPS = {"kg": 2.5, "lb": 5.0}  # the smallest jump most gyms' plates make, per unit
+
+
+def number_text(value: float) -> str:
+    """2.5 -> '2.5', 5.0 -> '5'."""
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class WeekOf:
+    """What makes a Routine one week's session of a program: its `week`, read by its pages and card."""
+
+    program_title: str
+    program_path: str  # programs/<slug>/
+    number: int
+    weeks: int
+    note: str
+    deload: int  # percent of the working weight; 0 in a working week
+
+    @property
+    def label(self) -> str:
+        return f"Week {self.number} of {self.weeks}"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A weight with its unit: `2.5 kg`, `5 lb`."""
+
+    value: float
+    unit: str  # "kg" or "lb"
+
+    def __str__(self) -> str:
+        return f"{number_text(self.value)} {self.unit}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one exercise progresses over the program.
+
+    kind "double": a rep range; once every set of the last session reached its top, add `add`
+    and start again at its bottom. "linear": add `add` each session (or each week) in which
+    every set made its reps. "reps": `add_reps` more reps each week, up to `up_to`.
+    """
+
+    exercise: Exercise
+    kind: str
+    reps: Reps | None = None  # double progression's range
+    add: Amount | None = None
+    every: str = "session"  # linear progression's pace: "session" or "week"
+    add_reps: int = 0
+    up_to: int = 0
+    start: Amount | None = None  # the first session's weight, before anything is logged
+    line: int | None = None
+
+    @property
+    def summary(self) -> str:
+        """The rule in words, for the program's and the exercise's pages."""
+        if self.kind == "double":
+            text = (f"{self.reps.count} reps; once every set reaches {self.reps.high}, add {self.add} and start "
+                    f"again at {self.reps.low} (double progression)")
+        elif self.kind == "linear":
+            text = (f"add {self.add} each {self.every} in which every set made its reps, else the same weight "
+                    "again (linear progression)")
+        else:
+            more = "one more rep" if self.add_reps == 1 else f"{self.add_reps} more reps"
+            text = f"{more} each week, up to {self.up_to}"
+        return text + (f"; start at {self.start}" if self.start else "")
+
+    def reps_in_week(self, reps: Reps, week: int) -> Reps:
+        """A "reps" rule's reps in `week`: the week's own, `add_reps` more a week after the first."""
+        if self.kind != "reps" or reps.low is None:
+            return reps
+        more = self.add_reps * (week - 1)
+        return Reps(min(reps.low + more, self.up_to), min(reps.high + more, self.up_to), reps.unit)
+
+    def data(self) -> dict:
+        """What assets/program.js reads."""
+        found: dict = {"kind": self.kind}
+        if self.reps:
+            found |= {"low": self.reps.low, "high": self.reps.high}
+        if self.add:
+            found |= {"add": self.add.value, "unit": self.add.unit, "every": self.every}
+        if self.kind == "reps":
+            found |= {"addReps": self.add_reps, "upTo": self.up_to}
+        if self.start:
+            found |= {"start": self.start.value, "startUnit": self.start.unit}
+        return found
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int
+    routines: tuple[Routine, ...]  # its sessions' routines, in the order the sessions take them (A, B)
+    rounds: int | None  # what the program changed, for its table; None: the routine's own
+    reps: Reps | None
+    variation: str
+    note: str
+    deload: int  # percent of the working weight; 0 in a working week
+
+    def session(self, n: int, per_week: int) -> Routine:
+        """The routine of the week's session `n` (1-based): A, B, A, ... when there are several."""
+        return self.routines[(n - 1) % len(self.routines)] if n <= per_week else self.routines[-1]
+
+
+@dataclass(frozen=True)
+class ProgramUse:
+    """One program's use of an exercise, for the exercise's page."""
+
+    title: str
+    path: str
+    how: tuple[str, ...]  # sentences: the weeks and routines, the rule, the variations, deloads
+
+
+@dataclass(frozen=True)
+class Program:
+    slug: str
+    title: str
+    description: str
+    intro_html: str
+    sessions_per_week: int
+    weeks: tuple[Week, ...]
+    rules: tuple[Rule, ...]
+    steps: tuple[Amount, ...]  # the smallest weight step, in kg and in lb
+    source: str
+
+    @property
+    def path(self) -> str:
+        return f"programs/{self.slug}/"
+
+    @cached_property
+    def routines(self) -> tuple[Routine, ...]:
+        """Every week's sessions, week by week: the pages the program adds."""
+        return tuple(r for week in self.weeks for r in week.routines)
+
+    def data(self) -> dict:
+        """The program for assets/program.js: which page is which week's session, and the rules."""
+        sessions = range(1, self.sessions_per_week + 1)
+        return {
+            "path": self.path, "title": self.title, "perWeek": self.sessions_per_week,
+            "weeks": [{"number": w.number, "deload": w.deload,
+                       "sessions": [w.session(n, self.sessions_per_week).path for n in sessions],
+                       "titles": [w.session(n, self.sessions_per_week).title for n in sessions]}
+                      for w in self.weeks],
+            "rules": {rule.exercise.slug: rule.data() for rule in self.rules},
+            "steps": {step.unit: step.value for step in self.steps},
+        }
+
+    def use_of(self, exercise: Exercise) -> ProgramUse | None:
+        """How the program uses `exercise`, or None when it does not."""
+        slots = [(w, r, slot) for w in self.weeks for r in w.routines if (slot := r.slot_of(exercise))]
+        if not slots:
+            return None
+        weeks = week_span([w.number for w, _, _ in slots])
+        how = [f"{weeks[:1].upper()}{weeks[1:]}, in {' and '.join(dict.fromkeys(r.title for _, r, _ in slots))}."]
+        if rule := next((r for r in self.rules if r.exercise.slug == exercise.slug), None):
+            how.append(f"{rule.summary[:1].upper()}{rule.summary[1:]}.")
+        varied: dict[str, list[int]] = {}
+        for week, _, slot in slots:
+            if slot.variation:
+                varied.setdefault(slot.variation.label, []).append(week.number)
+        how += [f"The {label} variation in {week_span(numbers)}." for label, numbers in varied.items()]
+        how += [f"Week {w.number} is a deload: {w.deload}% of the working weight." for w in self.weeks
+                if w.deload and any(w is used for used, _, _ in slots)]
+        return ProgramUse(self.title, self.path, tuple(how))
+
+
+def week_span(numbers: list[int]) -> str:
+    """[1, 2, 3, 6] -> 'weeks 1–3 and 6'; [5] -> 'week 5'."""
+    numbers = sorted(set(numbers))
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    text = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return ("week " if len(numbers) == 1 else "weeks ") + text
