@@ -301,21 +301,26 @@ class Routine:
 
     def next_up(self, slot: Slot) -> tuple[NextUp, ...]:
         """What comes after each set of `slot`; sets share a line only when what
-        follows them is the very same (a later round is never the same)."""
-        return self._next_ups[slot.slug]
+        follows them is the very same (a later round is never the same).
+
+        Worked out from the slot's circuit and the next circuit's first step alone (the
+        steps up to the next set never reach further), so that a page asks only for what
+        it shows: at 1,000 exercises, not the whole routine's sequels after every edit."""
+        i = self._circuit_index[slot.circuit]
+        steps = self.circuits[i].steps
+        # The routine's very last rest is left out (see steps).
+        steps = steps + (self.circuits[i + 1].steps[0],) if i + 1 < len(self.circuits) else steps[:-1]
+        sets = [n for n, step in enumerate(steps) if step.slot]
+        return _grouped([(steps[n].round, steps[n + 1 : following + 1])
+                         for n, following in zip(sets, [*sets[1:], len(steps)]) if steps[n].slot.slug == slot.slug])
+
+    def circuit(self, number: int) -> Circuit:
+        """The circuit numbered `number`."""
+        return self.circuits[self._circuit_index[number]]
 
     @cached_property
-    def _next_ups(self) -> dict[str, tuple[NextUp, ...]]:
-        # One pass over the steps: each set is followed by the steps up to the next set.
-        steps = self.steps
-        sequels: dict[str, list[tuple[int, tuple[Step, ...]]]] = {s.slug: [] for s in self.slots}
-        end = len(steps)
-        for i in range(len(steps) - 1, -1, -1):
-            step = steps[i]
-            if step.slot:
-                sequels[step.slot.slug].insert(0, (step.round, steps[i + 1 : end + 1]))
-                end = i
-        return {slug: _grouped(found) for slug, found in sequels.items()}
+    def _circuit_index(self) -> dict[int, int]:
+        return {c.number: i for i, c in enumerate(self.circuits)}
 
 
 @dataclass(frozen=True)
@@ -327,7 +332,7 @@ class Use:
 
     @property
     def circuit(self) -> Circuit:
-        return next(c for c in self.routine.circuits if c.number == self.slot.circuit)
+        return self.routine.circuit(self.slot.circuit)
 
 
 @dataclass(frozen=True)
