@@ -15,14 +15,14 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .fields import slug_problem
-from .model import ContentError, Exercise, Problem, Routine, Site
+from .model import ContentError, Exercise, Problem, Routine, Site, shared
 from .program import ProgramSpec, parse_program
 from .weeks import build_program
 from .program_model import Program
@@ -85,6 +85,24 @@ def _start_worker(parent: int) -> None:
 
 def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None,
          raw_html: bool = False) -> Site:
+    """Read content_dir into a Site, or raise ContentError with every problem found (see _load)."""
+    return _load(content_dir, cache, changed, raw_html)[0]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a load found besides the Site, for the Loader to put an edited exercise in place."""
+
+    keys: dict[str, FileKey]  # each exercise file's key, by path, in file order
+    placements: dict[str, Placement]  # what each exercise file placed (pair, sets, reps), by slug
+    warnings: tuple[dict[str, tuple[Problem, ...]], tuple[Problem, ...], tuple[Problem, ...]]  # exercises' by
+    # file, index.md's, the routines' and programs': the site's warnings in this order
+    programs: dict[str, ProgramSpec]  # each program's spec, by slug
+    raw_allowed: bool
+
+
+def _load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None,
+          raw_html: bool = False) -> tuple[Site, Facts]:
     """Read content_dir into a Site, or raise ContentError with every problem found.
 
     Two layouts: the classic one (index.md is the one routine; exercise files carry their
@@ -108,6 +126,8 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
     warnings: list[Problem] = []
     if header:
         header = _let_through(header, raw_allowed, warnings)
+    first = tuple(warnings)  # index.md's
+    exercise_warnings: dict[str, tuple[Problem, ...]] = {}
     problems += index_problems
     exercise_dir = content_dir / "exercises"
     files = _markdown_files(exercise_dir)
@@ -141,7 +161,10 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
         found, parse_problems = parsed.get(key) or cache[key]
         exercise_problems += parse_problems
         if found:
-            library[found[0].slug] = (_let_through(found[0], raw_allowed, warnings), found[1])
+            said: list[Problem] = []
+            library[found[0].slug] = (_let_through(found[0], raw_allowed, said), found[1])
+            exercise_warnings[key[0]] = tuple(said)
+            warnings += said
         else:
             unreadable.add(Path(key[0]).stem)
     for stale in cache.keys() - set(keys):  # deleted or edited files
@@ -182,25 +205,123 @@ def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] 
                 routines.append(routine)
     # Routines whose files have problems of their own: a program naming one says no more.
     broken = {path.stem for path in routine_files} - {routine.slug for routine in routines}
-    programs, program_problems = _load_programs(content_dir, library_layout, routines, library,
-                                                broken | unreadable, raw_allowed, warnings)
+    programs, specs, program_problems = _load_programs(content_dir, library_layout, routines, library,
+                                                       broken | unreadable, raw_allowed, warnings)
     problems += program_problems
     if problems or not header:
         raise ContentError(problems)
-    exercises = tuple(sorted((e for e, _ in library.values()), key=lambda e: (e.title.casefold(), e.slug)))
-    return Site(header.title, header.description, header.intro_html, exercises, tuple(routines), tuple(warnings),
-                programs)
+    site = Site(header.title, header.description, header.intro_html, _by_title(e for e, _ in library.values()),
+                tuple(routines), tuple(warnings), programs)
+    last = tuple(warnings[len(first) + sum(map(len, exercise_warnings.values())):])
+    return site, Facts({key[0]: key for key in keys}, {e.slug: p for e, p in library.values()},
+                       (exercise_warnings, first, last), specs, raw_allowed)
+
+
+def _by_title(exercises) -> tuple[Exercise, ...]:
+    return tuple(sorted(exercises, key=lambda e: (e.title.casefold(), e.slug)))
+
+
+class Loader:
+    """Loads one content folder build after build (the dev server's): an edit to exercise files
+    that leaves each where it was, without problems, is put in place in the last site, so that
+    everything else in it stays the same object (changes.py compares by identity); any other
+    change loads the folder again, from the parsed files that did not change."""
+
+    def __init__(self, folder: Path, parsed: ParseCache | None = None, raw_html: bool = False) -> None:
+        self.folder, self.raw_html = folder, raw_html
+        self.parsed: ParseCache = {} if parsed is None else parsed
+        self.site: Site | None = None
+        self.facts: Facts | None = None
+
+    def load(self, changed: set[Path] | None) -> Site:
+        """The site as the folder holds it now; `changed`: every path changed since the last load
+        that succeeded (None: unknown). Raises ContentError with every problem found."""
+        site = self._patched(changed) if changed is not None and self.site is not None else None
+        if site is None:
+            site, self.facts = _load(self.folder, self.parsed, changed, self.raw_html)
+            site = shared(self.site, site)
+        self.site = site
+        return site
+
+    def _patched(self, changed: set[Path]) -> Site | None:
+        """The last site with the edited exercise files in it, or None when the edit is more than that."""
+        site, facts = self.site, self.facts
+        folder = self.folder / "exercises"
+        where, resolved = str(folder) + "/", folder.resolve()
+        edited: dict[str, tuple[Exercise, tuple[Problem, ...]]] = {}
+        keys = dict(facts.keys)
+        for path in changed:
+            source = where + path.name
+            if path.parent != resolved or source not in keys or outside(Path(source), self.folder):
+                return None
+            try:
+                stat = os.stat(source)
+            except OSError:
+                return None
+            key = (source, stat.st_mtime_ns, stat.st_size)
+            result = self.parsed.get(key)
+            if result is None:
+                result = read_exercise(source)
+                if key[1] < time.time_ns() - 100_000_000:  # as _load: only results safely older than a tick
+                    self.parsed[key] = result
+            if keys[source] != key:
+                self.parsed.pop(keys[source], None)
+                keys[source] = key
+            found, problems = result
+            if problems or not found or found[1] != facts.placements.get(found[0].slug):
+                return None
+            said: list[Problem] = []
+            exercise = _let_through(found[0], facts.raw_allowed, said)
+            if check_images(exercise, self.folder):
+                return None
+            if exercise != site.exercise(exercise.slug):  # saved as it was: nothing to put in place
+                edited[exercise.slug] = exercise, tuple(said)
+        routines = site.routines
+        for exercise, _ in edited.values():
+            routines = tuple(r.with_exercise(exercise) for r in routines)
+        programs = _programs_with(site, routines, {slug: e for slug, (e, _) in edited.items()}, facts.programs)
+        if programs is None:
+            return None
+        by_exercise, first, last = facts.warnings
+        by_exercise = by_exercise | {e.source: said for e, said in edited.values()}
+        self.facts = replace(facts, keys=keys, warnings=(by_exercise, first, last))
+        exercises = [edited[e.slug][0] if e.slug in edited else e for e in site.exercises]
+        if any(edited[e.slug][0].title != e.title for e in site.exercises if e.slug in edited):
+            exercises = _by_title(exercises)
+        return replace(site, exercises=tuple(exercises), routines=routines, programs=programs,
+                       warnings=(*first, *(w for said in by_exercise.values() for w in said), *last))
+
+
+def _programs_with(site: Site, routines: tuple[Routine, ...], edited: dict[str, Exercise],
+                   specs: dict[str, ProgramSpec]) -> tuple[Program, ...] | None:
+    """The site's programs, those that use an edited exercise built again on the edited routines;
+    None if one of them has a problem now (a variation the exercise no longer has)."""
+    if not site.programs:
+        return site.programs
+    exercises = {e.slug: edited.get(e.slug, e) for e in site.exercises}
+    by_slug = {r.slug: r for r in routines}
+    programs = []
+    for program in site.programs:
+        used = {s.slug for r in program.routines for s in r.slots} | {rule.exercise.slug for rule in program.rules}
+        if used.isdisjoint(edited):
+            programs.append(program)
+            continue
+        built, problems = build_program(specs[program.slug], program.slug, by_slug, exercises)
+        if problems or built is None:
+            return None
+        programs.append(built)
+    return tuple(programs)
 
 
 def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routine],
                    library: dict[str, tuple[Exercise, Placement]], unreadable: set[str], raw_allowed: bool,
-                   warnings: list[Problem]) -> tuple[tuple[Program, ...], list[Problem]]:
-    """programs/*.md, each built on the library's routines and exercises."""
+                   warnings: list[Problem]) -> tuple[tuple[Program, ...], dict[str, ProgramSpec], list[Problem]]:
+    """programs/*.md, each built on the library's routines and exercises; their specs, by slug."""
     files = [Path(path) for path in _markdown_files(content_dir / "programs")]
     if files and not library_layout:
-        return (), [Problem(str(content_dir / "programs"), None, "programs are built on the routines in "
-                            "routines/: move index.md's routine into routines/<name>.md (the library layout)")]
-    programs, problems = [], []
+        return (), {}, [Problem(str(content_dir / "programs"), None, "programs are built on the routines in "
+                                "routines/: move index.md's routine into routines/<name>.md (the library layout)")]
+    programs, specs, problems = [], {}, []
     by_slug = {r.slug: r for r in routines}
     exercises = {slug: exercise for slug, (exercise, _) in library.items()}
     for path in files:
@@ -209,13 +330,13 @@ def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routi
         if wrong := slug_problem(str(path), "six-weeks.md"):
             problems.append(wrong)
         elif spec:  # with problems of its own too: what else is wrong is said in the same run
-            spec = _let_through(spec, raw_allowed, warnings)
+            spec = specs[path.stem] = _let_through(spec, raw_allowed, warnings)
             program, build_problems = build_program(spec, path.stem, by_slug, exercises, unreadable,
                                                     complete=not read_problems)
             problems += build_problems
             if program:
                 programs.append(program)
-    return tuple(programs), problems
+    return tuple(programs), specs, problems
 
 
 def _let_through(item: Exercise | RoutineHeader | ProgramSpec, allowed: bool, warnings: list[Problem]):

@@ -292,6 +292,18 @@ class Routine:
     def _positions(self) -> dict[str, int]:
         return {s.slug: i for i, s in enumerate(self.slots)}
 
+    def with_exercise(self, exercise: Exercise) -> Routine:
+        """This routine with `exercise`, an edit of one it uses (the same slug), in its slot; every
+        other circuit the very same object. An edit that leaves a move where it was changes the
+        routine so, where loading it again would make all of it anew."""
+        slot = self._slots_by_slug.get(exercise.slug)
+        if slot is None:
+            return self
+        i = self._circuit_index[slot.circuit]
+        old = self.circuits[i]
+        circuit = replace(old, slots=tuple(replace(s, exercise=exercise) if s is slot else s for s in old.slots))
+        return replace(self, circuits=(*self.circuits[:i], circuit, *self.circuits[i + 1:]))
+
     def slot_of(self, exercise: Exercise) -> Slot | None:
         return self._slots_by_slug.get(exercise.slug)
 
@@ -317,6 +329,12 @@ class Routine:
     def circuit(self, number: int) -> Circuit:
         """The circuit numbered `number`."""
         return self.circuits[self._circuit_index[number]]
+
+    def around(self, number: int) -> tuple[Circuit, ...]:
+        """The circuit numbered `number` with those just before and after it: all of the routine
+        that a page about one of its slots shows (the moves before and after, what follows a set)."""
+        i = self._circuit_index[number]
+        return self.circuits[max(i - 1, 0) : i + 2]
 
     @cached_property
     def _circuit_index(self) -> dict[int, int]:
@@ -358,6 +376,13 @@ class Site:
         """The one-routine layout this project began with: the routine is the home page."""
         return len(self.routines) == 1 and not self.routines[0].slug
 
+    def exercise(self, slug: str) -> Exercise:
+        return self._exercises[slug]
+
+    @cached_property
+    def _exercises(self) -> dict[str, Exercise]:
+        return {e.slug: e for e in self.exercises}
+
     @cached_property
     def uses(self) -> dict[str, tuple[Use, ...]]:
         """exercise slug -> every routine that uses it, with its slot there."""
@@ -379,10 +404,10 @@ class Site:
 
 
 def shared(previous: Site | None, site: Site) -> Site:
-    """`site` made of `previous`'s objects wherever they are equal (the dev server's last
-    build): each page's cache key then compares by identity rather than field by field, and
-    what a routine works out once (its steps, what follows each set) is kept with it.
-    Equal objects draw the same pages, so the site is the same either way."""
+    """`site` made of `previous`'s objects wherever they are equal (the dev server's last build,
+    when a change was more than an edit put in place: content.Loader): changes.py then finds
+    what differs by identity, pages' keys compare by identity rather than field by field, and
+    what a routine works out once is kept with it. Equal objects draw the same pages."""
     if previous is None:
         return site
     routines = {r: r for r in previous.routines}
@@ -395,7 +420,11 @@ def shared(previous: Site | None, site: Site) -> Site:
     def routine(new: Routine) -> Routine:
         return routines.get(new) or replace(new, circuits=tuple(circuit(c) for c in new.circuits))
 
-    site = replace(site, routines=tuple(routine(r) for r in site.routines))
+    exercises = {e: e for e in previous.exercises}  # parsed again (a file saved unchanged, or just written)
+    programs = {p: p for p in previous.programs}
+    site = replace(site, exercises=tuple(exercises.get(e, e) for e in site.exercises),
+                   routines=tuple(routine(r) for r in site.routines),
+                   programs=tuple(programs.get(p, p) for p in site.programs))
     return previous if site == previous else site  # and with it the index of uses, muscles, equipment
 
 

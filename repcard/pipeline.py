@@ -12,18 +12,15 @@ import pickle
 import sys
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import card, content, read, render, theme, write
+from . import content, make, theme, write
 from .config import Settings
-from .model import ContentError, Picture, Problem, Routine, Site, shared
-from .write import Linked
-
-
-CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.py
+from .make import BuildCache
+from .model import ContentError, Problem
 
 
 @dataclass(frozen=True)
@@ -47,54 +44,24 @@ class Options:
         return theme.search_path(self.overrides and self.overrides / "assets", self.assets)
 
 
-@dataclass
-class BuildCache:
-    """What one build leaves for the next, so the dev server redoes only what changed."""
+def planned(options: Options, cache: BuildCache | None = None, changed: set[Path] | None = None,
+            parsed: content.ParseCache | None = None, prune_photos: bool = False) -> make.Plan:
+    """Read and validate the content, say its warnings, and plan the files to write.
 
-    parsed: content.ParseCache = field(default_factory=dict)
-    pages: render.PageCache = field(default_factory=dict)
-    site: write.Site | None = None  # what the output folder holds, once built
-    model: Site | None = None  # the content the last build read, its objects shared by the next (model.shared)
-    # Compiled templates: compiling them is most of a small rebuild. Made anew whenever a
-    # template may have changed; between rebuilds Jinja also reloads one whose file changed.
-    env: jinja2.Environment | None = None
-    warned: set[str] = field(default_factory=set)  # the warnings standing since the last build
-
-    def environment(self, templates: tuple[Path, ...], changed: set[Path] | None) -> jinja2.Environment:
-        if self.env is None or changed is None or any(path.is_relative_to(folder.resolve())
-                                                      for path in changed for folder in templates):
-            self.env = render.make_environment(templates)
-        return self.env
-
-
-def site_files(options: Options, cache: BuildCache | None = None, changed: set[Path] | None = None,
-               parsed: content.ParseCache | None = None, prune_photos: bool = False) -> Iterator[render.SiteFile]:
-    """Read, validate and render: every file of the site, one at a time.
-
-    Content problems raise ContentError before the first file; a template problem
-    raises it while rendering; with `strict`, so do warnings. `parsed`: what earlier builds
+    Content problems raise ContentError here; a template problem raises it while the plan's
+    files are drawn; with `strict`, so do warnings. `cache`: the dev server's, which keeps
+    what each build made, so that the next makes only what `changed` (the paths the watcher
+    saw) reaches; without it every file is made and streamed. `parsed`: what earlier builds
     parsed, when no `cache` holds it. `prune_photos`: drop the photo cache's entries this
     site does not use and no build read for a month.
     """
-    site = content.load(options.content, cache.parsed if cache is not None else parsed, changed,
-                        raw_html=options.settings.raw_html)
-    if cache is not None:
-        site = cache.model = shared(cache.model, site)
-    static = read.load_assets(options.asset_folders) | read.load_images(site)
-    if site.routines:  # the card's sizes, from their one source
-        static[CARD_SIZES] = card.stylesheet().encode()
-    pictures, picture_files, warnings = resize_photos(site, options, prune_photos)
-    cards = {}  # by routine page: a program's weeks have cards too
-    for routine in site.every_routine:
-        cards[routine.path], card_warnings = plan_card(routine, bool(options.base_url), options.settings.paper)
-        warnings += card_warnings
-    say(list(site.warnings) + warnings, options.strict, cache)
-    folders = options.template_folders
-    env = cache.environment(folders, changed) if cache is not None else render.make_environment(folders)
-    return _naming_template_problems(
-        render.render_site(site, env, cards, static | picture_files, options.base_url,
-                           cache.pages if cache is not None else None, pictures, options.settings),
-        folders)
+    kept = cache if cache is not None else BuildCache()
+    if kept.loader is None:
+        kept.loader = content.Loader(options.content, parsed, options.settings.raw_html)
+    plan, warnings = make.plan(kept, options.template_folders, options.asset_folders, options.cache, options.base_url,
+                               options.settings, changed, keep=cache is not None, prune_photos=prune_photos)
+    say(warnings, options.strict, cache)
+    return make.Plan(_naming_template_problems(plan.files, options.template_folders), plan.removed, plan.commit)
 
 
 def say(warnings: list[Problem], strict: bool, cache: BuildCache | None) -> None:
@@ -113,58 +80,7 @@ def say(warnings: list[Problem], strict: bool, cache: BuildCache | None) -> None
         cache.warned = {str(warning) for warning in warnings}
 
 
-def resize_photos(site: Site, options: Options, prune: bool = False
-                  ) -> tuple[dict[tuple[str, str], tuple[Picture, ...]], dict[str, bytes | Linked], list[Problem]]:
-    """Every exercise photo at phone widths, from the cache where it was made before.
-
-    Returns what each photo is shown as, by (exercise slug, src), the files to write
-    (links to the cache's files, or their bytes when the cache could not keep them) and
-    a warning when the cache could not keep them. Raises ContentError naming every photo
-    that is no image it can read.
-    """
-    wanted = [(exercise, photo) for exercise in site.exercises for photo in exercise.photos]
-    if not wanted:
-        return {}, {}, []
-    from . import photos  # Pillow loads only for sites with photos
-
-    cache = photos.RenditionCache(options.cache / "photos")
-    results = photos.renditions_many([read.image_path(e, p) for e, p in wanted], cache, os.cpu_count() or 1)
-    warnings = []
-    if cache.write_error:  # the build goes on; the next one resizes those photos again
-        warnings.append(repcard_warning(f"cannot keep resized photos in {options.cache}: {cache.write_error}"))
-    elif prune:
-        cache.prune(cache.keys_of(results))
-    pictures, files, problems = {}, {}, []
-    for (exercise, photo), result in zip(wanted, results):
-        if isinstance(result, str):
-            problems.append(Problem(exercise.source, photo.line, f"photos: {photo.src} {result}"))
-            continue
-        name = photo.src.rsplit(".", 1)[0].replace("/", "-")
-        shown = tuple(Picture(f"exercises/{exercise.slug}/{name}-{r.width}.webp", r.width, r.height) for r in result)
-        pictures[(exercise.slug, photo.src)] = shown
-        files |= {picture.path: Linked(r.file, r.digest) if r.file else r.webp for picture, r in zip(shown, result)}
-    if problems:
-        raise ContentError(problems)
-    return pictures, dict(sorted(files.items())), warnings
-
-
-def plan_card(routine: Routine, with_qr: bool, paper: str) -> tuple[card.CardLayout, list[Problem]]:
-    """The routine's card, with a warning for each text it cuts and when it needs more pages."""
-    layout = card.plan_card(routine, with_qr, paper)
-    where = f"{routine.path}card/index.html"
-    warnings = [repcard_warning(str(cut).replace("card/index.html", where)) for cut in layout.cuts]
-    if layout.pages > 1:
-        warnings.append(repcard_warning(f"{where} needs {layout.pages} pages of {paper}, not one: "
-                                        "fewer exercises, or shorter cues and variations, would fit"))
-    return layout, warnings
-
-
-def repcard_warning(message: str) -> Problem:
-    """A warning about the build as a whole, said as `repcard: warning: ...`."""
-    return Problem("repcard", None, f"warning: {message}")
-
-
-def _naming_template_problems(files: Iterator[render.SiteFile], templates: tuple[Path, ...]) -> Iterator[render.SiteFile]:
+def _naming_template_problems(files: Iterator[make.SiteFile], templates: tuple[Path, ...]) -> Iterator[make.SiteFile]:
     """Turn a template error into a Problem, whether it is raised while the next file is
     asked for (a template that does not compile) or while a file's pieces are read."""
     def named(chunks):
@@ -175,14 +91,14 @@ def _naming_template_problems(files: Iterator[render.SiteFile], templates: tuple
 
     try:
         for path, chunks in files:
-            yield path, chunks if isinstance(chunks, write.Known) else named(chunks)  # rendered already, or a link
+            yield path, chunks if isinstance(chunks, write.Known) else named(chunks)  # drawn already, or a link
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, templates)]) from None
 
 
 def build_files(options: Options) -> dict[str, bytes]:
     """The whole site in memory, for `check` and for tests. Raises ContentError."""
-    return {path: b"".join(chunks) for path, chunks in site_files(options)}
+    return {path: b"".join(chunks) for path, chunks in planned(options).files}
 
 
 def build(options: Options, cache: BuildCache | None = None, changed: set[Path] | None = None) -> list[Problem]:
@@ -197,11 +113,16 @@ def build(options: Options, cache: BuildCache | None = None, changed: set[Path] 
     kept = set(parsed or ())  # a key's result never changes: the same keys, nothing to store
     try:
         # A one-off build tidies the photo cache; the dev server's rebuilds leave it be.
-        files = site_files(options, cache, changed, parsed, prune_photos=cache is None)
+        plan = planned(options, cache, changed, parsed, prune_photos=cache is None)
+        site = None
         if cache is not None and cache.site is not None:
-            site = write.update_site(files, options.output, cache.site)
-        else:
-            site = write.write_site(files, options.output)
+            site = write.update_site(plan.files, plan.removed, options.output, cache.site)
+            if site is None:  # the folder was replaced, or an update cut short: every file again
+                cache.forget_site()
+                plan = planned(options, cache)
+        if site is None:
+            site = write.write_site(plan.files, options.output)
+        plan.commit()
     except ContentError as error:
         return error.problems
     except OSError as error:

@@ -7,9 +7,9 @@ import errno
 import functools
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from .model import ContentError, Exercise, Image, Photo, Problem, Site
+from .model import ContentError, Exercise, Image, Photo, Problem
 
 
 def outside(path: Path, folder: Path) -> Problem | None:
@@ -111,24 +111,6 @@ def check_images(exercise: Exercise, content_dir: Path) -> list[Problem]:
             problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' is {size / 2**20:.0f} MB; "
                                     f"expected at most {MAX_IMAGE // 2**20} MB"))
     return problems
-
-
-def load_images(site: Site) -> dict[str, bytes]:
-    """The files the exercise bodies show, keyed by their path in the site, beside each page."""
-    images, problems = {}, []
-    for exercise in site.exercises:
-        for image in exercise.images:
-            try:
-                # As the browser resolves it ("./a.png" is "a.png"): one key per file, or a
-                # rebuild that drops the "./" would delete the file it just wrote.
-                site_path = PurePosixPath("exercises", exercise.slug, image.src).as_posix()
-                images[site_path] = image_path(exercise, image).read_bytes()
-            except OSError as error:
-                problems.append(Problem(exercise.source, image.line, f"image '{image.src}': cannot read the file: "
-                                        f"{error.strerror or error}"))
-    if problems:
-        raise ContentError(problems)
-    return dict(sorted(images.items()))
 
 
 def load_assets(folders: tuple[Path, ...]) -> dict[str, bytes]:

@@ -1,39 +1,60 @@
-"""Render the model into the site's files: (path inside site/, bytes) pairs. Pure: no disk writes.
+"""Draw pages: a Page (pages.py) and the site's fixed values in, the page's bytes out. Pure: no
+disk writes.
 
-Two parts: `pages(site)` is the plain list of the pages a site has (a new kind of page
-is one entry there), and `render_site` turns every page, and every other file, into bytes.
+A page is drawn one of two ways, to the same bytes. A build that keeps nothing streams it, in
+pieces of 64 KiB, so that a page listing 10,000 exercises is never whole in memory. The dev
+server keeps what it drew: the page whole, hashed once, the templates that drew it, and for a
+page drawn around fragments (a routine's circuits) each fragment, so that an edit to one move
+draws its circuit again and joins the page's bytes around it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import csp, seo
-from .card import CardLayout, qr_svg
-from .card import flow as card_flow
+from . import csp
 from .config import Settings
-from .model import Picture, Routine, Site, term_slug
-from .program_model import Program
-from .write import Known, Linked, Whole
+from .model import Site, term_slug
+from .pages import Page, Pictures, page_url
+from .write import Whole
 
 
-def make_environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
+class Environment(jinja2.Environment):
+    """Jinja's, noting the name of every template it hands out while `reading` is a set: a
+    page's own, and those it extends, imports and includes, and its fragments'."""
+
+    reading: set[str] | None = None
+
+    def get_template(self, name, parent=None, globals=None):
+        if self.reading is not None:
+            self.reading.add(name if isinstance(name, str) else name.name)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):
+        if self.reading is not None and not isinstance(names, jinja2.Undefined):
+            self.reading.update(name if isinstance(name, str) else name.name for name in names)
+        return super().select_template(names, parent, globals)
+
+
+def make_environment(templates: Path | Sequence[Path]) -> Environment:
     """Templates looked up in `templates`, the first folder holding a name winning: a site's
-    own folder, then the theme's (theme.search_path)."""
-    env = jinja2.Environment(
+    own folder, then the theme's (theme.search_path). Compiled once: the dev server makes a
+    new environment when a template changes rather than ask the disk at every page."""
+    env = Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,  # every template is HTML; content text is escaped unless marked safe
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["term_slug"] = term_slug
     env.globals["csp"] = Markup(csp.site_policy(env))  # our own text: its quotes need no escaping
@@ -46,214 +67,98 @@ def relative_root(path: str) -> str:
 
 
 @dataclass(frozen=True)
-class Page:
-    """One page of the site: where it goes, the template that draws it, what it shows."""
+class Piece:
+    """A fragment as drawn: its text, and the templates that drew it."""
 
-    path: str
-    template: str
-    context: dict = field(default_factory=dict, hash=False)
-    # JSON-LD, or what makes it: made only when the page is rendered, not when it is cached
-    structured_data: dict | Callable[[], dict] | None = field(default=None, hash=False)
-    # What the page shows (None: rendered every time; a routine's pages, whose every
-    # circuit is a fragment cached on its own: see render_site)
-    cache_key: tuple | None = None
+    data: bytes
+    templates: frozenset[str]
 
 
-def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
-          pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None) -> list[Page]:
-    """Every page the site has, in a fixed order.
+@dataclass(frozen=True, eq=False)
+class Drawn:
+    """A page as the dev server keeps it: its bytes, the templates that drew it (the inline
+    scripts' too: every page's policy names their hashes), and its fragments by what each was
+    drawn from."""
 
-    Each page's cache key holds what it shows beyond the site's title and description
-    (render_site adds those, the templates and the base URL), so that the dev server
-    renders again only the pages an edit shows on.
+    file: Whole
+    templates: frozenset[str]
+    pieces: dict[tuple, Piece]
+
+
+CHUNK = 1 << 16  # bytes: pieces of a streamed page are gathered to this size
+MARK = "\x00repcard:fragment\x00"  # where a fragment goes, while the page around it is drawn
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Draws the pages of one site with one set of templates.
+
+    `base_url` is the absolute address of the site's root, or "" when unknown (all links
+    are relative, through `root`, so the site works at any URL prefix); `pictures` what each
+    photo is shown as; `settings` what repcard.toml sets for the pages.
     """
-    found: list[Page] = []
-    if not site.classic:
-        found.append(Page("index.html", "home.html", {"cards": cards},
-                          cache_key=("home", site.intro_html, site.routines, site.programs, len(site.exercises),
-                                     tuple(sorted(cards.items())))))
-    for routine in site.routines:
-        found += routine_pages(routine, cards[routine.path], base_url)
-    for program in site.programs:  # its page, then each week's sessions as routines of their own
-        found.append(Page(f"{program.path}index.html", "program.html", {"program": program},
-                          cache_key=("program", program)))
-        found += [page for routine in program.routines
-                  for page in routine_pages(routine, cards[routine.path], base_url, program)]
-    if site.routines:  # the sets logged in this browser, every routine's
-        found.append(Page("history/index.html", "history.html", cache_key=("history",)))
-    for exercise in site.exercises:
-        uses = site.uses[exercise.slug]
-        programs = tuple(use for program in site.programs if (use := program.use_of(exercise)))
-        context = {"exercise": exercise, "uses": uses, "programs": programs, "only": None, "previous": None,
-                   "next": None}
-        if len(uses) == 1:  # in one routine: lead on to the moves before and after it there
-            slots = uses[0].routine.slots
-            i = uses[0].routine.position(uses[0].slot)
-            context |= {"only": uses[0], "previous": slots[i - 1] if i > 0 else None,
-                        "next": slots[i + 1] if i + 1 < len(slots) else None}
-        path = f"exercises/{exercise.slug}/index.html"
-        nexts = tuple(use.routine.next_up(use.slot) for use in uses)
-        found.append(Page(path, "exercise.html", context,
-                          partial(seo.exercise_data, exercise, uses, base_url),
-                          cache_key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses),
-                                     programs, nexts, context.get("previous"), context.get("next"),
-                                     tuple((pictures or {}).get((exercise.slug, p.src)) for p in exercise.photos))))
-    if not site.classic:  # the library, browsable without script
-        found += library_pages(site)
-        for kind, terms in (("muscles", site.muscles), ("equipment", site.equipment)):
-            for term, exercises in terms.items():
-                heading = term[:1].upper() + term[1:]
-                found.append(Page(f"{kind}/{term_slug(term)}/index.html", "library.html",
-                                  {"heading": heading, "kind": kind, "listed": exercises, "initials": {}},
-                                  cache_key=("library", heading, tuple(exercises))))
-    found.append(Page("404.html", "404.html", cache_key=("404",)))
-    found.append(Page("manifest.webmanifest", "manifest.webmanifest", cache_key=("manifest",)))
-    return found
 
+    env: Environment
+    site: Site
+    base_url: str = ""
+    settings: Settings = Settings()
+    pictures: Pictures | None = None
 
-LIBRARY_PAGE = 200  # exercises one page lists at most; past that, a page per initial keeps pages light
+    def variables(self, page: Page, fragment) -> dict:
+        data = page.structured_data
+        return {"site": self.site, "settings": self.settings, "path": page.path,
+                "url_path": page_url(page.path).removeprefix("./"), "root": relative_root(page.path),
+                "base_url": self.base_url, "structured_data": data() if callable(data) else data,
+                "renditions": self.pictures or {}, "fragment": fragment, **page.context}
 
-
-def library_pages(site: Site) -> list[Page]:
-    """The index of every exercise: one page, or for a large library a page of initials
-    that leads to a page per initial (a phone scans 800 moves faster that way too)."""
-    everything = {"heading": "Every exercise", "kind": None, "listed": site.exercises, "initials": {}}
-    index_key = ("library", site.exercises, tuple(site.muscles), tuple(site.equipment))  # it links every term
-    if len(site.exercises) <= LIBRARY_PAGE:
-        return [Page("exercises/index.html", "library.html", everything, cache_key=index_key)]
-    initials: dict[str, list] = {}
-    for exercise in site.exercises:
-        initial = exercise.title[:1].upper()
-        initials.setdefault(initial if initial.isalpha() else "#", []).append(exercise)
-    slugs = {initial: term_slug(initial) if initial != "#" else "other" for initial in initials}
-    pages = [Page("exercises/index.html", "library.html",
-                  everything | {"listed": (), "initials": {slugs[i]: (i, len(e)) for i, e in initials.items()}},
-                  cache_key=index_key)]
-    pages += [Page(f"library/{slugs[initial]}/index.html", "library.html",
-                   {"heading": f"Exercises: {initial}", "kind": "initial", "listed": tuple(exercises), "initials": {}},
-                   cache_key=("library", initial, tuple(exercises)))
-              for initial, exercises in initials.items()]
-    return pages
-
-
-def routine_pages(routine: Routine, card: CardLayout, base_url: str, program: Program | None = None) -> list[Page]:
-    """A routine's page, its workout mode and its printable card; `program` for a program's week.
-
-    No cache key: they show every exercise of the routine, so nearly any edit changes
-    them; each is drawn again around its circuits, which are fragments cached each on
-    its own (at 1,000 exercises the workout page is 2 MB, one circuit 4 KB).
-    """
-    context = {"routine": routine, "program": program}
-    url = base_url and f"{base_url}{routine.path}"
-    return [
-        Page(f"{routine.path}index.html", "routine.html", context, partial(seo.routine_data, routine, base_url)),
-        Page(f"{routine.path}workout/index.html", "workout.html", context),
-        Page(f"{routine.path}card/index.html", "card.html",
-             context | {"card": card, "card_flow": card_flow, "qr": _qr_svg(url) if url else ""}),
-    ]
-
-
-_qr_svg = lru_cache(maxsize=64)(qr_svg)  # the same address draws the same code: drawn once per server
-
-
-PageCache = dict[tuple, Whole | Markup]  # what a page or fragment was rendered from -> the page, or its text
-SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its contents in pieces
-CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
-
-
-def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout], static: dict[str, bytes | Linked],
-                base_url: str = "", cache: PageCache | None = None,
-                pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None,
-                settings: Settings = Settings()) -> Iterator[SiteFile]:
-    """Every file of the site, one at a time, each as its path and its bytes in pieces.
-
-    All links are relative (through `root`), so the site works at any URL prefix.
-    `base_url` is the absolute address of the site's root, or "" when unknown; `cards`
-    holds each routine's printed card, planned by card.plan_card; `static` the files
-    copied as they are (assets/, the images exercise bodies show, resized photos);
-    `pictures` what each photo is shown as, by (exercise slug, src); `settings` what
-    repcard.toml sets for the pages (the default weight unit, the card's paper).
-
-    Files and their contents stream, so that the pages listing 10,000 exercises are
-    never whole in memory. The service worker, last, names a hash of every file, so
-    each file's pieces must be read before the next file is asked for.
-
-    `cache` (kept by the dev server) reuses a page whose cache key is unchanged: the key
-    holds everything the page shows, so a hit is the page a render would give. It also
-    keeps the fragments that templates draw with `fragment`.
-    """
-    digests: dict[str, bytes] = {}
-    templates = templates_fingerprint(env) if cache is not None else b""
-    used: set[tuple] = set()
-
-    def variables(page: Page) -> dict:
-        return {"site": site, "settings": settings, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
-                "root": relative_root(page.path), "base_url": base_url,
-                "structured_data": data() if callable(data := page.structured_data) else data, "renditions": pictures or {},
-                "fragment": partial(fragment, relative_root(page.path)), **page.context}
-
-    def fragment(root: str, template: str, **shown) -> Markup:
+    def fragment(self, root: str, template: str, **shown) -> Markup:
         """A piece of a large page, drawn by `template` from `shown` and the page's `root`
-        alone, so that they are its cache key (the template sees nothing else: a name it
-        reads beyond them fails the build, as an undefined one)."""
-        if cache is None:
-            return Markup(env.get_template(template).render(shown, root=root))
-        key = (templates, template, root, tuple(shown.items()))
-        used.add(key)
-        if (text := cache.get(key)) is None:
-            text = cache[key] = Markup(env.get_template(template).render(shown, root=root))
-        return text
+        alone, so that they are what it was drawn from (the template sees nothing else: a
+        name it reads beyond them fails the build, as an undefined one)."""
+        return Markup(self.env.get_template(template).render(shown, root=root))
 
-    def emit(path: str, chunks: bytes | Linked | Whole | Iterable[bytes]) -> SiteFile:
-        if isinstance(chunks, bytes):  # a small file, whole already
-            chunks = Whole.of(chunks)
-        if isinstance(chunks, Known):  # its digest is known: a page kept, a photo in the cache
-            digests[path] = chunks.digest
-            return path, chunks
+    def stream(self, page: Page) -> Iterator[bytes]:
+        """The page's bytes in pieces of about CHUNK, drawn as they are asked for."""
+        fragment = partial(self.fragment, relative_root(page.path))
+        return _gathered(self.env.get_template(page.template).generate(self.variables(page, fragment)))
 
-        def hashed() -> Iterator[bytes]:
-            digest = hashlib.sha256()
-            for chunk in chunks:
-                digest.update(chunk)
-                yield chunk
-            digests[path] = digest.digest()
+    def draw(self, page: Page, before: Drawn | None = None, stale: frozenset[str] = frozenset()) -> Drawn:
+        """The page whole, with what drew it. Its fragments are drawn only when `before` has none
+        drawn from the same values by templates none of which is `stale` (changed since)."""
+        root = relative_root(page.path)
+        calls: list[tuple[str, dict]] = []
 
-        return path, hashed()
+        def placed(template: str, **shown) -> Markup:
+            calls.append((template, shown))
+            return Markup(MARK)
 
-    def render(page: Page) -> SiteFile:
-        if cache is None:  # a one-off build: streamed, as a page may list 10,000 exercises
-            return emit(page.path, _gathered(env.get_template(page.template).generate(variables(page))))
-        if page.cache_key is None:
-            return emit(page.path, whole(page))
-        key = (templates, base_url, settings, page.path, site.title, site.description, site.classic, page.cache_key)
-        used.add(key)
-        if (data := cache.get(key)) is None:
-            data = cache[key] = whole(page)
-        return emit(page.path, data)
+        self.env.reading = reading = set(csp.INLINE_SCRIPTS)
+        try:
+            text = self.env.get_template(page.template).render(self.variables(page, placed))
+        finally:
+            self.env.reading = None
+        parts = text.split(MARK)
+        if len(parts) != len(calls) + 1:  # the content wrote our mark: draw the page in one go
+            return Drawn(Whole.of(b"".join(self.stream(page))), frozenset(reading | self._all_templates()), {})
+        kept = before.pieces if before else {}
+        pieces: dict[tuple, Piece] = {}
+        data = [parts[0].encode()]
+        for (template, shown), after in zip(calls, parts[1:]):
+            key = (template, root, tuple(shown.items()))
+            piece = pieces.get(key) or kept.get(key)
+            if piece is None or not piece.templates.isdisjoint(stale):
+                self.env.reading = used = set()
+                try:
+                    piece = Piece(self.fragment(root, template, **shown).encode(), frozenset(used))
+                finally:
+                    self.env.reading = None
+            pieces[key] = piece
+            data += (piece.data, after.encode())
+            reading |= piece.templates
+        return Drawn(Whole.of(b"".join(data)), frozenset(reading), pieces)
 
-    def whole(page: Page) -> Whole:
-        """The dev server's pages: whole, hashed once."""
-        return Whole.of(env.get_template(page.template).render(variables(page)).encode())
-
-    listed = pages(site, cards, base_url, pictures)
-    for page in listed:
-        yield render(page)
-    if cache is not None:  # forget pages that no longer exist as they were
-        for stale in cache.keys() - used:
-            del cache[stale]
-    if base_url:  # search engines want absolute addresses
-        urls = [page_url(p.path).removeprefix("./") for p in sorted(listed, key=lambda p: p.path)
-                if p.path.endswith("index.html")]
-        yield render(Page("sitemap.xml", "sitemap.xml", {"pages": urls}))
-        yield render(Page("robots.txt", "robots.txt"))
-    for path, data in static.items():
-        yield emit(path, data)
-    # Offline, a phone keeps every page and the photos of the moves its routines use, not
-    # the whole library's.
-    library_only = {picture.path for (slug, _), shown in (pictures or {}).items() if not site.uses[slug]
-                    for picture in shown}
-    yield render(Page("sw.js", "sw.js", {"version": content_hash(digests),
-                                         "urls": [page_url(p) for p in sorted(digests) if p not in library_only]}))
+    def _all_templates(self) -> set[str]:
+        return set(self.env.list_templates())
 
 
 def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:
@@ -269,24 +174,16 @@ def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:
     yield "".join(batch).encode()
 
 
-def templates_fingerprint(env: jinja2.Environment) -> bytes:
-    """Changes when any template does, so cached pages never outlive their template."""
-    digest = hashlib.sha256()
-    for name in env.list_templates():
-        digest.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode())
-    return digest.digest()
+VERSION_BITS = 64
 
 
-def page_url(path: str) -> str:
-    """The URL a file is asked for by, relative to the site root: 'exercises/x/' for its index.html."""
-    if path == "index.html":
-        return "./"
-    return path.removesuffix("index.html")
+def version_part(path: str, digest: bytes) -> int:
+    """One file's share of the service worker's version. The version is the sum of every file's
+    share, so a rebuild that changes three files adds and takes away three shares instead of
+    hashing the whole site again."""
+    return int.from_bytes(hashlib.sha256(path.encode() + b"\0" + digest).digest()[:VERSION_BITS // 8], "big")
 
 
-def content_hash(digests: dict[str, bytes]) -> str:
-    """Changes whenever any file does: names the service worker's cache, so users get each build."""
-    digest = hashlib.sha256()
-    for path in sorted(digests):
-        digest.update(path.encode() + b"\0" + digests[path])
-    return digest.hexdigest()[:16]
+def version(total: int) -> str:
+    """The version that names the service worker's cache: changes whenever any file does."""
+    return f"{total % (1 << VERSION_BITS):0{VERSION_BITS // 4}x}"

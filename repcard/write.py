@@ -125,32 +125,27 @@ def write_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> S
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with locked(out_dir):
-        return _write_whole(files, out_dir)
-
-
-def _write_whole(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> Site:
-    """write_site's work, under the lock."""
-    remove_leftovers(out_dir)
-    if half_updated(out_dir):
-        _say(f"{out_dir} was left half-updated by a dev server that stopped; building it whole")
-    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
-    written: Digests = {}
-    folders: set[Path] = set()
-    try:
-        for path, chunks in files:
-            check_site_path(path)
-            target = staging / path
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            written[path] = _write(target, chunks)
-        staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
-        folder = folder_id(staging)  # the site's folder once swapped in
-        _swap_in(staging, out_dir)
-        _marker(out_dir).unlink(missing_ok=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
-    return Site(folder, written)
+        remove_leftovers(out_dir)
+        if half_updated(out_dir):
+            _say(f"{out_dir} was left half-updated by a dev server that stopped; building it whole")
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
+        written: Digests = {}
+        folders: set[Path] = set()
+        try:
+            for path, chunks in files:
+                check_site_path(path)
+                target = staging / path
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                written[path] = _write(target, chunks)
+            staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
+            folder = folder_id(staging)  # the site's folder once swapped in
+            _swap_in(staging, out_dir)
+            _marker(out_dir).unlink(missing_ok=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
+        return Site(folder, written)
 
 
 def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
@@ -172,16 +167,19 @@ def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
     return digest.digest()
 
 
-def update_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path, current: Site) -> Site:
-    """Bring out_dir, which holds `current`, up to `files`, touching only what changed.
+def update_site(files: Iterable[tuple[str, Iterable[bytes]]], removed: Iterable[str], out_dir: Path,
+                current: Site) -> Site | None:
+    """Bring out_dir, which holds `current`, up to date: write `files` (the changed ones,
+    and perhaps some that are unchanged after all) and delete `removed`.
 
     The dev server's rebuild: a new folder means a directory per page to create, far
     more work than an edit needs. Every file is rendered, and every changed one
     written beside out_dir, before anything in it is touched, so a failure (a
     template error, a full disk) leaves out_dir as it was. Then the changed files
-    are renamed in, each whole, with a marker beside out_dir until the last one;
-    if out_dir was replaced by another build, or an update of it was cut short,
-    it is built whole instead. Returns what the updated site holds.
+    are renamed in, each whole, with a marker beside out_dir until the last one.
+    Returns what the updated site holds; None, having touched nothing, when out_dir
+    was replaced by another build or an update of it was cut short: the caller
+    builds it whole then (write_site).
     """
     out_dir = out_dir.absolute()
     with locked(out_dir):
@@ -189,9 +187,9 @@ def update_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path, cur
         if half_updated(out_dir) or folder != current.folder:
             if folder is not None and not half_updated(out_dir):
                 _say(f"{out_dir} was replaced by another build; building it whole")
-            return _write_whole(files, out_dir)
+            return None
         remove_leftovers(out_dir)
-        digests: Digests = {}
+        digests: Digests = dict(current.digests)
         changed: list[str] = []
         staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
         try:
@@ -199,16 +197,18 @@ def update_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path, cur
                 check_site_path(path)
                 if not isinstance(chunks, Known):
                     chunks = Whole.of(b"".join(chunks))
-                digests[path] = chunks.digest
-                if current.digests.get(path) != digests[path]:
+                if digests.get(path) != chunks.digest:
                     # Flat names: staging holds files only, whatever folders the site has.
                     _write(staging / str(len(changed)), chunks)
                     changed.append(path)
-            removed = sorted(current.digests.keys() - digests.keys(), reverse=True)
+                    digests[path] = chunks.digest
+            gone = sorted((path for path in removed if path in digests), reverse=True)
+            for path in gone:
+                del digests[path]
             for path in changed:
                 (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
-            if changed or removed:
-                _rename_in(staging, changed, removed, out_dir)
+            if changed or gone:
+                _rename_in(staging, changed, gone, out_dir)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return Site(current.folder, digests)

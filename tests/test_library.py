@@ -10,7 +10,7 @@ import pytest
 from repcard.content import load
 from repcard.model import ContentError
 from repcard.pipeline import Options, build_files
-from repcard.render import LIBRARY_PAGE
+from repcard.pages import LIBRARY_PAGE
 
 from .conftest import ROOT, SEED, exercise_text, write_tree
 from .htmltools import parse, references, resolve

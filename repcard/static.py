@@ -1,0 +1,137 @@
+"""The files a site copies rather than draws: assets, the images exercise bodies show, the
+exercises' photos resized for phones, and the card's sizes.
+
+Kept between builds: a rebuild reads again only the files the watcher named, and resizes
+only the photos of exercises that changed. A file unchanged since the last build is the
+very same object, so that nothing downstream hashes it again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import card, read
+from .model import ContentError, Exercise, Picture, Problem, Site
+from .pages import Pictures
+from .write import Linked
+
+CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.py
+
+Files = dict[str, bytes | Linked]  # path in the site -> its bytes, or a link to the photo cache's file
+
+
+@dataclass
+class Copied:
+    """Per exercise, what its images and photos gave, and from which Exercise: reused while
+    the exercise is the same object and none of its files changed."""
+
+    exercise: Exercise
+    files: Files
+    pictures: Pictures = field(default_factory=dict)
+
+
+@dataclass
+class Static:
+    """What the last build copied."""
+
+    assets: Files = field(default_factory=dict)
+    images: dict[str, Copied] = field(default_factory=dict)  # by exercise slug
+    photos: dict[str, Copied] = field(default_factory=dict)
+
+    def update(self, site: Site, asset_folders: tuple[Path, ...], cache: Path, changed: set[Path] | None,
+               prune: bool = False) -> tuple[Files, Pictures, list[Problem]]:
+        """Every file to copy, what each photo is shown as, and warnings. Raises ContentError
+        naming every image that cannot be read and every photo that is no image."""
+        if changed is None or any(path.is_relative_to(folder.resolve()) or folder.resolve().is_relative_to(path)
+                                  for path in changed for folder in asset_folders):
+            assets = read.load_assets(asset_folders)
+            self.assets = {path: self.assets[path] if self.assets.get(path) == data else data
+                           for path, data in assets.items()}  # unchanged: the same object
+        # Only a file that is no Markdown can be an image (or a folder that holds some).
+        others = None if changed is None else {path for path in changed if path.suffix.lower() != ".md"}
+        images = {e.slug: _kept(self.images, e, e.images, others) or Copied(e, {}) for e in site.exercises if e.images}
+        _read_images([copied for copied in images.values() if not copied.files])
+        photos = {e.slug: _kept(self.photos, e, e.photos, others) or Copied(e, {}) for e in site.exercises if e.photos}
+        warnings = _resize([copied for copied in photos.values() if not copied.pictures], cache, prune)
+        self.images, self.photos = images, photos
+        files = dict(self.assets)
+        if site.routines:  # the card's sizes, from their one source
+            files[CARD_SIZES] = _card_sizes()
+        for copied in (*images.values(), *photos.values()):
+            files |= copied.files
+        pictures = {key: shown for copied in photos.values() for key, shown in copied.pictures.items()}
+        return files, pictures, warnings
+
+
+def _kept(copied: dict[str, Copied], exercise: Exercise, images, changed: set[Path] | None) -> Copied | None:
+    """What the last build copied for `exercise`, if it is the same object and none of its
+    files (or folders above them) is among the `changed` paths (None: any may have changed)."""
+    before = copied.get(exercise.slug)
+    if before is None or before.exercise is not exercise or changed is None:
+        return None
+    if changed:
+        paths = {read.image_path(exercise, image).resolve() for image in images}
+        if any(path in changed or not changed.isdisjoint(path.parents) for path in paths):
+            return None
+    return before
+
+
+_CARD_SIZES: list[bytes] = []
+
+
+def _card_sizes() -> bytes:
+    if not _CARD_SIZES:
+        _CARD_SIZES.append(card.stylesheet().encode())
+    return _CARD_SIZES[0]
+
+
+def _read_images(wanted: list[Copied]) -> None:
+    """The files the exercise bodies show, keyed by their path in the site, beside each page."""
+    problems = []
+    for copied in wanted:
+        exercise = copied.exercise
+        for image in exercise.images:
+            try:
+                # As the browser resolves it ("./a.png" is "a.png"): one key per file, or a
+                # rebuild that drops the "./" would delete the file it just wrote.
+                site_path = PurePosixPath("exercises", exercise.slug, image.src).as_posix()
+                copied.files[site_path] = read.image_path(exercise, image).read_bytes()
+            except OSError as error:
+                problems.append(Problem(exercise.source, image.line, f"image '{image.src}': cannot read the file: "
+                                        f"{error.strerror or error}"))
+    if problems:
+        raise ContentError(problems)
+
+
+def _resize(wanted: list[Copied], cache_folder: Path, prune: bool) -> list[Problem]:
+    """Every photo of the `wanted` exercises at phone widths, from the cache where it was made
+    before; a warning when the cache could not keep them. With `prune`, the cache's entries
+    that no build read for a month are dropped (a one-off build tidies; the dev server does not)."""
+    if not wanted:
+        return []
+    from . import photos  # Pillow loads only for sites with photos
+
+    cache = photos.RenditionCache(cache_folder / "photos")
+    shots = [(copied, photo) for copied in wanted for photo in copied.exercise.photos]
+    results = photos.renditions_many([read.image_path(c.exercise, p) for c, p in shots], cache, os.cpu_count() or 1)
+    warnings = []
+    if cache.write_error:  # the build goes on; the next one resizes those photos again
+        warnings.append(Problem("repcard", None, f"warning: cannot keep resized photos in {cache_folder}: "
+                                                 f"{cache.write_error}"))
+    elif prune:
+        cache.prune(cache.keys_of(results))
+    problems = []
+    for (copied, photo), result in zip(shots, results):
+        exercise = copied.exercise
+        if isinstance(result, str):
+            problems.append(Problem(exercise.source, photo.line, f"photos: {photo.src} {result}"))
+            continue
+        name = photo.src.rsplit(".", 1)[0].replace("/", "-")
+        shown = tuple(Picture(f"exercises/{exercise.slug}/{name}-{r.width}.webp", r.width, r.height) for r in result)
+        copied.pictures[(exercise.slug, photo.src)] = shown
+        copied.files |= {picture.path: Linked(r.file, r.digest) if r.file else r.webp for picture, r in zip(shown, result)}
+    if problems:
+        raise ContentError(problems)
+    return warnings
