@@ -16,6 +16,7 @@ attribute (which the pages' Content-Security-Policy refuses).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from dataclasses import dataclass
@@ -109,14 +110,15 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-Estimates = dict[tuple[int, float, bool], tuple[float, tuple[Cut, ...]]]  # (columns, scale, cut) -> height, cuts
+LAYOUTS = [(columns, scale, cut) for cut in (False, True) for columns in (1, 2) for scale in SCALES]  # roomiest first
+Estimates = list[tuple[float, tuple[Cut, ...]] | None]  # by layout (its place in LAYOUTS): height, cuts
 
 
 @lru_cache(maxsize=1 << 12)  # circuits: more than the largest routine holds
 def _estimates(circuit: Circuit, source: str, last: bool) -> Estimates:
     """Where a circuit's estimates are kept, layout by layout: the same circuit, from the
     same file and in the same place, is estimated the same."""
-    return {}
+    return [None] * len(LAYOUTS)
 
 
 def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter") -> CardLayout:
@@ -127,14 +129,13 @@ def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter") -> C
     # Each circuit's estimates from earlier plans: the dev server plans the card again after
     # each edit, which changes one circuit of hundreds.
     known = [_estimates(c, routine.source, i == last) for i, c in enumerate(routine.circuits)]
-    for cut in (False, True):
-        for columns in (1, 2):
-            for scale in SCALES:
-                estimate = _Estimate(columns, scale, cut)
-                height = estimate.card(routine, equipment, known, with_qr)
-                if height <= PAPERS[paper]:
-                    return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split, paper)
-    return CardLayout(columns, scale, height, tuple(estimate.cuts), estimate.split, paper)
+    for n, (columns, scale, cut) in enumerate(LAYOUTS):
+        estimate = _Estimate(columns, scale, cut)
+        height = estimate.card(routine, equipment, known, n, with_qr)
+        if height <= PAPERS[paper] or n + 1 == len(LAYOUTS):  # the densest when none fits
+            cuts = (*estimate.cuts, *(cut for found in known for cut in found[n][1]))
+            return CardLayout(columns, scale, height, cuts, estimate.split, paper)
+    raise AssertionError("unreachable: the last layout is returned")
 
 
 def flow(circuit: Circuit, last: bool) -> str:
@@ -178,17 +179,24 @@ class _Estimate:
             self.cuts.append(Cut(source, field, kind.lines))
         return lines * kind.size * self.scale * PT * LINE_HEIGHT
 
-    def card(self, routine: Routine, equipment: tuple[str, ...], known: list[Estimates], with_qr: bool) -> float:
+    def card(self, routine: Routine, equipment: tuple[str, ...], known: list[Estimates], layout: int,
+             with_qr: bool) -> float:
+        """The card's height at this layout (the `layout`-th of LAYOUTS); the circuits' cuts stay in `known`."""
         header = self.header(routine, equipment, with_qr)
         last = len(routine.circuits) - 1
-        circuits = [self.circuit(c, routine.source, i == last, known[i]) for i, c in enumerate(routine.circuits)]
+        circuits = [(found[layout] or self.circuit(c, routine.source, i == last, found, layout))[0]
+                    for i, (c, found) in enumerate(zip(routine.circuits, known))]
         if self.columns == 1:
             return header + sum(circuits)
         # Two columns that never split a circuit, broken where the taller is shortest (the
         # first such break: heights equal to a nanometre are a tie, whatever the rounding).
+        # Every circuit has a height, so the taller column shrinks until the middle and then
+        # grows: the break is one of the two around the middle.
         before = list(itertools.accumulate(circuits, initial=0))  # the first column's height, by break
         total = before[-1]
-        self.split = min(range(len(circuits) + 1), key=lambda k: round(max(before[k], total - before[k]), 6))
+        middle = bisect.bisect_left(before, total / 2)
+        self.split = min((k for k in (middle - 1, middle) if 0 <= k < len(before)),
+                         key=lambda k: round(max(before[k], total - before[k]), 6))
         return header + max(sum(circuits[:self.split]), sum(circuits[self.split:]))
 
     def header(self, routine: Routine, equipment: tuple[str, ...], with_qr: bool) -> float:
@@ -204,15 +212,12 @@ class _Estimate:
                 + self.height(self.width(checkin, META), box, META, routine.source, "checkin"))
         return max(text, QR_SIZE if with_qr else 0) + 4  # + the rule under the header
 
-    def circuit(self, circuit: Circuit, source: str, last: bool, known: Estimates) -> float:
-        """The circuit's height, from `known` if it was estimated at this layout before."""
-        layout = (self.columns, self.scale, self.cut)
-        if layout not in known:
-            alone = _Estimate(self.columns, self.scale, self.cut)
-            known[layout] = alone.estimate_circuit(circuit, source, last), tuple(alone.cuts)
-        height, cuts = known[layout]
-        self.cuts += cuts
-        return height
+    def circuit(self, circuit: Circuit, source: str, last: bool, known: Estimates, layout: int
+                ) -> tuple[float, tuple[Cut, ...]]:
+        """The circuit's height and cuts at this layout, kept in `known` for the next plan."""
+        alone = _Estimate(self.columns, self.scale, self.cut)
+        known[layout] = alone.estimate_circuit(circuit, source, last), tuple(alone.cuts)
+        return known[layout]
 
     def estimate_circuit(self, circuit: Circuit, source: str, last: bool) -> float:
         heading = self.width(f"{circuit.number}  {circuit.label}", CIRCUIT) + self.width(flow(circuit, last), FLOW)

@@ -94,17 +94,22 @@ def changes(old: Site, new: Site) -> set[Input]:
 
 
 def _exercises(old: Site, new: Site) -> set[Input]:
-    before = {e.slug: e for e in old.exercises}
-    after = {e.slug: e for e in new.exercises}
-    found = {exercise(slug) for slug in before.keys() | after.keys() if before.get(slug) is not after.get(slug)}
-    if [(e.slug, e.title) for e in old.exercises] != [(e.slug, e.title) for e in new.exercises]:
-        found.add(LIBRARY)
+    before, after = old.by_slug, new.by_slug
+    edited = [slug for slug, e in after.items() if before.get(slug) is not e]
+    gone = before.keys() - after.keys()
+    found = {exercise(slug) for slug in (*edited, *gone)}
+    if gone or len(before) != len(after) or any(before[s].title != after[s].title for s in edited if s in before):
+        found.add(LIBRARY)  # which exercises, or their order by title
+    if old.classic and new.classic:  # no library pages: nothing lists the terms
+        return found
     for kind in ("muscles", "equipment"):
         was, now = getattr(old, kind), getattr(new, kind)
         if was.keys() != now.keys():
             found.add(TERMS)
-        found |= {term(kind, name) for name in was.keys() | now.keys()
-                  if _slugs(was.get(name, ())) != _slugs(now.get(name, ()))}
+        # The terms an edited exercise is listed under (the lists follow the titles' order).
+        names = {name.lower() for slug in (*edited, *gone) for e in (before.get(slug), after.get(slug)) if e
+                 for name in getattr(e, kind)}
+        found |= {term(kind, name) for name in names if _slugs(was.get(name, ())) != _slugs(now.get(name, ()))}
     return found
 
 

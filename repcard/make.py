@@ -127,7 +127,7 @@ def plan(kept: BuildCache, template_folders: tuple[Path, ...], asset_folders: tu
         key = None if page.key is None else (base_url, settings, site.title, site.description, site.classic, page.key)
         before = None if everything else known.get(page.path)
         if not keep:
-            yield page.path, _hashed(page.path, renderer.stream(page), shares)
+            yield page.path, renderer.stream(page, partial(shares, page.path))
             return
         if before and key is not None and before.key == key and before.drawn.templates.isdisjoint(stale):
             made[page.path] = before
@@ -150,7 +150,7 @@ def plan(kept: BuildCache, template_folders: tuple[Path, ...], asset_folders: tu
         made[path] = Made(digest, copied=data)
         if before is None or before.digest != digest:
             shares(path, digest)
-            yield path, data if isinstance(data, Known) else Whole(data, digest)
+            yield path, data if isinstance(data, Known) else Whole((data,), digest)
 
     def files() -> Iterator[SiteFile]:
         for path, make in (*listed.items(), *extra.items()):
@@ -160,7 +160,7 @@ def plan(kept: BuildCache, template_folders: tuple[Path, ...], asset_folders: tu
             yield from copy(path, data)
         # Offline, a phone keeps every page and the photos of the moves its routines use, not the
         # whole library's.
-        library_only = {p.path for (slug, _), shown in pictures.items() if not site.uses[slug] for p in shown}
+        library_only = {p.path for (slug, _), shown in pictures.items() if not site.uses(slug) for p in shown}
         urls = [page_url(path) for path in sorted(current - {SERVICE_WORKER}) if path not in library_only]
         yield from draw(service_worker(render.version(total[0]), urls))
 
@@ -197,15 +197,6 @@ def _stale_templates(folders: tuple[Path, ...], changed: set[Path] | None, kept:
 def _read(templates: frozenset[str]) -> frozenset[Input]:
     """Templates as the graph names them: a few sets of them serve every page."""
     return frozenset(map(changes.template, templates))
-
-
-def _hashed(path: str, chunks: Iterable[bytes], done: Callable[[str, bytes], None]) -> Iterator[bytes]:
-    """The pieces of a streamed file, its digest handed to `done` once the last has passed."""
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
-        yield chunk
-    done(path, digest.digest())
 
 
 def _plan_card(routine: Routine, base_url: str, paper: str) -> tuple[card.CardLayout, list[Problem]]:

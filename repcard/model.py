@@ -269,12 +269,12 @@ class Routine:
         """Every exercise in its place, in doing order: circuit number, then letter."""
         return tuple(s for circuit in self.circuits for s in circuit.slots)
 
-    @property
+    @cached_property
     def equipment(self) -> tuple[str, ...]:
         """Everything the routine needs, each once, in the order it is first needed."""
         return tuple(dict.fromkeys(item for s in self.slots for item in s.exercise.equipment))
 
-    @property
+    @cached_property
     def total_sets(self) -> int:
         return sum(s.sets for s in self.slots)
 
@@ -304,8 +304,9 @@ class Routine:
         circuit = replace(old, slots=tuple(replace(s, exercise=exercise) if s is slot else s for s in old.slots))
         return replace(self, circuits=(*self.circuits[:i], circuit, *self.circuits[i + 1:]))
 
-    def slot_of(self, exercise: Exercise) -> Slot | None:
-        return self._slots_by_slug.get(exercise.slug)
+    def slot_of(self, exercise: Exercise | str) -> Slot | None:
+        """The slot of `exercise` (or of the exercise of that slug), if the routine uses it."""
+        return self._slots_by_slug.get(exercise if isinstance(exercise, str) else exercise.slug)
 
     @cached_property
     def _slots_by_slug(self) -> dict[str, Slot]:
@@ -329,6 +330,10 @@ class Routine:
     def circuit(self, number: int) -> Circuit:
         """The circuit numbered `number`."""
         return self.circuits[self._circuit_index[number]]
+
+    def index(self, circuit: Circuit) -> int:
+        """Where `circuit` stands among the routine's circuits."""
+        return self._circuit_index[circuit.number]
 
     def around(self, number: int) -> tuple[Circuit, ...]:
         """The circuit numbered `number` with those just before and after it: all of the routine
@@ -377,20 +382,17 @@ class Site:
         return len(self.routines) == 1 and not self.routines[0].slug
 
     def exercise(self, slug: str) -> Exercise:
-        return self._exercises[slug]
+        return self.by_slug[slug]
 
     @cached_property
-    def _exercises(self) -> dict[str, Exercise]:
+    def by_slug(self) -> dict[str, Exercise]:
         return {e.slug: e for e in self.exercises}
 
-    @cached_property
-    def uses(self) -> dict[str, tuple[Use, ...]]:
-        """exercise slug -> every routine that uses it, with its slot there."""
-        found: dict[str, list[Use]] = {e.slug: [] for e in self.exercises}
-        for routine in self.routines:
-            for slot in routine.slots:
-                found[slot.slug].append(Use(routine, slot))
-        return {slug: tuple(uses) for slug, uses in found.items()}
+    def uses(self, slug: str) -> tuple[Use, ...]:
+        """Every routine that uses the exercise `slug`, with its slot there (a look-up in each
+        routine: a rebuild asks for a few exercises' uses, not every one's)."""
+        return tuple(Use(routine, slot) for routine in self.routines if (slot := routine.slot_of(slug)))
+
 
     @cached_property
     def muscles(self) -> dict[str, tuple[Exercise, ...]]:

@@ -80,7 +80,7 @@ def program_page(program: Program) -> Page:
 def exercise_page(site: Site, slug: str, base_url: str, pictures: Pictures | None) -> Page:
     """An exercise's page: the move, and where it sits in each routine and program that uses it."""
     exercise = site.exercise(slug)
-    uses = site.uses[slug]
+    uses = site.uses(slug)
     programs = tuple(use for program in site.programs if (use := program.use_of(exercise)))
     context = {"exercise": exercise, "uses": uses, "programs": programs, "only": None, "previous": None, "next": None}
     if len(uses) == 1:  # in one routine: lead on to the moves before and after it there

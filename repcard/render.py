@@ -11,17 +11,19 @@ draws its circuit again and joins the page's bytes around it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import csp
+from . import csp, seo
 from .config import Settings
-from .model import Site, term_slug
+from .card import flow as card_flow
+from .model import Circuit, Routine, Site, term_slug
 from .pages import Page, Pictures, page_url
 from .write import Whole
 
@@ -57,6 +59,8 @@ def make_environment(templates: Path | Sequence[Path]) -> Environment:
         auto_reload=False,
     )
     env.filters["term_slug"] = term_slug
+    env.globals["card_flow"] = card_flow  # a circuit's order on the card, which its fragment draws
+    env.policies["json.dumps_function"] = seo.dumps  # a routine's JSON-LD: each exercise's plan serialised once
     env.globals["csp"] = Markup(csp.site_policy(env))  # our own text: its quotes need no escaping
     return env
 
@@ -68,10 +72,13 @@ def relative_root(path: str) -> str:
 
 @dataclass(frozen=True)
 class Piece:
-    """A fragment as drawn: its text, and the templates that drew it."""
+    """A fragment as drawn: its text, its digest, the templates that drew it, and the objects
+    its key names by identity (kept alive with it, so that no other object takes their ids)."""
 
     data: bytes
+    digest: bytes
     templates: frozenset[str]
+    held: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,7 +93,12 @@ class Drawn:
 
 
 CHUNK = 1 << 16  # bytes: pieces of a streamed page are gathered to this size
-MARK = "\x00repcard:fragment\x00"  # where a fragment goes, while the page around it is drawn
+# Where the fragments of the n-th call go while the page around them is drawn: never in the output,
+# and content cannot write one (it cannot guess the nonce).
+_NONCE = secrets.token_hex(8)
+MARK = re.compile(f"\x00{_NONCE}:(\\d+)\x00")
+Call = list[tuple[str, dict, tuple, tuple]]  # the fragments one call in a template asks for: each template, with
+# its names, what it is drawn from (its key among the page's fragments) and the objects that key names by identity
 
 
 @dataclass(frozen=True)
@@ -104,61 +116,110 @@ class Renderer:
     settings: Settings = Settings()
     pictures: Pictures | None = None
 
-    def variables(self, page: Page, fragment) -> dict:
+    def variables(self, page: Page, calls: list[Call]) -> dict:
+        """What the page's template sees; its `fragment` and `circuits` note what they are asked to
+        draw in `calls` and leave a mark in the page, where the fragments go once drawn."""
         data = page.structured_data
+
+        def fragment(template: str, **shown) -> Markup:
+            """A piece of a large page, drawn by `template` from `shown` and the page's `root` alone,
+            so that they are what it was drawn from (the template sees nothing else: a name it reads
+            beyond them fails the build, as an undefined one)."""
+            calls.append([(template, shown, (template, tuple(shown.items())), ())])
+            return _mark(len(calls) - 1)
+
+        def circuits(template: str, routine: Routine, part: Sequence[Circuit] | None = None) -> Markup:
+            """Every circuit of `routine` (or those of `part`, a card's column), each a fragment drawn
+            by `template` from `circuit`, `following` (the routine's next circuit, or none), `first`
+            and `last` (whether it is the routine's first, its last) and `root`."""
+            every, call = routine.circuits, []
+            for i in map(routine.index, part or every):
+                following, first, last = every[i + 1] if i + 1 < len(every) else None, i == 0, i + 1 == len(every)
+                # Known by identity: an unchanged circuit is the same object build after build, and
+                # hashing 1,000 circuits' values for each long page was a tenth of a rebuild.
+                call.append((template, {"circuit": every[i], "following": following, "first": first, "last": last},
+                             (template, id(every[i]), id(following), first, last), (every[i], following)))
+            calls.append(call)
+            return _mark(len(calls) - 1)
+
         return {"site": self.site, "settings": self.settings, "path": page.path,
                 "url_path": page_url(page.path).removeprefix("./"), "root": relative_root(page.path),
                 "base_url": self.base_url, "structured_data": data() if callable(data) else data,
-                "renditions": self.pictures or {}, "fragment": fragment, **page.context}
+                "renditions": self.pictures or {}, "fragment": fragment, "circuits": circuits, **page.context}
 
-    def fragment(self, root: str, template: str, **shown) -> Markup:
-        """A piece of a large page, drawn by `template` from `shown` and the page's `root`
-        alone, so that they are what it was drawn from (the template sees nothing else: a
-        name it reads beyond them fails the build, as an undefined one)."""
-        return Markup(self.env.get_template(template).render(shown, root=root))
+    def fragment(self, root: str, template: str, shown: dict) -> str:
+        return self.env.get_template(template).render(shown, root=root)
 
-    def stream(self, page: Page) -> Iterator[bytes]:
-        """The page's bytes in pieces of about CHUNK, drawn as they are asked for."""
-        fragment = partial(self.fragment, relative_root(page.path))
-        return _gathered(self.env.get_template(page.template).generate(self.variables(page, fragment)))
+    def stream(self, page: Page, done: Callable[[bytes], None]) -> Iterator[bytes]:
+        """The page's bytes in pieces of about CHUNK, drawn as they are asked for; its digest,
+        the same as `draw` gives, handed to `done` once the last has passed."""
+        root = relative_root(page.path)
+        calls: list[Call] = []
+        around = self.env.get_template(page.template).generate(self.variables(page, calls))
+        digests: list[bytes] = []
+        between = hashlib.sha256()  # the page's text since the last fragments
+
+        def drawn() -> Iterator[str]:
+            nonlocal between
+            for text in around:
+                for n, part in enumerate(MARK.split(text)):
+                    if n % 2 == 0:
+                        between.update(part.encode())
+                        yield part
+                        continue
+                    digests.append(between.digest())
+                    between = hashlib.sha256()
+                    for template, shown, _, _ in calls[int(part)]:
+                        fragment = self.fragment(root, template, shown)
+                        digests.append(hashlib.sha256(fragment.encode()).digest())
+                        yield fragment
+            digests.append(between.digest())
+            done(_digest(digests))
+
+        return _gathered(drawn())
 
     def draw(self, page: Page, before: Drawn | None = None, stale: frozenset[str] = frozenset()) -> Drawn:
         """The page whole, with what drew it. Its fragments are drawn only when `before` has none
         drawn from the same values by templates none of which is `stale` (changed since)."""
         root = relative_root(page.path)
-        calls: list[tuple[str, dict]] = []
-
-        def placed(template: str, **shown) -> Markup:
-            calls.append((template, shown))
-            return Markup(MARK)
-
+        calls: list[Call] = []
         self.env.reading = reading = set(csp.INLINE_SCRIPTS)
         try:
-            text = self.env.get_template(page.template).render(self.variables(page, placed))
+            parts = MARK.split(self.env.get_template(page.template).render(self.variables(page, calls)))
         finally:
             self.env.reading = None
-        parts = text.split(MARK)
-        if len(parts) != len(calls) + 1:  # the content wrote our mark: draw the page in one go
-            return Drawn(Whole.of(b"".join(self.stream(page))), frozenset(reading | self._all_templates()), {})
         kept = before.pieces if before else {}
         pieces: dict[tuple, Piece] = {}
         data = [parts[0].encode()]
-        for (template, shown), after in zip(calls, parts[1:]):
-            key = (template, root, tuple(shown.items()))
-            piece = pieces.get(key) or kept.get(key)
-            if piece is None or not piece.templates.isdisjoint(stale):
-                self.env.reading = used = set()
-                try:
-                    piece = Piece(self.fragment(root, template, **shown).encode(), frozenset(used))
-                finally:
-                    self.env.reading = None
-            pieces[key] = piece
-            data += (piece.data, after.encode())
-            reading |= piece.templates
-        return Drawn(Whole.of(b"".join(data)), frozenset(reading), pieces)
+        digests = [hashlib.sha256(data[0]).digest()]
+        for call, after in zip(parts[1::2], parts[2::2]):
+            for template, shown, key, held in calls[int(call)]:
+                piece = pieces.get(key) or kept.get(key)
+                if piece is None or not piece.templates.isdisjoint(stale):
+                    self.env.reading = used = set()
+                    try:
+                        text = self.fragment(root, template, shown).encode()
+                    finally:
+                        self.env.reading = None
+                    piece = Piece(text, hashlib.sha256(text).digest(), frozenset(used), held)
+                pieces[key] = piece
+                data.append(piece.data)
+                digests.append(piece.digest)
+                reading |= piece.templates
+            data.append(after.encode())
+            digests.append(hashlib.sha256(data[-1]).digest())
+        return Drawn(Whole(tuple(data), _digest(digests)), frozenset(reading), pieces)
 
-    def _all_templates(self) -> set[str]:
-        return set(self.env.list_templates())
+
+def _digest(parts: list[bytes]) -> bytes:
+    """A page's digest from its parts' (its text between fragments, each fragment): the sha256 of
+    its bytes when it has no fragments, and otherwise of the parts' digests, so that a rebuild
+    that changes one fragment of a 2 MB page hashes that fragment and not the page."""
+    return parts[0] if len(parts) == 1 else hashlib.sha256(b"".join(parts)).digest()
+
+
+def _mark(n: int) -> Markup:
+    return Markup(f"\x00{_NONCE}:{n}\x00")
 
 
 def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:

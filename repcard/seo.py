@@ -7,10 +7,12 @@ site's absolute address is known.
 
 from __future__ import annotations
 
+import json
+from functools import cached_property, lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
-from .model import Exercise, Reps, Routine, Slot, Use
+from .model import Circuit, Exercise, Reps, Routine, Slot, Use
 
 CONTEXT = "https://schema.org"
 
@@ -32,15 +34,40 @@ def _repetitions(reps: Reps) -> dict[str, Any] | None:
     return count
 
 
-def exercise_plan(slot: Slot, rest: int, url: str) -> dict[str, Any]:
+class Plan(dict):
+    """One exercise's plan, serialised once (`json`): a routine's JSON-LD lists every exercise's,
+    and a rebuild after an edit changes one."""
+
+    @cached_property
+    def json(self) -> str:
+        return json.dumps(self, sort_keys=True)
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """json.dumps for the templates' `tojson`, the same text, with each Plan in a list serialised
+    once rather than on every page that lists it."""
+    if not isinstance(value, dict) or options != {"sort_keys": True} or not any(
+            isinstance(v, list) and v and isinstance(v[0], Plan) for v in value.values()):
+        return json.dumps(value, **options)
+    return "{" + ", ".join(f"{json.dumps(key)}: {_listed(value[key])}" for key in sorted(value)) + "}"
+
+
+def _listed(value: Any) -> str:
+    if isinstance(value, list) and value and isinstance(value[0], Plan):
+        return "[" + ", ".join(v.json if isinstance(v, Plan) else json.dumps(v, sort_keys=True) for v in value) + "]"
+    return json.dumps(value, sort_keys=True)
+
+
+@lru_cache(maxsize=1 << 14)  # the same slot, rest and address make the same plan (a Plan: never changed)
+def exercise_plan(slot: Slot, rest: int, url: str) -> Plan:
     """One exercise's prescription in a routine: sets, reps and rest."""
-    plan: dict[str, Any] = {
+    plan = Plan({
         "@type": "ExercisePlan",
         "name": slot.title,
         "exerciseType": "Strength training",
         "additionalVariable": f"{slot.sets} {'set' if slot.sets == 1 else 'sets'} of {slot.reps}",
         "restPeriods": _seconds(rest),
-    }
+    })
     if (repetitions := _repetitions(slot.reps)) is not None:
         plan["repetitions"] = repetitions
     if slot.exercise.cue:
@@ -50,6 +77,11 @@ def exercise_plan(slot: Slot, rest: int, url: str) -> dict[str, Any]:
     return plan
 
 
+@lru_cache(maxsize=1 << 12)
+def _circuit_plans(circuit: Circuit, base_url: str) -> tuple[Plan, ...]:
+    return tuple(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/") for s in circuit.slots)
+
+
 def routine_data(routine: Routine, base_url: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": CONTEXT,
@@ -57,10 +89,7 @@ def routine_data(routine: Routine, base_url: str) -> dict[str, Any]:
         "name": routine.title,
         "exerciseType": "Circuit training",
         "restPeriods": _seconds(routine.rest),
-        "hasPart": [
-            exercise_plan(s, c.rest, base_url and f"{base_url}exercises/{s.slug}/")
-            for c in routine.circuits for s in c.slots
-        ],
+        "hasPart": [plan for c in routine.circuits for plan in _circuit_plans(c, base_url)],
     }
     if routine.description:
         data["description"] = routine.description

@@ -170,7 +170,7 @@ def test_a_dev_server_update_cut_short_is_rebuilt_whole_by_the_next_rebuild(serv
                                                                             capsys):
     options, cache = served
     retitle(options, "Half Way")
-    real_replace, renamed = os.replace, []
+    real_replace, renamed = write.replace, []
 
     def failing(source, target):  # the fourth rename fails (a full directory, an I/O error)
         renamed.append(target)
@@ -178,7 +178,7 @@ def test_a_dev_server_update_cut_short_is_rebuilt_whole_by_the_next_rebuild(serv
             raise OSError(errno.EIO, "Input/output error")
         real_replace(source, target)
 
-    monkeypatch.setattr(os, "replace", failing)
+    monkeypatch.setattr(write, "replace", failing)
     assert build(options, cache) != []
     monkeypatch.undo()
     assert write.half_updated(options.output)
@@ -200,13 +200,14 @@ cache = BuildCache()
 assert build(options, cache) == []
 index = content / "index.md"
 index.write_text(index.read_text().replace("title: ", "title: Killed ", 1))
-real_replace, renamed = os.replace, []
+from repcard import write
+real_replace, renamed = write.replace, []
 def dying(source, target):
     renamed.append(target)
     if len(renamed) == 5:
         os.kill(os.getpid(), signal.SIGKILL)
     real_replace(source, target)
-os.replace = dying
+write.replace = dying
 build(options, cache)
 """
 

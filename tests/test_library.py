@@ -40,7 +40,7 @@ def test_the_library_has_two_routines_sharing_the_alarm_clock_pair():
     before, whole = site.routines
     assert [s.pair + " " + s.slug for s in before.slots] == ["1A glute-bridge", "1B band-walking"]
     assert before.slots[0].exercise is whole.slots[0].exercise  # written once
-    assert [(u.routine.slug, u.slot.pair) for u in site.uses["glute-bridge"]] == [
+    assert [(u.routine.slug, u.slot.pair) for u in site.uses("glute-bridge")] == [
         ("before-a-run", "1A"), ("whole-workout", "1A")]
     assert before.rest == 30 and whole.slots[1].sets == 2  # sets and reps from the exercise file
 
