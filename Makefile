@@ -46,9 +46,10 @@ lighthouse: $(VENV)/.dev $(CHROMIUM) bench/node_modules/.installed   ## Lighthou
 bench: $(VENV)/.runtime bench/.venv/.installed bench/node_modules/.installed   ## speed and memory against Hugo, Eleventy, Pelican, MkDocs
 	$(PY) bench/bench.py
 
-fuzz: $(VENV)/.dev   ## the fuzz tests at 50,000 examples each, not just CI's few thousand; 10 rounds of two builds at once
+fuzz: $(VENV)/.dev   ## the fuzz tests at 50,000 examples each, not just CI's few thousand; 10 rounds of two builds at once; 500 sequences of edits per layout through the dev server's rebuilds
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_robustness.py -k "any_"
 	REPCARD_FAULT_ROUNDS=10 $(PY) -m pytest -q tests/test_faults.py -k "two_builds"
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_rebuilds.py
 
 bench/.venv/.installed: bench/requirements.txt
 	$(PYTHON) -m venv bench/.venv

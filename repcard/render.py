@@ -142,10 +142,16 @@ class Renderer:
             calls.append(call)
             return _mark(len(calls) - 1)
 
+        def each(template: str, name: str, items: Sequence) -> Markup:
+            """Each of `items`, a fragment drawn by `template` from the item, as `name`, and `root`
+            (a library's list: one exercise's line drawn again when it changes, not 1,000)."""
+            calls.append([(template, {name: item}, (template, name, id(item)), (item,)) for item in items])
+            return _mark(len(calls) - 1)
+
         return {"site": self.site, "settings": self.settings, "path": page.path,
                 "url_path": page_url(page.path).removeprefix("./"), "root": relative_root(page.path),
                 "base_url": self.base_url, "structured_data": data() if callable(data) else data,
-                "renditions": self.pictures or {}, "fragment": fragment, "circuits": circuits, **page.context}
+                "renditions": self.pictures or {}, "fragment": fragment, "circuits": circuits, "each": each, **page.context}
 
     def fragment(self, root: str, template: str, shown: dict) -> str:
         return self.env.get_template(template).render(shown, root=root)

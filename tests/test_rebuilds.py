@@ -290,7 +290,7 @@ def clean(p: Project) -> tuple[dict[str, bytes] | None, list[str]]:
 
 
 @pytest.mark.parametrize("layout", ["library", "routines", "classic"])
-@settings(max_examples=SEQUENCES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=SEQUENCES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_every_rebuild_equals_a_clean_build(tmp_path_factory, layout, data):
     p = project(tmp_path_factory.mktemp(layout), layout)
