@@ -20,7 +20,6 @@ import bisect
 import itertools
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .model import Circuit, Routine, Slot
 
@@ -114,21 +113,25 @@ LAYOUTS = [(columns, scale, cut) for cut in (False, True) for columns in (1, 2) 
 Estimates = list[tuple[float, tuple[Cut, ...]] | None]  # by layout (its place in LAYOUTS): height, cuts
 
 
-@lru_cache(maxsize=1 << 12)  # circuits: more than the largest routine holds
-def _estimates(circuit: Circuit, source: str, last: bool) -> Estimates:
-    """Where a circuit's estimates are kept, layout by layout: the same circuit, from the
-    same file and in the same place, is estimated the same."""
-    return [None] * len(LAYOUTS)
+class Kept:
+    """Each circuit's estimates at every layout, kept from one plan of a routine's card for the
+    next: the dev server plans the card again after each edit, which changes one circuit of hundreds."""
+
+    def __init__(self) -> None:
+        self.estimates: dict[tuple[Circuit, bool], Estimates] = {}  # by circuit, and whether it is the last
 
 
-def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter") -> CardLayout:
+def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter", kept: Kept | None = None) -> CardLayout:
     """The roomiest layout that fits one sheet of `paper` with every text in full; else, with
-    long texts cut, the roomiest that fits; else the densest one (the caller warns)."""
+    long texts cut, the roomiest that fits; else the densest one (the caller warns). `kept`:
+    the estimates of the last plan of this routine's card, updated to this one's."""
     equipment = routine.equipment  # gathered from every exercise: once, not at each layout
     last = len(routine.circuits) - 1
-    # Each circuit's estimates from earlier plans: the dev server plans the card again after
-    # each edit, which changes one circuit of hundreds.
-    known = [_estimates(c, routine.source, i == last) for i, c in enumerate(routine.circuits)]
+    keys = [(c, i == last) for i, c in enumerate(routine.circuits)]
+    before = kept.estimates if kept else {}
+    known = [before.get(key) or [None] * len(LAYOUTS) for key in keys]
+    if kept:
+        kept.estimates = dict(zip(keys, known))  # the circuits gone, gone with them
     for n, (columns, scale, cut) in enumerate(LAYOUTS):
         estimate = _Estimate(columns, scale, cut)
         height = estimate.card(routine, equipment, known, n, with_qr)

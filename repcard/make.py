@@ -37,6 +37,17 @@ class Made:
     copied: bytes | Linked | None = None  # a copied file's data: the same object while unchanged
 
 
+@dataclass(frozen=True)
+class Card:
+    """A routine's printed card as planned: its layout, its warnings, and (the dev server's) the
+    circuits' estimates that planning it again after an edit starts from."""
+
+    routine: Routine
+    layout: card.CardLayout
+    warnings: list[Problem]
+    estimates: card.Kept | None
+
+
 @dataclass
 class BuildCache:
     """What one build leaves for the next (the dev server's): the content as loaded, the files
@@ -47,7 +58,7 @@ class BuildCache:
     env: render.Environment | None = None
     model: Site | None = None  # the content the site on disk shows
     pages: frozenset[str] = frozenset()  # and its pages' paths
-    cards: dict[str, tuple[Routine, card.CardLayout, list[Problem]]] = field(default_factory=dict)  # by routine path
+    cards: dict[str, Card] = field(default_factory=dict)  # by routine path
     pictures: Pictures = field(default_factory=dict)
     files: dict[str, Made] = field(default_factory=dict)
     graph: Graph = field(default_factory=Graph)
@@ -98,13 +109,16 @@ def plan(kept: BuildCache, template_folders: tuple[Path, ...], asset_folders: tu
     cards = {}
     for routine in site.every_routine:
         before = kept.cards.get(routine.path)
-        cards[routine.path] = before if before and before[0] is routine else (routine, *_plan_card(routine, base_url,
-                                                                                                      settings.paper))
-        if not before or before[1] != cards[routine.path][1]:
+        if before and before.routine is routine:
+            cards[routine.path] = before
+            continue
+        estimates = before.estimates if before else card.Kept() if keep else None
+        cards[routine.path] = Card(routine, *_plan_card(routine, base_url, settings.paper, estimates), estimates)
+        if not before or before.layout != cards[routine.path].layout:
             fired.add(changes.card(routine.path))
-    warnings = list(site.warnings) + [w for _, _, said in cards.values() for w in said] + warnings
+    warnings = list(site.warnings) + [w for c in cards.values() for w in c.warnings] + warnings
     known = kept.files
-    listed = pages(site, {path: layout for path, (_, layout, _) in cards.items()}, base_url, pictures)
+    listed = pages(site, {path: c.layout for path, c in cards.items()}, base_url, pictures)
     extra = {"sitemap.xml": partial(sitemap, listed), "robots.txt": robots} if base_url else {}
     current = set(listed) | set(extra) | set(static) | {SERVICE_WORKER}
     removed = sorted(set(known) - current)
@@ -199,9 +213,10 @@ def _read(templates: frozenset[str]) -> frozenset[Input]:
     return frozenset(map(changes.template, templates))
 
 
-def _plan_card(routine: Routine, base_url: str, paper: str) -> tuple[card.CardLayout, list[Problem]]:
+def _plan_card(routine: Routine, base_url: str, paper: str, kept: card.Kept | None
+               ) -> tuple[card.CardLayout, list[Problem]]:
     """The routine's card, with a warning for each text it cuts and when it needs more pages."""
-    layout = card.plan_card(routine, bool(base_url), paper)
+    layout = card.plan_card(routine, bool(base_url), paper, kept)
     where = f"{routine.path}card/index.html"
     warnings = [repcard_warning(str(cut).replace("card/index.html", where)) for cut in layout.cuts]
     if layout.pages > 1:

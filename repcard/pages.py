@@ -30,8 +30,8 @@ class Page:
     path: str
     template: str
     context: dict = field(default_factory=dict, hash=False)
-    # JSON-LD, or what makes it: made only when the page is drawn, not when it is looked at
-    structured_data: dict | Callable[[], dict] | None = field(default=None, hash=False)
+    # JSON-LD, or what makes it (given the page's memo, render.Memo): made only when the page is drawn
+    structured_data: dict | Callable[..., dict] | None = field(default=None, hash=False)
     # What the page shows. None: drawn whenever it is looked at (a routine's pages, each drawn
     # around its circuits, which render.py keeps one by one)
     key: tuple | None = None

@@ -174,7 +174,8 @@ def store_parses(options: Options, parsed: content.ParseCache) -> None:
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         write.clear_killed_writes(path.parent)
-        write.whole_file(path, pickle.dumps((_code_fingerprint(), parsed), pickle.HIGHEST_PROTOCOL), 0o600)
+        stored = (_code_fingerprint(), parsed)
+        write.whole_file(path, functools.partial(pickle.dump, stored, protocol=pickle.HIGHEST_PROTOCOL), 0o600)
 
 
 def unsafe_output(options: Options) -> Problem | None:

@@ -14,7 +14,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -81,18 +81,34 @@ class Piece:
     held: tuple = ()
 
 
+class Memo(dict):
+    """What a page's drawing worked out beside its fragments (a routine's JSON-LD, circuit by
+    circuit), by what from: the next drawing of the page starts from it, and keeps only what
+    it asks for again."""
+
+    def __init__(self, before: dict | None = None) -> None:
+        super().__init__()
+        self.before = before or {}
+
+    def get_or(self, key, make: Callable[[], object]):
+        if key not in self:
+            self[key] = self.before[key] if key in self.before else make()
+        return self[key]
+
+
 @dataclass(frozen=True, eq=False)
 class Drawn:
     """A page as the dev server keeps it: its bytes, the templates that drew it (the inline
-    scripts' too: every page's policy names their hashes), and its fragments by what each was
-    drawn from."""
+    scripts' too: every page's policy names their hashes), its fragments by what each was
+    drawn from, and its memo."""
 
     file: Whole
     templates: frozenset[str]
     pieces: dict[tuple, Piece]
+    memo: dict = field(default_factory=dict)
 
 
-CHUNK = 1 << 16  # bytes: pieces of a streamed page are gathered to this size
+CHUNK = 1 << 16  # characters: a streamed page's text is gathered to about this size
 # Where the fragments of the n-th call go while the page around them is drawn: never in the output,
 # and content cannot write one (it cannot guess the nonce).
 _NONCE = secrets.token_hex(8)
@@ -116,9 +132,9 @@ class Renderer:
     settings: Settings = Settings()
     pictures: Pictures | None = None
 
-    def variables(self, page: Page, calls: list[Call]) -> dict:
-        """What the page's template sees; its `fragment` and `circuits` note what they are asked to
-        draw in `calls` and leave a mark in the page, where the fragments go once drawn."""
+    def variables(self, page: Page, calls: list[Call], memo: Memo) -> dict:
+        """What the page's template sees; its `fragment`, `circuits` and `each` note what they are
+        asked to draw in `calls` and leave a mark in the page, where the fragments go once drawn."""
         data = page.structured_data
 
         def fragment(template: str, **shown) -> Markup:
@@ -150,7 +166,7 @@ class Renderer:
 
         return {"site": self.site, "settings": self.settings, "path": page.path,
                 "url_path": page_url(page.path).removeprefix("./"), "root": relative_root(page.path),
-                "base_url": self.base_url, "structured_data": data() if callable(data) else data,
+                "base_url": self.base_url, "structured_data": data(memo) if callable(data) else data,
                 "renditions": self.pictures or {}, "fragment": fragment, "circuits": circuits, "each": each, **page.context}
 
     def fragment(self, root: str, template: str, shown: dict) -> str:
@@ -161,37 +177,40 @@ class Renderer:
         the same as `draw` gives, handed to `done` once the last has passed."""
         root = relative_root(page.path)
         calls: list[Call] = []
-        around = self.env.get_template(page.template).generate(self.variables(page, calls))
+        around = self.env.get_template(page.template).generate(self.variables(page, calls, Memo()))
         digests: list[bytes] = []
         between = hashlib.sha256()  # the page's text since the last fragments
 
-        def drawn() -> Iterator[str]:
+        def drawn() -> Iterator[bytes]:
             nonlocal between
-            for text in around:
-                for n, part in enumerate(MARK.split(text)):
-                    if n % 2 == 0:
-                        between.update(part.encode())
-                        yield part
+            for text in _joined(around):
+                parts = MARK.split(text) if "\x00" in text else (text,)  # a mark is never split between two
+                for n, part in enumerate(parts):
+                    if n % 2 == 0:  # the page's own text
+                        data = part.encode()
+                        between.update(data)
+                        yield data
                         continue
                     digests.append(between.digest())
                     between = hashlib.sha256()
                     for template, shown, _, _ in calls[int(part)]:
-                        fragment = self.fragment(root, template, shown)
-                        digests.append(hashlib.sha256(fragment.encode()).digest())
-                        yield fragment
+                        data = self.fragment(root, template, shown).encode()
+                        digests.append(hashlib.sha256(data).digest())
+                        yield data
             digests.append(between.digest())
             done(_digest(digests))
 
-        return _gathered(drawn())
+        return drawn()
 
     def draw(self, page: Page, before: Drawn | None = None, stale: frozenset[str] = frozenset()) -> Drawn:
         """The page whole, with what drew it. Its fragments are drawn only when `before` has none
         drawn from the same values by templates none of which is `stale` (changed since)."""
         root = relative_root(page.path)
         calls: list[Call] = []
+        memo = Memo(before.memo if before else None)
         self.env.reading = reading = set(csp.INLINE_SCRIPTS)
         try:
-            parts = MARK.split(self.env.get_template(page.template).render(self.variables(page, calls)))
+            parts = MARK.split(self.env.get_template(page.template).render(self.variables(page, calls, memo)))
         finally:
             self.env.reading = None
         kept = before.pieces if before else {}
@@ -214,7 +233,7 @@ class Renderer:
                 reading |= piece.templates
             data.append(after.encode())
             digests.append(hashlib.sha256(data[-1]).digest())
-        return Drawn(Whole(tuple(data), _digest(digests)), frozenset(reading), pieces)
+        return Drawn(Whole(tuple(data), _digest(digests)), frozenset(reading), pieces, dict(memo))
 
 
 def _digest(parts: list[bytes]) -> bytes:
@@ -228,17 +247,17 @@ def _mark(n: int) -> Markup:
     return Markup(f"\x00{_NONCE}:{n}\x00")
 
 
-def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:
-    """A template's many small pieces of text as fewer, larger pieces of UTF-8."""
+def _joined(pieces: Iterable[str]) -> Iterator[str]:
+    """A template's many small pieces of text as fewer, larger ones, of about CHUNK characters."""
     batch: list[str] = []
     size = 0
     for piece in pieces:
         batch.append(piece)
         size += len(piece)
         if size >= CHUNK:
-            yield "".join(batch).encode()
+            yield "".join(batch)
             batch, size = [], 0
-    yield "".join(batch).encode()
+    yield "".join(batch)
 
 
 VERSION_BITS = 64

@@ -8,9 +8,10 @@ site's absolute address is known.
 from __future__ import annotations
 
 import json
-from functools import cached_property, lru_cache
+from collections.abc import Callable
+from functools import partial
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Protocol
 
 from .model import Circuit, Exercise, Reps, Routine, Slot, Use
 
@@ -34,40 +35,36 @@ def _repetitions(reps: Reps) -> dict[str, Any] | None:
     return count
 
 
-class Plan(dict):
-    """One exercise's plan, serialised once (`json`): a routine's JSON-LD lists every exercise's,
-    and a rebuild after an edit changes one."""
+class Memo(Protocol):
+    def get_or(self, key: Any, make: Callable[[], str]) -> str: ...
 
-    @cached_property
-    def json(self) -> str:
-        return json.dumps(self, sort_keys=True)
+
+class Listed(tuple):
+    """A JSON list given as its items' JSON texts, a few at a time: a routine's plans, each
+    circuit's serialised once. A routine's JSON-LD lists every exercise's plan, and a rebuild
+    after an edit changes one circuit's."""
 
 
 def dumps(value: Any, **options: Any) -> str:
-    """json.dumps for the templates' `tojson`, the same text, with each Plan in a list serialised
-    once rather than on every page that lists it."""
-    if not isinstance(value, dict) or options != {"sort_keys": True} or not any(
-            isinstance(v, list) and v and isinstance(v[0], Plan) for v in value.values()):
+    """json.dumps for the templates' `tojson`, the same text, with a Listed spliced in as it is."""
+    if options != {"sort_keys": True} or not isinstance(value, dict) or \
+            not any(isinstance(v, Listed) for v in value.values()):
         return json.dumps(value, **options)
-    return "{" + ", ".join(f"{json.dumps(key)}: {_listed(value[key])}" for key in sorted(value)) + "}"
+    return "{" + ", ".join(f"{json.dumps(key)}: " + ("[" + ", ".join(filter(None, item)) + "]"
+                                                       if isinstance(item := value[key], Listed)
+                                                       else json.dumps(item, sort_keys=True))
+                           for key in sorted(value)) + "}"
 
 
-def _listed(value: Any) -> str:
-    if isinstance(value, list) and value and isinstance(value[0], Plan):
-        return "[" + ", ".join(v.json if isinstance(v, Plan) else json.dumps(v, sort_keys=True) for v in value) + "]"
-    return json.dumps(value, sort_keys=True)
-
-
-@lru_cache(maxsize=1 << 14)  # the same slot, rest and address make the same plan (a Plan: never changed)
-def exercise_plan(slot: Slot, rest: int, url: str) -> Plan:
+def exercise_plan(slot: Slot, rest: int, url: str) -> dict[str, Any]:
     """One exercise's prescription in a routine: sets, reps and rest."""
-    plan = Plan({
+    plan: dict[str, Any] = {
         "@type": "ExercisePlan",
         "name": slot.title,
         "exerciseType": "Strength training",
         "additionalVariable": f"{slot.sets} {'set' if slot.sets == 1 else 'sets'} of {slot.reps}",
         "restPeriods": _seconds(rest),
-    })
+    }
     if (repetitions := _repetitions(slot.reps)) is not None:
         plan["repetitions"] = repetitions
     if slot.exercise.cue:
@@ -77,19 +74,26 @@ def exercise_plan(slot: Slot, rest: int, url: str) -> Plan:
     return plan
 
 
-@lru_cache(maxsize=1 << 12)
-def _circuit_plans(circuit: Circuit, base_url: str) -> tuple[Plan, ...]:
-    return tuple(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/") for s in circuit.slots)
+def _circuit_plans(circuit: Circuit, base_url: str) -> str:
+    """The JSON of the circuit's exercises' plans, joined by commas (a text, lighter to keep than dicts)."""
+    return ", ".join(json.dumps(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/"),
+                                sort_keys=True) for s in circuit.slots)
 
 
-def routine_data(routine: Routine, base_url: str) -> dict[str, Any]:
+def routine_data(routine: Routine, base_url: str, memo: Memo | None = None) -> dict[str, Any]:
+    """The routine as an ExercisePlan with each exercise's. `memo` (the page's, render.py) keeps each
+    circuit's plans for the page's next drawing, which then works out only the changed circuits'."""
+    def plans(c: Circuit) -> str:
+        return memo.get_or((c, base_url), partial(_circuit_plans, c, base_url)) if memo is not None else \
+            _circuit_plans(c, base_url)
+
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ExercisePlan",
         "name": routine.title,
         "exerciseType": "Circuit training",
         "restPeriods": _seconds(routine.rest),
-        "hasPart": [plan for c in routine.circuits for plan in _circuit_plans(c, base_url)],
+        "hasPart": Listed(map(plans, routine.circuits)),
     }
     if routine.description:
         data["description"] = routine.description
@@ -98,7 +102,7 @@ def routine_data(routine: Routine, base_url: str) -> dict[str, Any]:
     return data
 
 
-def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str) -> dict[str, Any]:
+def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str, memo: Memo | None = None) -> dict[str, Any]:
     """The exercise's steps as a HowTo, and its plan in each routine that uses it."""
     url = base_url and f"{base_url}exercises/{exercise.slug}/"
     how_to: dict[str, Any] = {

@@ -24,9 +24,10 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 _RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one atomic step
 _AT_FDCWD = -100
@@ -78,13 +79,14 @@ Known = (Linked, Whole)  # files whose digest is known without reading them
 TEMPORARY = ".tmp-"  # whole_file's temporary files start so
 
 
-def whole_file(path: Path, data: bytes, mode: int) -> None:
+def whole_file(path: Path, data: bytes | Callable[[BinaryIO], object], mode: int) -> None:
     """Write `path` whole or not at all (the caches, the importer's files): a temporary file
-    beside it, named `.tmp-…` for clear_killed_writes, renamed over it."""
+    beside it, named `.tmp-…` for clear_killed_writes, renamed over it. `data`: the bytes, or
+    what writes them into the file (a pickle of a whole library, never whole in memory)."""
     fd, temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as file:
-            file.write(data)
+            data(file) if callable(data) else file.write(data)
             os.fchmod(file.fileno(), mode)
         os.replace(temporary, path)
     except BaseException:
