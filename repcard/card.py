@@ -110,6 +110,7 @@ def _number(value: float) -> str:
 
 
 LAYOUTS = [(columns, scale, cut) for cut in (False, True) for columns in (1, 2) for scale in SCALES]  # roomiest first
+DENSEST = [LAYOUTS.index((columns, SCALES[-1], True)) for columns in (1, 2)]  # the last is the last of LAYOUTS
 Estimates = list[tuple[float, tuple[Cut, ...]] | None]  # by layout (its place in LAYOUTS): height, cuts
 
 
@@ -132,12 +133,23 @@ def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter", kept
     known = [before.get(key) or [None] * len(LAYOUTS) for key in keys]
     if kept:
         kept.estimates = dict(zip(keys, known))  # the circuits gone, gone with them
-    for n, (columns, scale, cut) in enumerate(LAYOUTS):
+    def planned(n: int) -> CardLayout:
+        columns, scale, cut = LAYOUTS[n]
         estimate = _Estimate(columns, scale, cut)
         height = estimate.card(routine, equipment, known, n, with_qr)
-        if height <= PAPERS[paper] or n + 1 == len(LAYOUTS):  # the densest when none fits
-            cuts = (*estimate.cuts, *(cut for found in known for cut in found[n][1]))
-            return CardLayout(columns, scale, height, cuts, estimate.split, paper)
+        cuts = (*estimate.cuts, *(cut for found in known for cut in found[n][1]))
+        return CardLayout(columns, scale, height, cuts, estimate.split, paper)
+
+    # A card grows with its type and shrinks when texts are cut, whatever the columns: when
+    # the densest layout of one column and of two does not fit, none does (a routine of
+    # hundreds), and the densest of two is the card, without estimating the other ten.
+    densest = [planned(n) for n in DENSEST]
+    if all(layout.height > PAPERS[paper] for layout in densest):
+        return densest[-1]
+    for n in range(len(LAYOUTS)):
+        layout = planned(n)
+        if layout.height <= PAPERS[paper] or n + 1 == len(LAYOUTS):  # the densest when none fits
+            return layout
     raise AssertionError("unreachable: the last layout is returned")
 
 

@@ -8,8 +8,10 @@ site's absolute address is known.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import partial
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
@@ -109,7 +111,7 @@ def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str, memo
         "@type": "HowTo",
         "name": f"How to do {exercise.title}",
         "step": [{"@type": "HowToStep", "position": n, "text": text}
-                 for n, text in enumerate(list_items(exercise.body_html), 1)],
+                 for n, text in enumerate(list_items(exercise.body_html, generated=_generated(exercise)), 1)],
     }
     if exercise.equipment:
         how_to["tool"] = [{"@type": "HowToTool", "name": item} for item in exercise.equipment]
@@ -117,6 +119,11 @@ def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str, memo
         how_to["url"] = url
     plans = [exercise_plan(use.slot, use.circuit.rest, url) for use in uses]
     return {"@context": CONTEXT, "@graph": [*plans, how_to]}
+
+
+def _generated(exercise: Exercise) -> bool:
+    """Is the body's HTML Python-Markdown's own: no raw HTML in it, or none let through?"""
+    return exercise.raw_body is None or exercise.body_html != exercise.raw_body.html
 
 
 class _ListItems(HTMLParser):
@@ -144,7 +151,41 @@ class _ListItems(HTMLParser):
             self.items[-1] += data
 
 
-def list_items(html: str) -> tuple[str, ...]:
-    parser = _ListItems()
-    parser.feed(html)
-    return tuple(" ".join(item.split()) for item in parser.items if item.strip())
+def list_items(html: str, generated: bool = False) -> tuple[str, ...]:
+    """The text of each item of the first <ol>: an exercise's steps. `generated`: the HTML is
+    Python-Markdown's own (no raw HTML let through), whose tags are plain and whose text has
+    no `<` or `>`: read by a scan of its tags, three times as fast as HTMLParser, which reads
+    any HTML."""
+    if not generated:
+        parser = _ListItems()
+        parser.feed(html)
+        items = parser.items
+    else:
+        items = _generated_list_items(html)
+    return tuple(" ".join(item.split()) for item in items if item.strip())
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>")
+
+
+def _generated_list_items(html: str) -> list[str]:
+    """As _ListItems reads it (the items of the first <ol>, with the text of everything in each,
+    lists within included), for HTML made by Python-Markdown alone."""
+    items: list[str] = []
+    depth = 0  # nesting of <ol> within the first
+    start = html.find("<ol")
+    if start < 0:
+        return items
+    at = start
+    for tag in _TAG.finditer(html, start):
+        if depth and items:
+            items[-1] += html[at:tag.start()]
+        at = tag.end()
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name == "ol":
+            depth += -1 if closing else 1
+            if depth == 0:
+                break
+        elif name == "li" and not closing and depth == 1:
+            items.append("")
+    return [unescape(item) for item in items]

@@ -4,9 +4,12 @@ let through only when index.md says `raw_html: true`; javascript:, data: and vbs
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from repcard.content import load
 from repcard.markup import render_markdown
+from repcard.seo import list_items
 
 from .conftest import MINIMAL_INDEX, exercise_text, run_build, write_tree
 from .test_content import load_problems, problems_of
@@ -64,3 +67,18 @@ def test_the_build_prints_the_warning_and_goes_on(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"{content}/index.md:" in result.stderr and ": warning: raw HTML <iframe src=x> (and 1 more) is shown as text" in result.stderr
     assert "&lt;iframe" in (tmp_path / "site/index.html").read_text()
+
+
+MARKDOWN_PIECES = ["1. ", "2. ", "3) ", "- ", "* ", "    ", "  ", "\n", "\n\n", "## Cues\n", "*em*", "**strong**", "`code <b>`",
+                   "[link](https://x.org/?a=1&b=2 \"t > i\")", "![alt > x](a.png)", "&amp;", "&#39;", "<", ">", "&",
+                   "'quote'", "\"quote\"", "Step", "hold", "é", "→", "<b>raw</b>", "<!-- c -->", "<script>x</script>",
+                   "    code block\n", "> quote\n", "***\n", "a  \nb"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30).map("".join))
+def test_steps_read_from_markdowns_own_html_are_those_htmlparser_reads(text):
+    """seo reads an exercise's steps from Python-Markdown's HTML with a scan of its tags:
+    the same items as HTMLParser, which reads any HTML, finds (raw HTML is never let through here)."""
+    html = render_markdown(text).html
+    assert list_items(html, generated=True) == list_items(html)
