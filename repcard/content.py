@@ -7,19 +7,15 @@ never stops the reading: all of them come back together.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from . import workers
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .fields import slug_problem
 from .model import ContentError, Exercise, Problem, Routine, Site, shared
@@ -48,39 +44,10 @@ def read_exercises(paths: list[str]) -> list[ParsedExercise]:
     Markdown is most of a cold build, and a second process takes half of it; results
     come back in input order, so the output is the same as with one process.
     """
-    workers = min(os.cpu_count() or 1, len(paths) // (PARALLEL_FROM // 2))
-    # Forking a process that runs other threads can copy a lock held by one of them.
-    if workers < 2 or threading.active_count() > 1:
+    if not (count := workers.worth_it(len(paths), PARALLEL_FROM)):
         return [read_exercise(path) for path in paths]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-        try:
-            return list(pool.map(read_exercise, paths, chunksize=64))
-        except BaseException:  # Ctrl-C: do not parse what is left before stopping
-            # wait=True: a manager thread left running races Python's exit and prints
-            # "Exception ignored ... Bad file descriptor" (3.11); in-flight chunks are short.
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-
-
-_PR_SET_PDEATHSIG = 1  # Linux prctl(): a signal for this process when its parent dies
-
-
-def _start_worker(parent: int) -> None:
-    """A pool worker dies with the build that started it, and leaves Ctrl-C and SIGTERM
-    to it: sent to the whole process group, they stop the build, which stops its pool.
-
-    Otherwise a killed build leaves its workers running, holding its stdout and stderr
-    open, so whoever reads them to the end waits for ever.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: no such call
-        pass
-    if os.getppid() != parent:  # the parent died before prctl() took effect
-        os._exit(1)
+    with workers.InOrder(partial(workers.each, read_exercise), paths, count, chunk=64) as results:
+        return list(results)
 
 
 def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None,

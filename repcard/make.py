@@ -5,7 +5,7 @@ puts an edited exercise in place), names what changed (changes.py, and the templ
 and images the watcher saw), asks the dependency graph which files read any of it (graph.py),
 and makes those again: a page whose key is unchanged is left as it is, a routine's long pages
 are joined again around the circuits that changed (render.py). A build that keeps nothing (the
-command line) streams every page to disk; the dev server keeps what it made (`Kept`).
+command line) streams every page to disk; the dev server keeps what it made (`BuildCache`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 
-from . import card, changes, content, render, write
+from . import card, changes, content, render, workers, write
 from .config import Settings
 from .graph import Graph, Input
 from .model import Problem, Routine, Site
@@ -72,16 +72,6 @@ class BuildCache:
         self.model, self.site, self.files, self.graph, self.pages, self.total = None, None, {}, Graph(), frozenset(), 0
 
 
-@dataclass
-class Plan:
-    """A build's files to write (drawn as they are asked for, sw.js last), the paths to remove,
-    and what to keep once they are written."""
-
-    files: Iterator[SiteFile]
-    removed: list[str]
-    commit: Callable[[], None]
-
-
 SERVICE_WORKER = "sw.js"
 
 
@@ -96,16 +86,132 @@ def plan(kept: BuildCache, template_folders: tuple[Path, ...], asset_folders: tu
     changed = None if changed is None or kept.pending is None else kept.pending | changed
     kept.pending = changed  # until a build is written: a failed one leaves its changes to the next
     site = kept.loader.load(changed)
-    first = kept.model is None
-    fired = set() if first else changes.changes(kept.model, site)
+    fired = set() if kept.model is None else changes.changes(kept.model, site)
     stale = _stale_templates(template_folders, changed, kept)
-    everything = first or stale is None or not keep  # every file made again, none compared with the last
+    everything = kept.model is None or stale is None or not keep  # every file made anew, none compared
     env = kept.env if kept.env is not None and stale == set() else render.make_environment(template_folders)
-    stale = stale or set()
-    fired |= {changes.template(name) for name in stale}
+    fired |= {changes.template(name) for name in stale or ()}
     static, pictures, warnings = kept.static.update(site, asset_folders, cache, changed, prune_photos)
     fired |= {changes.photos(slug) for slug in {s for s, _ in pictures.keys() ^ kept.pictures.keys()} |
               {s for (s, src), shown in pictures.items() if kept.pictures.get((s, src), shown) != shown}}
+    cards = _cards(kept, site, base_url, settings.paper, keep, fired)
+    warnings = list(site.warnings) + [w for c in cards.values() for w in c.warnings] + warnings
+    listed = pages(site, {path: c.layout for path, c in cards.items()}, base_url, pictures)
+    if base_url:  # search engines want absolute addresses
+        listed |= {"sitemap.xml": partial(sitemap, list(listed)), "robots.txt": robots}
+    made = Plan(kept, site, render.Renderer(env, site, base_url, settings, pictures), listed, static, cards,
+                everything, keep, frozenset(stale or ()))
+    if not everything:
+        made.reached = kept.graph.reading(fired) | (made.current - kept.files.keys())
+        if set(listed) - {"sitemap.xml", "robots.txt"} != kept.pages:
+            made.reached.add("sitemap.xml")
+    return made, warnings
+
+
+class Plan:
+    """A build's files to write (drawn as they are asked for, sw.js last), the paths to remove,
+    and what to keep once they are written (`commit`)."""
+
+    def __init__(self, kept: BuildCache, site: Site, renderer: render.Renderer, listed: dict[str, Callable[[], Page]],
+                 static: dict[str, bytes | Linked], cards: dict[str, Card], everything: bool, keep: bool,
+                 stale: frozenset[str]) -> None:
+        self.kept, self.site, self.renderer, self.listed, self.static = kept, site, renderer, listed, static
+        self.cards = cards
+        self.everything, self.keep, self.stale = everything, keep, stale
+        self.current = set(listed) | set(static) | {SERVICE_WORKER}
+        self.removed = sorted(set(kept.files) - self.current)
+        self.reached = set(self.current)  # the files to look at: every one, unless the graph says fewer
+        # A routine's pages list every exercise (25 MB at 10,000): streamed, never whole in memory.
+        self.long = {f"{r.path}{page}index.html" for r in site.every_routine for page in ("", "workout/", "card/")}
+        self.made: dict[str, Made] = {}
+        self.inputs: dict[str, frozenset[Input]] = {}
+        known = kept.files
+        self.total = 0 if everything else kept.total - sum(render.version_part(p, known[p].digest) for p in self.removed)
+        self.files = self._files()
+
+    def _files(self) -> Iterator[SiteFile]:
+        wanted = [(path, make) for path, make in self.listed.items() if path in self.reached]
+        # The pages but a routine's, a page per exercise mostly, drawn by workers meanwhile when they
+        # pay: in a cold build of a site not too large (each worker ends up with a copy of most of the
+        # site: 60 MB of a library of 10,000).
+        apart = [path for path, _ in wanted if path not in self.long and not self.keep]
+        if len(apart) <= DRAW_APART_TO and (count := workers.worth_it(len(apart), DRAW_APART_FROM)):
+            yield from _drawn_apart(self, dict(wanted), apart, count, [m for p, m in wanted if p in self.long])
+        else:
+            for _, make in wanted:
+                yield from self.draw(make())
+        for path, data in self.static.items():
+            yield from self._copy(path, data)
+        # Offline, a phone keeps every page and the photos of the moves its routines use, not the
+        # whole library's.
+        pictures = self.renderer.pictures or {}
+        library_only = {p.path for (slug, _), shown in pictures.items() if not self.site.uses(slug) for p in shown}
+        urls = [page_url(path) for path in sorted(self.current - {SERVICE_WORKER}) if path not in library_only]
+        yield from self.draw(service_worker(render.version(self.total), urls))
+
+    def shares(self, path: str, digest: bytes) -> None:
+        """The file's share of the service worker's version, in place of its last one."""
+        if path == SERVICE_WORKER:
+            return
+        if not self.everything and path in self.kept.files:
+            self.total -= render.version_part(path, self.kept.files[path].digest)
+        self.total += render.version_part(path, digest)
+
+    def draw(self, page: Page) -> Iterator[SiteFile]:
+        """The page, if it is new or may have changed; noted in any case (its inputs may have)."""
+        renderer = self.renderer
+        if not self.keep and page.path in self.long:
+            yield page.path, renderer.stream(page, partial(self.shares, page.path))
+            return
+        if not self.keep:  # whole, for write.py's thread to write while the next is drawn
+            data, digest = _drawn(renderer, page)
+            self.shares(page.path, digest)
+            yield page.path, Whole((data,), digest)
+            return
+        site = self.site
+        key = None if page.key is None else (renderer.base_url, renderer.settings, site.title, site.description,
+                                             site.classic, page.key)
+        before = None if self.everything else self.kept.files.get(page.path)
+        if before and key is not None and before.key == key and before.drawn.templates.isdisjoint(self.stale):
+            self.made[page.path] = before
+            self.inputs[page.path] = page.inputs | _read(before.drawn.templates)
+            return
+        drawn = renderer.draw(page, before.drawn if before else None, self.stale)
+        self.made[page.path] = Made(drawn.file.digest, key, drawn)
+        self.inputs[page.path] = page.inputs | _read(drawn.templates)
+        if before is None or before.digest != drawn.file.digest:
+            self.shares(page.path, drawn.file.digest)
+            yield page.path, drawn.file
+
+    def _copy(self, path: str, data: bytes | Linked) -> Iterator[SiteFile]:
+        before = None if self.everything else self.kept.files.get(path)
+        if before and before.copied is data:
+            self.made[path] = before
+            return
+        digest = data.digest if isinstance(data, Linked) else hashlib.sha256(data).digest()
+        self.made[path] = Made(digest, copied=data)
+        if before is None or before.digest != digest:
+            self.shares(path, digest)
+            yield path, data if isinstance(data, Known) else Whole((data,), digest)
+
+    def commit(self) -> None:
+        """Keep what this build made, now that it is written (the dev server's)."""
+        kept = self.kept
+        if not self.keep:
+            return
+        for path in self.removed:
+            kept.graph.forget(path)
+            del kept.files[path]
+        kept.files.update(self.made)
+        for path, read in self.inputs.items():
+            kept.graph.record(path, read)
+        kept.model, kept.pages = self.site, frozenset(self.listed) - {"sitemap.xml", "robots.txt"}
+        kept.env, kept.pictures, kept.cards = self.renderer.env, self.renderer.pictures, self.cards
+        kept.total, kept.pending = self.total, set()
+
+
+def _cards(kept: BuildCache, site: Site, base_url: str, paper: str, keep: bool, fired: set[Input]) -> dict[str, Card]:
+    """Each routine's card: planned again if the routine changed (`fired` gains it if its layout did)."""
     cards = {}
     for routine in site.every_routine:
         before = kept.cards.get(routine.path)
@@ -113,84 +219,46 @@ def plan(kept: BuildCache, template_folders: tuple[Path, ...], asset_folders: tu
             cards[routine.path] = before
             continue
         estimates = before.estimates if before else card.Kept() if keep else None
-        cards[routine.path] = Card(routine, *_plan_card(routine, base_url, settings.paper, estimates), estimates)
+        cards[routine.path] = Card(routine, *_plan_card(routine, base_url, paper, estimates), estimates)
         if not before or before.layout != cards[routine.path].layout:
             fired.add(changes.card(routine.path))
-    warnings = list(site.warnings) + [w for c in cards.values() for w in c.warnings] + warnings
-    known = kept.files
-    listed = pages(site, {path: c.layout for path, c in cards.items()}, base_url, pictures)
-    extra = {"sitemap.xml": partial(sitemap, listed), "robots.txt": robots} if base_url else {}
-    current = set(listed) | set(extra) | set(static) | {SERVICE_WORKER}
-    removed = sorted(set(known) - current)
-    reached = current if everything else kept.graph.reading(fired) | (current - known.keys())
-    if not everything and listed.keys() != kept.pages:
-        reached.add("sitemap.xml")
-    renderer = render.Renderer(env, site, base_url, settings, pictures)
-    made: dict[str, Made] = {}
-    inputs: dict[str, frozenset[Input]] = {}
-    total = [0 if everything else kept.total - sum(render.version_part(p, known[p].digest) for p in removed)]
+    return cards
 
-    def shares(path: str, digest: bytes) -> None:
-        """The file's share of the service worker's version, in place of its last one."""
-        if not everything and path in known:
-            total[0] -= render.version_part(path, known[path].digest)
-        total[0] += render.version_part(path, digest)
 
-    def draw(page: Page) -> Iterator[SiteFile]:
-        """The page, if it is new or may have changed; noted in any case (its inputs may have)."""
-        key = None if page.key is None else (base_url, settings, site.title, site.description, site.classic, page.key)
-        before = None if everything else known.get(page.path)
-        if not keep:
-            yield page.path, renderer.stream(page, partial(shares, page.path))
-            return
-        if before and key is not None and before.key == key and before.drawn.templates.isdisjoint(stale):
-            made[page.path] = before
-            inputs[page.path] = page.inputs | _read(before.drawn.templates)
-            return
-        drawn = renderer.draw(page, before.drawn if before else None, frozenset(stale))
-        made[page.path] = Made(drawn.file.digest, key, drawn)
-        inputs[page.path] = page.inputs | _read(drawn.templates)
-        if before is None or before.digest != drawn.file.digest:
-            if page.path != SERVICE_WORKER:
-                shares(page.path, drawn.file.digest)
-            yield page.path, drawn.file
+DRAW_APART_FROM = 300  # pages to draw before worker processes pay for their start-up
+DRAW_APART_TO = 3000  # and at most: past that, the copies of the site each worker makes weigh too much
+_DRAWING: tuple[render.Renderer, dict[str, Callable[[], Page]]] | None = None  # what forked workers draw from
 
-    def copy(path: str, data: bytes | Linked) -> Iterator[SiteFile]:
-        before = None if everything else known.get(path)
-        if before and before.copied is data:
-            made[path] = before
-            return
-        digest = data.digest if isinstance(data, Linked) else hashlib.sha256(data).digest()
-        made[path] = Made(digest, copied=data)
-        if before is None or before.digest != digest:
-            shares(path, digest)
-            yield path, data if isinstance(data, Known) else Whole((data,), digest)
 
-    def files() -> Iterator[SiteFile]:
-        for path, make in (*listed.items(), *extra.items()):
-            if path in reached:
-                yield from draw(make())
-        for path, data in static.items():
-            yield from copy(path, data)
-        # Offline, a phone keeps every page and the photos of the moves its routines use, not the
-        # whole library's.
-        library_only = {p.path for (slug, _), shown in pictures.items() if not site.uses(slug) for p in shown}
-        urls = [page_url(path) for path in sorted(current - {SERVICE_WORKER}) if path not in library_only]
-        yield from draw(service_worker(render.version(total[0]), urls))
+def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[str], count: int,
+                 here: list[Callable[[], Page]]) -> Iterator[SiteFile]:
+    """The pages at `apart` drawn by `count` workers forked from this process (they see its site
+    as it stands), while this one draws those `here`."""
+    global _DRAWING
+    _DRAWING = plan.renderer, makers
+    try:
+        with workers.InOrder(_draw, apart, count, chunk=32) as drawn:
+            _DRAWING = None  # the workers have their own copy
+            for make in here:
+                yield from plan.draw(make())
+            for path, data, digest in drawn:
+                plan.shares(path, digest)
+                yield path, Whole((data,), digest)
+    finally:
+        _DRAWING = None
 
-    def commit() -> None:
-        if not keep:
-            return
-        for path in removed:
-            kept.graph.forget(path)
-            del known[path]
-        known.update(made)
-        for path, read in inputs.items():
-            kept.graph.record(path, read)
-        kept.model, kept.pages, kept.env = site, frozenset(listed), env
-        kept.pictures, kept.cards, kept.total, kept.pending = pictures, cards, total[0], set()
 
-    return Plan(files(), removed, commit), warnings
+def _draw(paths: list[str]) -> list[tuple[str, bytes, bytes]]:
+    """In a worker: the pages at `paths`, each with its bytes and digest."""
+    renderer, makers = _DRAWING
+    return [(path, *_drawn(renderer, makers[path]())) for path in paths]
+
+
+def _drawn(renderer: render.Renderer, page: Page) -> tuple[bytes, bytes]:
+    """A page streamed into one piece of bytes, with its digest."""
+    digest: list[bytes] = []
+    data = b"".join(renderer.stream(page, digest.append))
+    return data, digest[0]
 
 
 def _stale_templates(folders: tuple[Path, ...], changed: set[Path] | None, kept: BuildCache) -> set[str] | None:

@@ -61,7 +61,8 @@ def planned(options: Options, cache: BuildCache | None = None, changed: set[Path
     plan, warnings = make.plan(kept, options.template_folders, options.asset_folders, options.cache, options.base_url,
                                options.settings, changed, keep=cache is not None, prune_photos=prune_photos)
     say(warnings, options.strict, cache)
-    return make.Plan(_naming_template_problems(plan.files, options.template_folders), plan.removed, plan.commit)
+    plan.files = _naming_template_problems(plan.files, options.template_folders)
+    return plan
 
 
 def say(warnings: list[Problem], strict: bool, cache: BuildCache | None) -> None:

@@ -19,14 +19,17 @@ import ctypes
 import fcntl
 import functools
 import hashlib
+import itertools
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Queue
 from typing import BinaryIO
 
 _RENAME_EXCHANGE = 2  # Linux renameat2() flag: swap two paths in one atomic step
@@ -133,16 +136,8 @@ def write_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> S
         if half_updated(out_dir):
             _say(f"{out_dir} was left half-updated by a dev server that stopped; building it whole")
         staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
-        written: Digests = {}
-        folders: set[Path] = set()
         try:
-            for path, chunks in files:
-                check_site_path(path)
-                target = staging / path
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                written[path] = _write(target, chunks)
+            written = _write_all(files, staging)
             staging.chmod(0o755)  # mkdtemp makes it private; a site is meant to be read
             folder = folder_id(staging)  # the site's folder once swapped in
             _swap_in(staging, out_dir)
@@ -150,6 +145,52 @@ def write_site(files: Iterable[tuple[str, Iterable[bytes]]], out_dir: Path) -> S
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
         return Site(folder, written)
+
+
+def _write_all(files: Iterable[tuple[str, Iterable[bytes]]], staging: Path) -> Digests:
+    """Write `files` into `staging`, folders and all. A file whose bytes are at hand (Known) is
+    written by a thread of its own while the next is drawn: a folder and a file a page are most
+    of a cold build's system time (and slow on this machine's disk, mounted with `discard`);
+    a streamed file is written here, as it is drawn."""
+    written: Digests = {}
+    folders: set[Path] = set()
+    queue: Queue = Queue(maxsize=64)  # pages of a few KB: the thread is never far behind
+    failed: list[BaseException] = []
+
+    def put(path: str, chunks: Iterable[bytes]) -> None:
+        target = staging / path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        written[path] = _write(target, chunks)
+
+    def writer() -> None:
+        while (item := queue.get()) is not None:  # after a failure, on to the end, so no put() waits
+            if not failed:
+                try:
+                    put(*item)
+                except BaseException as error:  # noqa: BLE001 - raised in the build's own thread
+                    failed.append(error)
+
+    thread = threading.Thread(target=writer, name="repcard-write", daemon=True)
+    files = iter(files)
+    first = list(itertools.islice(files, 1))  # asked for before the thread starts: making it may fork workers (make.py)
+    thread.start()
+    try:
+        for path, chunks in itertools.chain(first, files):
+            check_site_path(path)
+            if failed:
+                break
+            if isinstance(chunks, Known):
+                queue.put((path, chunks))
+            else:
+                put(path, chunks)
+    finally:
+        queue.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
+    return written
 
 
 def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
