@@ -18,7 +18,7 @@ from typing import Any
 from . import workers
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .fields import slug_problem
-from .model import ContentError, Exercise, Problem, Routine, Site, shared
+from .model import ContentError, Exercise, Problem, Routine, Site
 from .program import ProgramSpec, parse_program
 from .weeks import build_program
 from .program_model import Program
@@ -52,13 +52,13 @@ def read_exercises(paths: list[str]) -> list[ParsedExercise]:
 
 def load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None,
          raw_html: bool = False) -> Site:
-    """Read content_dir into a Site, or raise ContentError with every problem found (see _load)."""
-    return _load(content_dir, cache, changed, raw_html)[0]
+    """Read content_dir into a Site, or raise ContentError with every problem found (see load_with_facts)."""
+    return load_with_facts(content_dir, cache, changed, raw_html)[0]
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What a load found besides the Site, for the Loader to put an edited exercise in place."""
+    """What a load found besides the Site, for loader.Loader to put an edited exercise in place."""
 
     keys: dict[str, FileKey]  # each exercise file's key, by path, in file order
     placements: dict[str, Placement]  # what each exercise file placed (pair, sets, reps), by slug
@@ -68,7 +68,7 @@ class Facts:
     raw_allowed: bool
 
 
-def _load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None,
+def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None,
           raw_html: bool = False) -> tuple[Site, Facts]:
     """Read content_dir into a Site, or raise ContentError with every problem found.
 
@@ -92,7 +92,7 @@ def _load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path]
     raw_allowed = raw_html or bool(header and header.raw_html)
     warnings: list[Problem] = []
     if header:
-        header = _let_through(header, raw_allowed, warnings)
+        header = let_through(header, raw_allowed, warnings)
     first = tuple(warnings)  # index.md's
     exercise_warnings: dict[str, tuple[Problem, ...]] = {}
     problems += index_problems
@@ -129,7 +129,7 @@ def _load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path]
         exercise_problems += parse_problems
         if found:
             said: list[Problem] = []
-            library[found[0].slug] = (_let_through(found[0], raw_allowed, said), found[1])
+            library[found[0].slug] = (let_through(found[0], raw_allowed, said), found[1])
             exercise_warnings[key[0]] = tuple(said)
             warnings += said
         else:
@@ -152,7 +152,7 @@ def _load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path]
                 problems.append(wrong)
                 continue
             if routine_header:
-                routine_header = _let_through(routine_header, raw_allowed, warnings)
+                routine_header = let_through(routine_header, raw_allowed, warnings)
                 slots, slot_problems = routine_slots(routine_header, library, unreadable)
                 # A slot whose exercise has problems of its own says nothing more: no gap where it was.
                 skipped = any(spec.exercise in unreadable for spec in routine_header.slots)
@@ -177,107 +177,15 @@ def _load(content_dir: Path, cache: ParseCache | None = None, changed: set[Path]
     problems += program_problems
     if problems or not header:
         raise ContentError(problems)
-    site = Site(header.title, header.description, header.intro_html, _by_title(e for e, _ in library.values()),
+    site = Site(header.title, header.description, header.intro_html, by_title(e for e, _ in library.values()),
                 tuple(routines), tuple(warnings), programs)
     last = tuple(warnings[len(first) + sum(map(len, exercise_warnings.values())):])
     return site, Facts({key[0]: key for key in keys}, {e.slug: p for e, p in library.values()},
                        (exercise_warnings, first, last), specs, raw_allowed)
 
 
-def _by_title(exercises) -> tuple[Exercise, ...]:
+def by_title(exercises) -> tuple[Exercise, ...]:
     return tuple(sorted(exercises, key=lambda e: (e.title.casefold(), e.slug)))
-
-
-class Loader:
-    """Loads one content folder build after build (the dev server's): an edit to exercise files
-    that leaves each where it was, without problems, is put in place in the last site, so that
-    everything else in it stays the same object (changes.py compares by identity); any other
-    change loads the folder again, from the parsed files that did not change."""
-
-    def __init__(self, folder: Path, parsed: ParseCache | None = None, raw_html: bool = False) -> None:
-        self.folder, self.raw_html = folder, raw_html
-        self.parsed: ParseCache = {} if parsed is None else parsed
-        self.site: Site | None = None
-        self.facts: Facts | None = None
-
-    def load(self, changed: set[Path] | None) -> Site:
-        """The site as the folder holds it now; `changed`: every path changed since the last load
-        that succeeded (None: unknown). Raises ContentError with every problem found."""
-        site = self._patched(changed) if changed is not None and self.site is not None else None
-        if site is None:
-            site, self.facts = _load(self.folder, self.parsed, changed, self.raw_html)
-            site = shared(self.site, site)
-        self.site = site
-        return site
-
-    def _patched(self, changed: set[Path]) -> Site | None:
-        """The last site with the edited exercise files in it, or None when the edit is more than that."""
-        site, facts = self.site, self.facts
-        folder = self.folder / "exercises"
-        where, resolved = str(folder) + "/", folder.resolve()
-        edited: dict[str, tuple[Exercise, tuple[Problem, ...]]] = {}
-        keys = dict(facts.keys)
-        for path in changed:
-            source = where + path.name
-            if path.parent != resolved or source not in keys or outside(Path(source), self.folder):
-                return None
-            try:
-                stat = os.stat(source)
-            except OSError:
-                return None
-            key = (source, stat.st_mtime_ns, stat.st_size)
-            result = self.parsed.get(key)
-            if result is None:
-                result = read_exercise(source)
-                if key[1] < time.time_ns() - 100_000_000:  # as _load: only results safely older than a tick
-                    self.parsed[key] = result
-            if keys[source] != key:
-                self.parsed.pop(keys[source], None)
-                keys[source] = key
-            found, problems = result
-            if problems or not found or found[1] != facts.placements.get(found[0].slug):
-                return None
-            said: list[Problem] = []
-            exercise = _let_through(found[0], facts.raw_allowed, said)
-            if check_images(exercise, self.folder):
-                return None
-            if exercise != site.exercise(exercise.slug):  # saved as it was: nothing to put in place
-                edited[exercise.slug] = exercise, tuple(said)
-        routines = site.routines
-        for exercise, _ in edited.values():
-            routines = tuple(r.with_exercise(exercise) for r in routines)
-        programs = _programs_with(site, routines, {slug: e for slug, (e, _) in edited.items()}, facts.programs)
-        if programs is None:
-            return None
-        by_exercise, first, last = facts.warnings
-        by_exercise = by_exercise | {e.source: said for e, said in edited.values()}
-        self.facts = replace(facts, keys=keys, warnings=(by_exercise, first, last))
-        exercises = [edited[e.slug][0] if e.slug in edited else e for e in site.exercises]
-        if any(edited[e.slug][0].title != e.title for e in site.exercises if e.slug in edited):
-            exercises = _by_title(exercises)
-        return replace(site, exercises=tuple(exercises), routines=routines, programs=programs,
-                       warnings=(*first, *(w for said in by_exercise.values() for w in said), *last))
-
-
-def _programs_with(site: Site, routines: tuple[Routine, ...], edited: dict[str, Exercise],
-                   specs: dict[str, ProgramSpec]) -> tuple[Program, ...] | None:
-    """The site's programs, those that use an edited exercise built again on the edited routines;
-    None if one of them has a problem now (a variation the exercise no longer has)."""
-    if not site.programs:
-        return site.programs
-    exercises = {e.slug: edited.get(e.slug, e) for e in site.exercises}
-    by_slug = {r.slug: r for r in routines}
-    programs = []
-    for program in site.programs:
-        used = {s.slug for r in program.routines for s in r.slots} | {rule.exercise.slug for rule in program.rules}
-        if used.isdisjoint(edited):
-            programs.append(program)
-            continue
-        built, problems = build_program(specs[program.slug], program.slug, by_slug, exercises)
-        if problems or built is None:
-            return None
-        programs.append(built)
-    return tuple(programs)
 
 
 def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routine],
@@ -297,7 +205,7 @@ def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routi
         if wrong := slug_problem(str(path), "six-weeks.md"):
             problems.append(wrong)
         elif spec:  # with problems of its own too: what else is wrong is said in the same run
-            spec = specs[path.stem] = _let_through(spec, raw_allowed, warnings)
+            spec = specs[path.stem] = let_through(spec, raw_allowed, warnings)
             program, build_problems = build_program(spec, path.stem, by_slug, exercises, unreadable,
                                                     complete=not read_problems)
             problems += build_problems
@@ -306,7 +214,7 @@ def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routi
     return tuple(programs), specs, problems
 
 
-def _let_through(item: Exercise | RoutineHeader | ProgramSpec, allowed: bool, warnings: list[Problem]):
+def let_through(item: Exercise | RoutineHeader | ProgramSpec, allowed: bool, warnings: list[Problem]):
     """A body with raw HTML as index.md's `raw_html` says: let through, or shown as text with a warning."""
     raw = item.raw_body if isinstance(item, Exercise) else item.raw_intro
     if raw is None:

@@ -1,6 +1,6 @@
 """Make the site's files: every one on a first build, and after that only those an edit reaches.
 
-One way for the command line and the dev server alike. A build reads the content (content.py
+One way for the command line and the dev server alike. A build reads the content (loader.py
 puts an edited exercise in place), names what changed (changes.py, and the templates, assets
 and images the watcher saw), asks the dependency graph which files read any of it (graph.py),
 and makes those again: a page whose key is unchanged is left as it is, a routine's long pages
@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 
-from . import card, changes, content, render, workers, write
+from . import card, changes, render, workers, write
 from .config import Settings
 from .graph import Graph, Input
+from .loader import Loader
 from .model import Problem, Routine, Site
 from .pages import Page, Pictures, page_url, pages, robots, service_worker, sitemap
 from .static import Static
@@ -53,7 +54,7 @@ class BuildCache:
     """What one build leaves for the next (the dev server's): the content as loaded, the files
     copied, the compiled templates, and every file of the site with what it was made from."""
 
-    loader: content.Loader | None = None
+    loader: Loader | None = None
     static: Static = field(default_factory=Static)
     env: render.Environment | None = None
     model: Site | None = None  # the content the site on disk shows

@@ -292,18 +292,6 @@ class Routine:
     def _positions(self) -> dict[str, int]:
         return {s.slug: i for i, s in enumerate(self.slots)}
 
-    def with_exercise(self, exercise: Exercise) -> Routine:
-        """This routine with `exercise`, an edit of one it uses (the same slug), in its slot; every
-        other circuit the very same object. An edit that leaves a move where it was changes the
-        routine so, where loading it again would make all of it anew."""
-        slot = self._slots_by_slug.get(exercise.slug)
-        if slot is None:
-            return self
-        i = self._circuit_index[slot.circuit]
-        old = self.circuits[i]
-        circuit = replace(old, slots=tuple(replace(s, exercise=exercise) if s is slot else s for s in old.slots))
-        return replace(self, circuits=(*self.circuits[:i], circuit, *self.circuits[i + 1:]))
-
     def slot_of(self, exercise: Exercise | str) -> Slot | None:
         """The slot of `exercise` (or of the exercise of that slug), if the routine uses it."""
         return self._slots_by_slug.get(exercise if isinstance(exercise, str) else exercise.slug)
@@ -403,31 +391,6 @@ class Site:
     def equipment(self) -> dict[str, tuple[Exercise, ...]]:
         """Each piece of equipment the library names -> the exercises that need it."""
         return _taxonomy(self.exercises, lambda e: e.equipment)
-
-
-def shared(previous: Site | None, site: Site) -> Site:
-    """`site` made of `previous`'s objects wherever they are equal (the dev server's last build,
-    when a change was more than an edit put in place: content.Loader): changes.py then finds
-    what differs by identity, pages' keys compare by identity rather than field by field, and
-    what a routine works out once is kept with it. Equal objects draw the same pages."""
-    if previous is None:
-        return site
-    routines = {r: r for r in previous.routines}
-    circuits = {c: c for r in previous.routines for c in r.circuits}
-    slots = {s: s for r in previous.routines for s in r.slots}
-
-    def circuit(new: Circuit) -> Circuit:
-        return circuits.get(new) or replace(new, slots=tuple(slots.get(s) or s for s in new.slots))
-
-    def routine(new: Routine) -> Routine:
-        return routines.get(new) or replace(new, circuits=tuple(circuit(c) for c in new.circuits))
-
-    exercises = {e: e for e in previous.exercises}  # parsed again (a file saved unchanged, or just written)
-    programs = {p: p for p in previous.programs}
-    site = replace(site, exercises=tuple(exercises.get(e, e) for e in site.exercises),
-                   routines=tuple(routine(r) for r in site.routines),
-                   programs=tuple(programs.get(p, p) for p in site.programs))
-    return previous if site == previous else site  # and with it the index of uses, muscles, equipment
 
 
 def term_slug(term: str) -> str:

@@ -19,6 +19,7 @@ import jinja2
 
 from . import content, make, theme, write
 from .config import Settings
+from .loader import Loader
 from .make import BuildCache
 from .model import ContentError, Problem
 
@@ -57,7 +58,7 @@ def planned(options: Options, cache: BuildCache | None = None, changed: set[Path
     """
     kept = cache if cache is not None else BuildCache()
     if kept.loader is None:
-        kept.loader = content.Loader(options.content, parsed, options.settings.raw_html)
+        kept.loader = Loader(options.content, parsed, options.settings.raw_html)
     plan, warnings = make.plan(kept, options.template_folders, options.asset_folders, options.cache, options.base_url,
                                options.settings, changed, keep=cache is not None, prune_photos=prune_photos)
     say(warnings, options.strict, cache)

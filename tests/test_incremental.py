@@ -314,7 +314,7 @@ def test_an_image_renamed_from_dot_slash_stays_in_the_site(tmp_path):
 
 def test_a_rebuild_shares_the_last_builds_unchanged_routines_circuits_and_slots(tmp_path: Path):
     from repcard import content
-    from repcard.model import shared
+    from repcard.loader import shared
 
     folder = generate(tmp_path / "content", 12, per_circuit=3)
     first = content.load(folder)
