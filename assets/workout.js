@@ -347,10 +347,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function lastTime(slug) {
-    if (!lastCache.has(slug)) {
-      const session = p().session;
-      lastCache.set(slug, log.byExercise(slug).then((sets) => log.lastSets(sets, session)));
-    }
+    if (!lastCache.has(slug)) lastCache.set(slug, log.lastTime(slug, p().session));
     return lastCache.get(slug);
   }
 
@@ -358,7 +355,7 @@ document.addEventListener("DOMContentLoaded", () => {
   function loggedNow(step) {
     const session = p().session;
     if (!session) return Promise.resolve([]);
-    return log.idle().then(() => log.byExercise(slugOf(step))).then((sets) => sets.filter((s) => s.session === session));
+    return log.idle().then(() => log.inSession(session)).then((sets) => sets.filter((s) => s.exercise === slugOf(step)));
   }
 
   // Prefilled with what this session logged for the set, else this session's set before it (40 kg on

@@ -140,7 +140,7 @@ def go_through(page, entries, stop_after=None) -> int:
 
 
 def a_day_passes(page):
-    """Every stored time moves a day back: the progress, and each session and set in the log."""
+    """Every stored time moves a day back: the progress, and each session, set and summary in the log."""
     page.evaluate("""(() => {
       const key = "repcard:progress:/repcard/";
       const progress = JSON.parse(localStorage.getItem(key));
@@ -154,8 +154,16 @@ def a_day_passes(page):
         cursor.update(record);
         cursor.continue();
       }; };
-      return repcardLog.inStores("readwrite", (s) => { back(s.sessions, ["started", "finished"]); back(s.sets, ["at"]); })
-        .then(() => true);
+      const summaries = (store) => { store.openCursor().onsuccess = (event) => {
+        const cursor = event.target.result;
+        if (!cursor) return;
+        for (const entry of cursor.value.sessions) { entry.at -= arg; entry.end -= arg; }
+        cursor.update(cursor.value);
+        cursor.continue();
+      }; };
+      return repcardLog.inStores("readwrite", (s) => {
+        back(s.sessions, ["started", "finished"]); back(s.sets, ["at"]); summaries(s.summaries);
+      }).then(() => true);
     })()""", DAY)
 
 
@@ -440,7 +448,7 @@ V1 = """new Promise((resolve, reject) => {
 
 
 def test_what_version_1_stored_is_read_by_this_version(page, served):
-    """A log written by release 1 (schema and records as documented in assets/log.js)."""
+    """A log written by release 1 (schema and records as documented in README.md), migrated to version 2."""
     start(page, served, "")
     page.evaluate(V1, DB)
     # and progress as release 0 kept it: one key per site, no times
@@ -448,6 +456,12 @@ def test_what_version_1_stored_is_read_by_this_version(page, served):
     open_history(page, served)
     assert page.text(".sessions summary") == "Wed 18 Nov 2026, 07:00 · Old routine"
     assert page.text(".sessions .meta") == "40 min · 2 sets · volume 480 kg"
+    # Migrated to version 2 in upgrade(): nothing lost, and each exercise's summary made from its sets.
+    assert page.evaluate("repcardLog.open().then((db) => [db.version, [...db.objectStoreNames].sort()])") == \
+        [2, ["meta", "sessions", "sets", "summaries"]]
+    assert page.evaluate("repcardLog.all().then(([sessions, sets]) => [sessions.length, sets.length])") == [1, 2]
+    assert page.evaluate("repcardLog.summary('glute-bridge').then((s) => s.sessions.map((e) => [e.session, e.sets, "
+                         "e.figures, e.best]))") == [["v1", 2, "20 kg × 12, 12", [[20, "kg", 12]]]]
     page.goto(served.url + "workout/")
     assert step_of(page) == "band-walking:1"  # the old progress, carried over
     page.click("#back")
