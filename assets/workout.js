@@ -1,5 +1,6 @@
 // Workout mode: one step at a time, Reps and Weight for each set (logged by log.js), last time's
-// figures, rest and timed-set countdowns with a beep and a buzz, and the screen kept on.
+// figures, records as they happen (records.js), rest and timed-set countdowns with a beep and a
+// buzz and the screen kept on.
 // Loaded by the workout page only; starts once app.js (which loads after it) has run.
 "use strict";
 
@@ -445,6 +446,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function record(step) {
+    $("record").textContent = "";
     if (shownStep !== step.dataset.step) showLog(step);
     let session = null;
     if (!p().session) {
@@ -475,6 +477,7 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       await log.summarise([entry.exercise]);
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+      await announce(entry);
     });
   }
 
@@ -483,6 +486,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const session = p().session;
     const id = step.dataset.step;
     shownStep = null;
+    $("record").textContent = "";
     if (!session) return;
     log.queue(async () => {
       const key = session + "|" + id;
@@ -505,6 +509,23 @@ document.addEventListener("DOMContentLoaded", () => {
         if (request.result && !request.result.finished) s.sessions.put(Object.assign(request.result, { finished: at }));
       };
     }));
+  }
+
+  // --- records (issue 22): a set that beats the exercise's heaviest weight, its most reps at that
+  // weight or its best estimated 1RM says so on the spot, once (records.js decides what counts).
+
+  async function announce(entry) {
+    const heard = (p().records = p().records || []);
+    if (heard.includes(entry.id)) return;
+    const [summary, today] = await Promise.all([log.summary(entry.exercise), log.inSession(entry.session)]);
+    const others = summary ? summary.sessions.filter((e) => e.session !== entry.session) : [];
+    const earlier = today.filter((s) => s.exercise === entry.exercise && s.id !== entry.id && !s.warmup && s.at < entry.at)
+      .map((s) => [s.weight, s.unit, s.reps, s.at, s.timed]);
+    const kinds = window.repcardRecords.beaten(window.repcardRecords.bests(others, earlier), entry);
+    if (!kinds.length) return;
+    heard.push(entry.id);
+    app.save();
+    $("record").textContent = window.repcardRecords.recordText(entry, kinds);
   }
 
   function newSession() {
