@@ -1,6 +1,6 @@
 // Workout mode: one step at a time, Reps and Weight for each set (logged by log.js), last time's
 // figures, records as they happen (records.js), rest and timed-set countdowns with a beep and a
-// buzz and the screen kept on.
+// buzz, the screen kept on, and a backup offered at the end when one is due (backup.js).
 // Loaded by the workout page only; starts once app.js (which loads after it) has run.
 "use strict";
 
@@ -107,6 +107,7 @@ document.addEventListener("DOMContentLoaded", () => {
       p().finished = Date.now();
       app.save();
       finishSession();
+      log.queue(() => window.repcardBackup.offer($("backup-offer")));
     }
     if (finished) {
       releaseScreen();
@@ -538,6 +539,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("done").addEventListener("click", advance);
   $("back").addEventListener("click", goBack);
   $("reset").addEventListener("click", startOver);
+  window.repcardBackup.wire($("save-backup"), $("backup-said"));
   for (const b of workout.querySelectorAll(".adjust .less")) b.addEventListener("click", () => shiftRest(-15));
   for (const b of workout.querySelectorAll(".adjust .more")) b.addEventListener("click", () => shiftRest(15));
   document.addEventListener("pointerdown", () => {

@@ -71,6 +71,10 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
         found += routine_pages(routine, cards[routine.slug], base_url)
     if site.routines:  # the sets logged in this browser, every routine's
         found.append(Page("history/index.html", "history.html", cache_key=("history",)))
+        # what an import from another app can match its exercise names to (read by history.js)
+        choices = [{"slug": e.slug, "title": e.title} for e in site.exercises]
+        found.append(Page("history/exercises.json", "exercises.json", {"choices": choices},
+                          cache_key=("choices", tuple((e.slug, e.title) for e in site.exercises))))
     for exercise in site.exercises:
         uses = site.uses[exercise.slug]
         context = {"exercise": exercise, "uses": uses, "only": None, "previous": None, "next": None}

@@ -10,8 +10,9 @@ figures are worked out here in Python from the seeded log, not read back from th
 
 from __future__ import annotations
 
-
+import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -127,7 +128,100 @@ def test_weeks_streak_series_and_when_a_backup_is_due(page, served):
     assert results["due"] == [True, False, False, True, False]
 
 
+LOAD_FILES = """new Promise((resolve, reject) => {
+  const script = document.createElement("script");
+  script.src = "../assets/files.js";
+  script.onload = () => resolve(true);
+  script.onerror = reject;
+  document.head.append(script);
+})"""
+
+
+def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page, served):
+    page.goto(served.url + "history/")  # files.js is loaded there when a file is chosen; here, at once
+    page.evaluate(LOAD_FILES)
+    results = page.evaluate(r'''(() => {
+      const f = repcardFiles;
+      const local = (t) => { const d = new Date(t); return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()]; };
+      const choices = [{ slug: "romanian-deadlift", title: "Romanian Deadlift" }, { slug: "step-ups", title: "Step-Ups" },
+                       { slug: "glute-bridge", title: "Glute Bridge" }, { slug: "hip-extension-with-leg-curl", title: "Hip Extension With Leg Curl" }];
+      const old = "date,routine,exercise,set,reps,weight,unit,seconds,logged,finished,exercise_slug,routine_page\r\n" +
+        "2026-11-20 18:00:00,Legs,Glute Bridge,1,10,12,kg,,2026-11-20 18:01:00,2026-11-20 18:30:00,glute-bridge,/repcard/\r\n";
+      return {
+        when: ["2024-03-04 18:30:00", "2024-03-04 6:30:00\u202fPM", "2024-03-04 12:05 AM", "4 Mar 2024, 18:30", "15 Sept 2024, 07:02",
+               "2024-02-30 10:00:00", "yesterday", "4 Mar 2024 18:30"].map((t) => { const ms = f.when(t); return Number.isNaN(ms) ? null : local(ms); }),
+        duration: ["1h 5m", "58min", "45m", "1h", "30s", "3600", "1h 2min 5s", "soon", ""].map((t) => { const x = f.duration(t); return Number.isNaN(x) ? null : x; }),
+        cells: [f.parseCsv('a;"b; c";"say ""hi"""\r\n1;2,5;3\n'), f.parseCsv('\ufeff"x","y"\n"1,5","line\nbreak"')],
+        guesses: ["Deadlift (Barbell)", "Romanian Deadlift (Dumbbell)", "Step Up (Dumbbell)", "Glute Bridge", "Hip Thrust (Barbell)",
+                  "Bench Press (Barbell)", "Single Leg Glute Bridge"].map((n) => f.guess(n, choices)),
+        semicolon: f.read("Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps\n2019-01-11 12:31:54;Leg;Squat;1;22,5;kg;5\n").rows.map((r) => [r.weight, r.unit, r.reps]),
+        repcard03: f.fromCsv(f.parseCsv(old, ","), { sessions: [], sets: [] }).sets.map((x) => [x.exercise, x.set, x.reps, x.weight, x.warmup === true]),
+        notOurs: f.read("a,b,c\n1,2,3\n"),
+      };
+    })()''')
+    assert results["when"] == [[2024, 3, 4, 18, 30, 0], [2024, 3, 4, 18, 30, 0], [2024, 3, 4, 0, 5, 0], [2024, 3, 4, 18, 30, 0],
+                               [2024, 9, 15, 7, 2, 0], None, None, [2024, 3, 4, 18, 30, 0]]
+    assert results["duration"] == [3900, 3480, 2700, 3600, 30, 3600, 3725, None, None]
+    assert results["cells"] == [[["a", "b; c", 'say "hi"'], ["1", "2,5", "3"]], [["x", "y"], ["1,5", "line\nbreak"]]]
+    assert results["guesses"] == ["romanian-deadlift", "romanian-deadlift", "step-ups", "glute-bridge", "", "", "glute-bridge"]
+    assert results["semicolon"] == [[22.5, "kg", 5]]  # a decimal comma where ";" separates the cells
+    assert results["repcard03"] == [["glute-bridge", 1, 10, 12, False]]  # repcard 0.3's twelve columns still read
+    assert results["notOurs"] is None
+
+
 # --- the pages --------------------------------------------------------------------------------
+
+def test_a_history_with_records_shows_the_chart_the_table_and_the_weekly_bars(page, served):
+    start(page, served, "history/")
+    _, sets, starts = seed_log(page, weeks=14, per_week=3, warmups=True)
+    open_history(page, served)
+    assert page.text("#summary") == f"42 sessions, {sets} sets logged in this browser."
+
+    # The weeks: sessions, sets and volume as bars, the last 12 weeks', and the streak.
+    now = page.evaluate("Date.now()")
+    this_week = monday(now)
+    weeks = [this_week - timedelta(weeks=11 - i) for i in range(12)]
+    per_week = [sum(1 for s in starts if monday(s) == w) for w in weeks]
+    trained = {monday(s) for s in starts}
+    run, week = 0, this_week if this_week in trained else this_week - timedelta(weeks=1)
+    while week in trained:
+        run, week = run + 1, week - timedelta(weeks=1)
+    assert page.text("#streak").startswith(f"Streak: {run} weeks in a row with a workout")
+    assert page.count("#week-bars svg.chart") == 3
+    assert page.evaluate("[...document.querySelectorAll('#week-bars svg')].map((s) => s.querySelectorAll('rect.bar').length)") \
+        == [12, 12, 12]
+    assert page.count("#week-bars svg:first-of-type rect.bar.current") == 1
+    page.click("#week-bars details.figures summary")  # the table is drawn when opened
+    page.wait_for("document.querySelectorAll('#week-bars table tbody tr').length === 12")
+    rows = page.evaluate("[...document.querySelectorAll('#week-bars table tbody tr')].map((r) => r.innerText.split('\\t'))")
+    assert [int(r[1]) for r in rows] == per_week[::-1]  # newest first
+    # 7 working sets and 2 warm-ups a session (glute bridge 2 + 1 warm-up, band walking 2, deadlift 3 + 1 warm-up)
+    assert [int(r[2]) for r in rows] == [9 * n for n in per_week[::-1]]
+
+    # An exercise: its records, its chart of the best set per session with the records marked, the table.
+    sessions = seeded_sessions(14, 3)
+    marks = records_of(sessions, "romanian-deadlift")
+    deadlift = ".exercise-log[data-exercise=romanian-deadlift]"
+    page.evaluate("document.querySelector(arg).scrollIntoView()", deadlift)
+    page.wait_for(f"document.querySelector('{deadlift} svg.chart')")
+    top = max(load for load, _ in (s["romanian-deadlift"] for s in sessions))
+    assert page.text(f"{deadlift} .records").startswith(f"Heaviest: {top:g} kg × ")
+    assert page.count(f"{deadlift} svg path.line.weight") == 1 and page.count(f"{deadlift} svg path.line.e1rm") == 1
+    assert page.count(f"{deadlift} svg circle.record") == sum(marks)
+    assert "best set of each of 42 sessions" in page.evaluate(f"document.querySelector('{deadlift} svg title').textContent")
+    assert "Epley" in page.text(f"{deadlift} .caption")
+    page.click(f"{deadlift} details.figures summary")
+    page.wait_for(f"document.querySelectorAll('{deadlift} table tbody tr').length === 42")
+    table = page.evaluate(f"[...document.querySelectorAll('{deadlift} table tbody tr')].map((r) => r.innerText.split('\\t'))")
+    assert len(table) == 42
+    assert [r[-1] == "record" for r in table] == marks[::-1]
+    load, reps = sessions[-1]["romanian-deadlift"]
+    assert table[0][1:3] == [f"{load:g} kg × {reps}", f"{round(epley(load, reps), 1):g}"]
+    # Warm-ups are kept and shown, never a record: the glute bridge's heaviest is a working set.
+    bridge_top = max(s["glute-bridge"][0] for s in sessions)
+    assert page.text(".exercise-log[data-exercise=glute-bridge] .records").startswith(f"Heaviest: {bridge_top:g} kg × ")
+    assert "Glute Bridge · warm-up 1: " in page.text("#sessions .logged")
+
 
 def test_the_exercise_page_shows_its_chart_once_the_log_has_the_exercise(page, served):
     start(page, served, "exercises/romanian-deadlift/")
@@ -176,3 +270,261 @@ def test_a_record_set_is_announced_once(page, served):
     assert page.text("#record") == ""
     page.reload()
     assert page.text("#record") == ""
+
+
+# --- Strong and Hevy ------------------------------------------------------------------------------
+
+IMPORTS = Path(__file__).resolve().parent.parent / "fixtures/imports"
+
+
+def choose(page, name: str, text: str) -> None:
+    """A file chosen in the history page's import field."""
+    page.evaluate("""(() => {
+      document.getElementById("message").textContent = "";
+      const files = new DataTransfer();
+      files.items.add(new File([arg[1]], arg[0]));
+      const input = document.getElementById("import");
+      input.files = files.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      return true;
+    })()""", [name, text])
+
+
+def mapping(page) -> list[list[str]]:
+    """The import's names as shown: [name, its sets, the exercise chosen]."""
+    page.wait_for("document.getElementById('mapping')", timeout=15)
+    return page.evaluate("[...document.querySelectorAll('#mapping .names li')].map((li) => "
+                         "[li.querySelector('.from').textContent, li.querySelector('.count').textContent, "
+                         "li.querySelector('select').value])")
+
+
+def import_mapped(page, changes: dict[str, str] | None = None) -> str:
+    """Changes some names' exercises ({name: slug, "" to keep it its own}), then Import."""
+    for name, slug in (changes or {}).items():
+        page.evaluate("""(() => {
+          const li = [...document.querySelectorAll('#mapping .names li')].find((x) => x.querySelector('.from').textContent === arg[0]);
+          const select = li.querySelector('select');
+          select.value = arg[1];
+          select.dispatchEvent(new Event('change', { bubbles: true }));
+          return true;
+        })()""", [name, slug])
+    page.click("#mapping button[type=submit]")
+    return page.wait_for("document.getElementById('message').textContent", timeout=15)
+
+
+def test_a_strong_export_imports_with_its_names_matched_and_merges_twice_without_duplicates(page, served):
+    start(page, served, "history/")
+    open_history(page, served)
+    text = (IMPORTS / "strong.csv").read_text()
+    choose(page, "strong.csv", text)
+    # Each name with its best guess among this site's exercises, or kept as its own.
+    assert mapping(page) == [["Deadlift (Barbell)", "5 sets", "romanian-deadlift"], ["Glute Bridge", "3 sets", "glute-bridge"],
+                             ["Plank", "1 set", ""], ["Hip Thrust (Barbell)", "2 sets", ""]]
+    assert page.text("#mapping h3") == "Which exercise is each of Strong's?"
+    assert page.text("#mapping p").startswith("2 workouts, 11 sets, Mon 4 Mar 2024 to Thu 7 Mar 2024; 1 set of distance "
+                                              "only (runs, rides) left out; 1 warm-up set kept and marked")
+    assert page.evaluate("document.querySelector('#mapping .unit-choice select').value") == "kg"  # the file does not say
+    assert import_mapped(page, {"Hip Thrust (Barbell)": "glute-bridge"}) == "Imported 11 sets in 2 new sessions; 0 already here."
+    assert page.text("#summary") == "2 sessions, 11 sets logged in this browser."
+    assert page.texts(".exercise-log h3") == ["Glute Bridge", "Plank", "Romanian Deadlift"]
+    assert page.text(".exercise-log[data-exercise=romanian-deadlift] .records").splitlines() == [
+        "Heaviest: 85 kg × 5, Thu 7 Mar 2024", "Best estimated 1RM: 99.2 kg, Thu 7 Mar 2024"]  # not the warm-up's
+    assert page.text(".exercise-log[data-exercise=plank] .records") == "Longest: 60 s, Mon 4 Mar 2024"
+    assert page.evaluate("[...document.querySelectorAll('#sessions .meta')].map((p) => p.textContent)") == \
+        ["58 min · 4 sets · volume 1,855 kg", "65 min · 7 sets · volume 2,080 kg"]  # warm-ups counted, the plank not
+    page.click("#sessions > li:nth-child(2) summary")
+    page.wait_for("document.querySelectorAll('#sessions .logged').length === 2")
+    assert "Romanian Deadlift · warm-up 1: 40 kg × 8" in page.text("#sessions > li:nth-child(2) .logged")
+
+    choose(page, "strong.csv", text)  # again: the names as chosen last time, and nothing twice
+    assert mapping(page)[3] == ["Hip Thrust (Barbell)", "2 sets", "glute-bridge"]
+    assert import_mapped(page) == "Imported 0 sets in 0 new sessions; 11 already here."
+    choose(page, "strong.csv", text)
+    mapping(page)
+    page.click("#mapping button.secondary")  # Cancel
+    assert page.wait_for("document.getElementById('message').textContent") == \
+        "Not imported: cancelled. Nothing stored was changed."
+    assert page.text("#summary") == "2 sessions, 11 sets logged in this browser."
+
+
+@pytest.mark.parametrize("name, names, unit, said", [
+    ("strong-units.csv", [["Squat (Barbell)", "5 sets", ""], ["Reverse Lunge (Dumbbell)", "1 set", "reverse-lunge"]],
+     "lb", ["Heaviest: 155 lb × 5, Thu 12 Jan 2023", "Best estimated 1RM: 183.7 lb, Thu 12 Jan 2023"]),
+    ("strong-semicolon.csv", [["Deadlift (Barbell)", "4 sets", "romanian-deadlift"], ["Step Up", "1 set", "step-ups"]],
+     "kg", ["Heaviest: 75 kg × 5, Mon 14 Jan 2019", "Best estimated 1RM: 87.5 kg, Mon 14 Jan 2019"]),
+    ("hevy.csv", [["Bench Press (Barbell)", "3 sets", ""], ["Plank", "1 set", ""], ["Glute Bridge", "1 set", "glute-bridge"],
+                  ["Step Up (Dumbbell)", "2 sets", "step-ups"]],
+     "kg", ["Heaviest: 82.5 kg × 5, Sun 15 Sep 2024", "Best estimated 1RM: 96.3 kg, Sun 15 Sep 2024"]),
+], ids=["strong-units", "strong-semicolon", "hevy"])
+def test_each_export_variant_imports_with_its_unit_and_twice_without_duplicates(page, served, name, names, unit, said):
+    start(page, served, "history/")
+    open_history(page, served)
+    text = (IMPORTS / name).read_text()
+    choose(page, name, text)
+    assert mapping(page) == names
+    assert page.count("#mapping .unit-choice") == 0  # the file says its unit
+    sets = sum(int(n[1].split()[0]) for n in names)
+    assert import_mapped(page).startswith(f"Imported {sets} sets in 2 new sessions; 0 already here")
+    first = names[0][2] or names[0][0].lower().replace(" (", "-").replace(")", "").replace(" ", "-")
+    assert page.text(f".exercise-log[data-exercise={first}] .records").splitlines() == said
+    assert unit in page.text("#sessions .meta") or "no weights" in page.text("#sessions .meta")
+    choose(page, name, text)
+    mapping(page)
+    assert import_mapped(page) == f"Imported 0 sets in 0 new sessions; {sets} already here."
+
+
+HOSTILE_NAME = '=HYPERLINK("http://evil")<img src=x onerror="window.pwned=1">'
+STRONG_HEADER = '"Date","Workout Name","Duration","Exercise Name","Set Order","Weight","Reps","Distance","Seconds","Notes","Workout Notes","RPE"\n'
+
+
+def strong_row(date="2024-03-04 18:30:00", name="Squat", order="1", weight="60", reps="5") -> str:
+    return f'"{date}","Legs","1h","{name}","{order}","{weight}","{reps}","0","0","","",""\n'
+
+
+def test_a_hostile_or_broken_export_is_refused_with_its_line_and_its_text_stays_text(page, served):
+    start(page, served)
+    go_through(page, {}, stop_after=1)
+    open_history(page, served)
+    before = page.text("#summary")
+    refused = {
+        "date": (strong_row() + strong_row(date="4th of March"), 'line 3: "4th of March" is not a date and time'),
+        "reps": (strong_row(reps="ten"), 'line 2: Reps "ten" is not a whole number from 0 to 9999'),
+        "weight": (strong_row(weight="99999"), 'line 2: Weight "99999" is not a number from 0 to 9999'),
+        "order": (strong_row(order="X"), 'line 2: Set Order "X" is not a set number, W, D or F'),
+        "many": ("".join(strong_row(order=str(n)) for n in range(1, 102)), "line 102: more than 100 sets of Squat"),
+    }
+    for what, (rows, message) in refused.items():
+        choose(page, f"{what}.csv", STRONG_HEADER + rows)
+        if what == "many":  # found once the names are chosen
+            mapping(page)
+            page.click("#mapping button[type=submit]")
+        said = page.wait_for("document.getElementById('message').textContent", timeout=15)
+        assert said.startswith("Not imported: " + message) and said.endswith("Nothing stored was changed."), (what, said)
+        assert page.text("#summary") == before
+    choose(page, "no-reps.csv", STRONG_HEADER.replace('"Reps",', "") + strong_row())
+    assert "its first line has no column for Reps" in page.wait_for("document.getElementById('message').textContent")
+
+    choose(page, "hostile.csv", STRONG_HEADER + strong_row(name=HOSTILE_NAME.replace('"', '""')))
+    assert mapping(page) == [[HOSTILE_NAME, "1 set", ""]]
+    assert import_mapped(page).startswith("Imported 1 set")
+    assert HOSTILE_NAME in page.text("#exercises") and page.count("#history img") == 0
+    assert page.evaluate("window.pwned === undefined")
+
+
+# --- the backup: the share sheet where there is one, a download where not -----------------------
+
+SHARE_SHEET = """(() => {
+  window.shared = null;
+  Object.defineProperty(navigator, "canShare", { configurable: true, value: (data) => !!data && Array.isArray(data.files) });
+  Object.defineProperty(navigator, "share", { configurable: true, value: async (data) => {
+    if (arg === "close") throw new DOMException("closed", "AbortError");
+    const file = data.files[0];
+    window.shared = { name: file.name, type: file.type, text: await file.text() };
+  } });
+  return true;
+})()"""
+CATCH_DOWNLOADS = """(() => {
+  window.downloaded = [];
+  HTMLAnchorElement.prototype.click = function () { window.downloaded.push(this.download); };
+  return true;
+})()"""
+
+
+def test_save_backup_hands_the_json_to_the_share_sheet_or_downloads_it(page, served):
+    start(page, served)
+    go_through(page, {}, stop_after=2)
+    open_history(page, served)
+    native = page.evaluate("typeof navigator.canShare === 'function'")
+    # None of the three test engines shares files on Linux (probed: navigator.share is undefined in
+    # each), so the share path is driven through the Web Share API's own shape, and the download
+    # path is each engine's own.
+    assert not native, f"{page.engine} can share files here now: test its own share sheet"
+    page.evaluate(CATCH_DOWNLOADS)
+    page.click("#export-json")
+    assert page.wait_for("document.getElementById('message').textContent").startswith("Saved repcard-log-")
+    assert page.evaluate("window.downloaded.length") == 1 and page.evaluate("window.downloaded[0]").endswith(".json")
+
+    page.evaluate(SHARE_SHEET, "close")  # the share sheet, closed without choosing anywhere
+    page.evaluate("(document.getElementById('message').textContent = '', true)")
+    page.click("#export-json")
+    assert page.wait_for("document.getElementById('message').textContent") == "Not shared: the share sheet was closed."
+    page.evaluate(SHARE_SHEET, "share")
+    page.click("#export-json")
+    page.wait_for("window.shared")
+    shared = page.evaluate("window.shared")
+    assert shared["name"].startswith("repcard-log-") and shared["type"] == "application/json"
+    backup = json.loads(shared["text"])
+    assert backup["app"] == "repcard" and backup["version"] == 2 and len(backup["sets"]) == 2
+    assert page.text("#message") == f"Shared {shared['name']}."
+    assert page.evaluate("window.downloaded.length") == 1  # shared, not downloaded as well
+    page.wait_for("!document.getElementById('storage').innerText.includes('Last backup: never')")
+
+
+def finish(page) -> None:
+    while step_of(page) != "finish":
+        page.click("#done")
+    stored(page)
+
+
+def test_workout_mode_offers_a_backup_once_when_one_is_due(page, served):
+    start(page, served)
+    seed_log(page, weeks=2, per_week=2, days_ago=1)  # four workouts over ten days, never backed up
+    page.goto(served.url + "workout/")
+    page.evaluate(CATCH_DOWNLOADS)
+    finish(page)
+    page.wait_for("!document.getElementById('backup-offer').hidden")
+    assert page.text("#backup-offer .why") == "5 workouts and no backup yet: save one, so a lost phone loses none of them."
+    page.reload()  # offered once: not again
+    page.evaluate("new Promise((resolve) => setTimeout(() => resolve(true), 300))")
+    assert not page.visible("#backup-offer")
+    page.click("#reset")
+    page.click("#reset")
+    page.evaluate(CATCH_DOWNLOADS)
+    finish(page)
+    page.evaluate("new Promise((resolve) => setTimeout(() => resolve(true), 300))")
+    assert not page.visible("#backup-offer")  # still not: offered once until the next backup
+
+
+def test_the_offered_backup_is_saved_from_the_end_screen(page, served):
+    start(page, served)
+    seed_log(page, weeks=2, per_week=2, days_ago=1)
+    page.goto(served.url + "workout/")
+    page.evaluate(CATCH_DOWNLOADS)
+    finish(page)
+    page.wait_for("!document.getElementById('backup-offer').hidden")
+    page.click("#save-backup")
+    assert page.wait_for("document.getElementById('backup-said').textContent").startswith("Saved repcard-log-")
+    assert page.evaluate("repcardLog.inStores('readonly', (s) => repcardLog.done(s.meta.get('backup'))).then((b) => !!b)")
+
+
+# --- the summaries agree with the sets -------------------------------------------------------------
+
+SUMMARIES_AGREE = """Promise.all([repcardLog.all(), repcardLog.overview()]).then(([[, sets], [, summaries]]) => {
+  const byExercise = new Map();
+  for (const s of sets) byExercise.set(s.exercise, (byExercise.get(s.exercise) || []).concat([s]));
+  const made = [...byExercise].map(([exercise, mine]) => repcardLog.summaryOf(exercise, mine));
+  const text = (list) => JSON.stringify(list.map((x) => [x.exercise, x.sessions]).sort());
+  return text(made) === text(summaries) ? true : [text(made), text(summaries)];
+})"""
+
+
+def test_every_write_keeps_the_summaries_equal_to_the_sets_they_sum_up(page, served):
+    start(page, served)
+    seed_log(page, weeks=3, per_week=2, days_ago=2, warmups=True)
+    type_into(page, ".step.current .log .weight", "30")
+    go_through(page, {}, stop_after=3)  # logged, then Back takes one out
+    page.click("#back")
+    page.click("#back")
+    stored(page)
+    assert page.evaluate(SUMMARIES_AGREE) is True
+    open_history(page, served)
+    page.click(".logged li button")  # Edit the first set of today's session
+    type_into(page, ".logged li .edit .weight", "31")
+    page.click(".logged li .edit button")
+    page.wait_for("document.querySelector('#sessions .said')")
+    page.click(".logged li button:nth-of-type(2)")  # Delete, which asks
+    page.click(".logged li button:nth-of-type(2)")
+    page.wait_for("document.querySelector('#sessions .said').textContent.startsWith('Deleted')")
+    choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
+    assert import_mapped(page).startswith("Imported 11 sets")
+    assert page.evaluate(SUMMARIES_AGREE) is True
