@@ -8,6 +8,7 @@
 window.repcardChart = (() => {
   const progress = window.repcardProgress;
   const records = window.repcardRecords;
+  const { grouped } = window.repcardLog;
   const SVG = "http://www.w3.org/2000/svg";
   const MARGIN = { top: 26, right: 10, bottom: 22, left: 40 };
   let made = 0; // ids for titles, unique on the page
@@ -65,13 +66,16 @@ window.repcardChart = (() => {
     }
     root.append(svg("line", { x1: MARGIN.left, x2: width - MARGIN.right, y1: height - MARGIN.bottom,
       y2: height - MARGIN.bottom, class: "axis" }));
+    // Circles of radius r at each point, as one path: years of records are one element, not hundreds.
+    const rings = (points, r) => points.map(([t, v]) =>
+      `M${(toX(t) - r).toFixed(1)} ${toY(v).toFixed(1)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0`).join("");
     for (const { className, points } of lines) {
       const shown = points.filter(([, v]) => v != null);
       const path = shown.map(([t, v], i) => `${i ? "L" : "M"}${toX(t).toFixed(1)} ${toY(v).toFixed(1)}`).join("");
       root.append(svg("path", { d: path, class: `line ${className}` }));
-      if (shown.length <= 60) for (const [t, v] of shown) root.append(svg("circle", { cx: toX(t), cy: toY(v), r: 2.5, class: `dot ${className}` }));
+      if (shown.length <= 60) root.append(svg("path", { d: rings(shown, 2.5), class: `dot ${className}` }));
     }
-    for (const [t, v] of marks) root.append(svg("circle", { cx: toX(t), cy: toY(v), r: 5, class: "record" }));
+    if (marks.length) root.append(svg("path", { d: rings(marks, 5), class: "record" }));
     return root;
   }
 
@@ -116,32 +120,37 @@ window.repcardChart = (() => {
     return details;
   }
 
+  // A chart is drawn at the width it is shown at, so its text is the page's size; `width` is read
+  // once for many charts by the page (each read after a chart is drawn would lay the page out again).
   const widthOf = (box) => Math.max(240, Math.min(640, Math.round(box.clientWidth || 320)));
 
-  // An exercise's records, as a list: the heaviest set and best estimated 1RM of a loaded move,
-  // the most reps (or longest set) of one done without weight. `dateText` formats a day.
-  function recordList(summary, dateText) {
-    const { kind, unit, points } = progress.series(summary.sessions);
-    const best = records.bests(summary.sessions);
+  // An exercise's records, as a list, from its chart's figures (progress.series): the heaviest set
+  // and best estimated 1RM of a loaded move, the most reps (or longest set) of one done without
+  // weight. `dateText` formats a day.
+  function recordList({ kind, unit, points }, dateText) {
     const list = element("ul", null, "records");
     const said = (what, figures, at) => {
       const li = element("li", `${what}: `);
       li.append(element("strong", figures), `, ${dateText(at)}`);
       list.append(li);
     };
-    if (best.weight) said("Heaviest", records.setText(best.weight.weight, best.weight.unit, best.weight.reps), best.weight.at);
-    if (best.e1rm) said("Best estimated 1RM", `${records.number(records.round(records.fromKg(best.e1rm.kg, unit)))} ${unit}`, best.e1rm.at);
-    if (kind !== "weight" && points.length) {
-      const most = points.reduce((a, b) => (b.reps > a.reps ? b : a));
-      said(kind === "seconds" ? "Longest" : "Most reps", most.top, most.at);
+    const most = (value) => points.reduce((a, b) => (value(b) > value(a) ? b : a), points[0]);
+    if (!points.length) return list;
+    if (kind === "weight") {
+      const top = most((p) => p.weight + p.reps / 1e4); // the heaviest, then the most reps at it
+      said("Heaviest", top.top, top.at);
+      const e1rm = most((p) => p.e1rm || 0);
+      if (e1rm.e1rm) said("Best estimated 1RM", `${records.number(e1rm.e1rm)} ${unit}`, e1rm.at);
+    } else {
+      const top = most((p) => p.reps);
+      said(kind === "seconds" ? "Longest" : "Most reps", top.top, top.at);
     }
     return list;
   }
 
-  // An exercise's chart of its best set per session into `box`, with its legend, caption and
-  // table; `name` names it for screen readers.
-  function exercise(box, summary, dateText, name = "") {
-    const { kind, unit, points } = progress.series(summary.sessions);
+  // An exercise's chart of its best set per session into `box` (`shown`: progress.series of its
+  // summary), with its legend, caption and table; `name` names it for screen readers.
+  function exercise(box, { kind, unit, points }, dateText, name = "", width = widthOf(box)) {
     box.replaceChildren();
     if (!points.length) {
       box.append(element("p", "Nothing to chart yet: these sets have no reps or weight.", "note"));
@@ -156,7 +165,7 @@ window.repcardChart = (() => {
          { className: "e1rm", points: points.map((p) => [p.at, p.e1rm]) }]
       : [{ className: "weight", points: points.map((p) => [p.at, p.reps]) }];
     const marks = points.filter((p) => p.record).map((p) => [p.at, kind === "weight" ? Math.max(p.weight, p.e1rm || 0) : p.reps]);
-    box.append(line({ width: widthOf(box), title, unit: what, lines, marks }));
+    box.append(line({ width, title, unit: what, lines, marks }));
     const legend = element("p", null, "legend");
     const key = (className, text) => {
       const item = element("span", null, "key");
@@ -179,20 +188,19 @@ window.repcardChart = (() => {
   }
 
   // The last weeks: sessions, sets and volume as bars, and the same as a table.
-  function weeks(box, list, unit, dateText) {
+  function weeks(box, list, unit, dateText, width = widthOf(box)) {
     box.replaceChildren();
     const label = (w) => { const d = new Date(w.start); return `${d.getDate()} ${progress.MONTHS[d.getMonth()]}`; };
-    const width = widthOf(box);
     for (const [key, heading, what] of [["sessions", "Sessions", ""], ["sets", "Sets", ""], ["volume", "Volume", unit]]) {
       const total = list.reduce((sum, w) => sum + w[key], 0);
-      box.append(element("h3", `${heading}: ${total.toLocaleString("en")}${what ? " " + what : ""} in ${list.length} weeks`));
+      box.append(element("h3", `${heading}: ${grouped(total)}${what ? " " + what : ""} in ${list.length} weeks`));
       box.append(bars({ width, title: `${heading} a week${what ? ` in ${what}` : ""}, the last ${list.length} weeks, ` +
-        `oldest first: ${list.map((w) => w[key].toLocaleString("en")).join(", ")}.`, unit: what,
+        `oldest first: ${list.map((w) => grouped(w[key])).join(", ")}.`, unit: what,
         values: list.map((w, i) => ({ label: label(w), value: w[key], current: i === list.length - 1 })) }));
     }
     box.append(table(`The ${list.length} weeks as a table`, ["Week of", "Sessions", "Sets", `Volume (${unit})`],
-      () => [...list].reverse().map((w) => [dateText(w.start), String(w.sessions), String(w.sets), w.volume.toLocaleString("en")])));
+      () => [...list].reverse().map((w) => [dateText(w.start), String(w.sessions), String(w.sets), grouped(w.volume)])));
   }
 
-  return { line, bars, table, recordList, exercise, weeks };
+  return { line, bars, table, widthOf, recordList, exercise, weeks };
 })();

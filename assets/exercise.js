@@ -13,8 +13,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const slot = heading.querySelector(".slot");
     const name = heading.textContent.trim().slice(slot ? slot.textContent.length : 0).trim();
     const box = section.querySelector(".progress");
-    window.repcardChart.exercise(box, summary, window.repcardLog.dateText, name);
-    box.prepend(window.repcardChart.recordList(summary, window.repcardLog.dateText));
+    const shown = window.repcardProgress.series(summary.sessions);
+    window.repcardChart.exercise(box, shown, window.repcardLog.dateText, name);
+    box.prepend(window.repcardChart.recordList(shown, window.repcardLog.dateText));
   }).catch(() => {
     // no database here (a private window that refuses it): the page is the same without a chart
   }).then(() => (section.dataset.ready = "true"));

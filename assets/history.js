@@ -16,6 +16,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const MAX_BYTES = 5e6; // a backup bigger than this is refused: years of sets take far less
   const PAGE = 10; // sessions drawn at first, and more at each "Show older sessions"
   let shown = PAGE;
+  const page = document.getElementById("history");
+  let drawn = false; // the first draw is done: later ones draw the charts in view at once
+  // Years of history are drawn in several short tasks, none long enough to hold up a tap.
+  const pause = () => new Promise((resolve) => setTimeout(resolve));
 
   function element(tag, text, className) {
     const e = document.createElement(tag);
@@ -52,8 +56,8 @@ document.addEventListener("DOMContentLoaded", () => {
       for (const e of summary.sessions) {
         const t = totals.get(e.session) || { sets: 0, volume: { kg: 0, lb: 0 }, end: 0 };
         t.sets += e.sets;
-        t.volume.kg += e.volume.kg;
-        t.volume.lb += e.volume.lb;
+        t.volume.kg += e.kg;
+        t.volume.lb += e.lb;
         t.end = Math.max(t.end, e.end);
         totals.set(e.session, t);
       }
@@ -65,6 +69,7 @@ document.addEventListener("DOMContentLoaded", () => {
       : "Nothing logged yet: the sets you mark Done in workout mode appear here.";
     drawWeeks(kept, totals);
     await drawSessions(kept, totals, done);
+    await pause();
     drawExercises(summaries, new Map(sessions.map((s) => [s.id, s])));
   }
 
@@ -79,7 +84,8 @@ document.addEventListener("DOMContentLoaded", () => {
       ? `Streak: ${run} ${run === 1 ? "week" : "weeks"} in a row with a workout` +
         (weeks[weeks.length - 1].sessions ? "." : ", none yet this week.")
       : "Streak: none — no workout last week or this week yet.";
-    charts.weeks(document.getElementById("week-bars"), weeks, unitShown(), dateText);
+    weeksShown = weeks;
+    if (drawn) drawInView();
   }
 
   async function drawSessions(kept, totals, done) {
@@ -176,22 +182,42 @@ document.addEventListener("DOMContentLoaded", () => {
     return li;
   }
 
-  // Each exercise: its name, records and chart, and its last sessions. Charts are
-  // drawn as they come into view: a lifter of many years has many exercises.
+  // Each exercise: its name, records and chart, and its last sessions. Charts are drawn once in
+  // view (drawInView, then as the page scrolls): a lifter of many years has many exercises.
   let watching = null;
+  const shownOf = new WeakMap(); // an exercise's section -> the figures its chart shows
+
+  let weeksShown = null; // the weeks' figures, drawn as bars once the page shows (at its width)
+  let width = 0; // of the charts, read once a page draw
+
+  function drawChart(section) {
+    if (section.dataset.drawn) return;
+    section.dataset.drawn = "true";
+    if (watching) watching.unobserve(section);
+    charts.exercise(section.querySelector(".progress"), shownOf.get(section), dateText, section.querySelector("h3").textContent,
+      width);
+  }
+
+  // The charts on screen or just below it: the layout is read once, before any is drawn; each is
+  // drawn in a task of its own.
+  async function drawInView() {
+    const sections = [...document.querySelectorAll(".exercise-log:not([data-drawn])")];
+    const near = sections.filter((section) => section.getBoundingClientRect().top < innerHeight + 200);
+    width = charts.widthOf(document.getElementById("exercises"));
+    if (weeksShown) charts.weeks(document.getElementById("week-bars"), weeksShown, unitShown(), dateText, width);
+    weeksShown = null;
+    for (const section of near) {
+      await pause();
+      drawChart(section);
+    }
+  }
 
   function drawExercises(summaries, sessions) {
     const out = document.getElementById("exercises");
     out.replaceChildren();
     if (watching) watching.disconnect();
-    const draw = (section) => {
-      if (section.dataset.drawn) return;
-      section.dataset.drawn = "true";
-      const summary = summaries.find((x) => x.exercise === section.dataset.exercise);
-      charts.exercise(section.querySelector(".progress"), summary, dateText, section.querySelector("h3").textContent);
-    };
     watching = "IntersectionObserver" in window ? new IntersectionObserver((seen) => {
-      for (const e of seen) if (e.isIntersecting) draw(e.target);
+      for (const e of seen) if (e.isIntersecting) drawChart(e.target);
     }, { rootMargin: "200px" }) : null;
     // An exercise is headed by the name this site logged it under last; a name an import brought
     // (another app's, another site's) only when the site never logged it.
@@ -204,8 +230,9 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const [summary, name] of named.sort((a, b) => a[1].localeCompare(b[1]))) {
       const section = element("section", null, "exercise-log");
       section.dataset.exercise = summary.exercise;
-      section.append(element("h3", name));
-      section.append(charts.recordList(summary, dateText), element("div", null, "progress"));
+      const shown = progress.series(summary.sessions);
+      shownOf.set(section, shown);
+      section.append(element("h3", name), charts.recordList(shown, dateText), element("div", null, "progress"));
       const ul = element("ul", null, "recent");
       for (const e of summary.sessions.slice(-3).reverse()) {
         const when = sessions.get(e.session) ? sessions.get(e.session).started : e.at;
@@ -214,8 +241,9 @@ document.addEventListener("DOMContentLoaded", () => {
       section.append(ul);
       out.append(section);
       if (watching) watching.observe(section);
-      else draw(section);
+      else drawChart(section);
     }
+    if (drawn) drawInView();
   }
 
   async function drawStorage() {
@@ -403,7 +431,6 @@ document.addEventListener("DOMContentLoaded", () => {
       (mended.size ? `; ${mended.size} ${mended.size === 1 ? "session" : "sessions"} completed from it.` : ".");
   }
 
-  const page = document.getElementById("history");
   document.getElementById("export-csv").addEventListener("click", exportCsv);
   backup.wire(document.getElementById("export-json"), document.getElementById("message"), drawStorage);
   document.getElementById("more").addEventListener("click", () => {
@@ -414,7 +441,15 @@ document.addEventListener("DOMContentLoaded", () => {
   input.addEventListener("change", () => {
     if (input.files[0]) importFile(input.files[0]).then(() => (input.value = ""));
   });
+  // Laid out while drawn, so that what is in view is known, and shown once drawn with the charts
+  // of its first screen, whole: filled in on screen, it would jump as each part arrived.
+  page.classList.add("drawing");
+  page.hidden = false;
   Promise.all([drawHistory(), drawStorage()])
-    .then(() => (page.dataset.ready = "true"), (error) => say(`The log cannot be read in this browser: ${error.message || error}.`))
-    .then(() => (page.hidden = false));
+    .then(drawInView)
+    .then(() => {
+      drawn = true;
+      page.dataset.ready = "true";
+    }, (error) => say(`The log cannot be read in this browser: ${error.message || error}.`))
+    .then(() => page.classList.remove("drawing"));
 });

@@ -137,7 +137,9 @@ window.repcardLog = (() => {
   const byTime = (entries) => entries.sort((a, b) => a.at - b.at);
 
   // One session of one exercise, summed up: what the charts, records and history read instead
-  // of its sets. `best` holds the most reps done at each weight (warm-ups left out).
+  // of its sets. Flat, as years of them are read at once: `kg` and `lb` its volume in each unit,
+  // `best` the most reps done at each weight, warm-ups left out, as [weight, unit, reps, ...]
+  // (weight and unit null for a set without weight), `timed` only when its sets are.
   function entryOf(sets) {
     const done = [...sets].sort((a, b) => a.at - b.at);
     const working = done.filter((s) => !s.warmup);
@@ -149,9 +151,11 @@ window.repcardLog = (() => {
       if (!best.has(key) || s.reps > best.get(key)[2]) best.set(key, [weight, weight == null ? null : s.unit, s.reps]);
     }
     const last = done[done.length - 1];
-    return { session: last.session, name: last.name, at: done[0].at, end: last.at, sets: done.length,
-      warmups: done.length - working.length, timed: done.some((s) => s.timed), volume: volumes(done),
-      figures: figures((working.length ? working : done).sort((a, b) => a.set - b.set)), best: [...best.values()] };
+    const { kg, lb } = volumes(done);
+    const entry = { session: last.session, name: last.name, at: done[0].at, end: last.at, sets: done.length, kg, lb,
+      figures: figures((working.length ? working : done).sort((a, b) => a.set - b.set)), best: [...best.values()].flat() };
+    if (done.some((s) => s.timed)) entry.timed = true;
+    return entry;
   }
 
   function summaryOf(exercise, sets) {
@@ -203,6 +207,8 @@ window.repcardLog = (() => {
   }
 
   const number = (x) => String(Math.round(x * 100) / 100);
+  // 1,234,567: grouped by hand, as the first toLocaleString() of a page costs a phone ~100 ms.
+  const grouped = (x) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   const repsText = (s) => (s.reps == null ? "–" : s.timed ? `${s.reps} s` : String(s.reps));
 
   // The largest reps, seconds or weight a field takes, and a backup may hold.
@@ -241,7 +247,7 @@ window.repcardLog = (() => {
   // "720 kg", "1,200 kg + 40 lb" or "no weights", from sets or from totals per unit.
   function volume(sets) {
     const total = Array.isArray(sets) ? volumes(sets) : sets;
-    const parts = ["kg", "lb"].filter((u) => total[u]).map((u) => `${Math.round(total[u]).toLocaleString("en")} ${u}`);
+    const parts = ["kg", "lb"].filter((u) => total[u]).map((u) => `${grouped(total[u])} ${u}`);
     return parts.length ? parts.join(" + ") : "no weights";
   }
 
@@ -283,6 +289,6 @@ window.repcardLog = (() => {
   };
 
   return { VERSION, open, inStores, all, byExercise, inSession, summary, overview, lastTime, done, queue,
-    idle: () => pending, number, MAX_AMOUNT, amount, figures, volumes, volume, lastSets, entryOf, summaryOf, summarise,
+    idle: () => pending, number, grouped, MAX_AMOUNT, amount, figures, volumes, volume, lastSets, entryOf, summaryOf, summarise,
     dateText, timeText, stamp, sitePath };
 })();

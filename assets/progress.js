@@ -5,13 +5,14 @@
 "use strict";
 
 window.repcardProgress = (() => {
-  const { EPSILON, toKg, fromKg, round, setText, bests } = window.repcardRecords;
+  const { EPSILON, eachBest, toKg, fromKg, round, setText, epley } = window.repcardRecords;
 
   // The unit an exercise's weights are shown in: the unit of its latest weighed session.
   function unitOf(entries, fallback = "kg") {
     for (let i = entries.length - 1; i >= 0; i--) {
-      const weighed = entries[i].best.find(([w]) => w > 0);
-      if (weighed) return weighed[1];
+      let unit = null;
+      eachBest(entries[i], (w, u) => (unit = unit || (w > 0 ? u : null)));
+      if (unit) return unit;
     }
     return fallback;
   }
@@ -21,7 +22,7 @@ window.repcardProgress = (() => {
   // A point is a record when it beats every session before it (the first beats nothing).
   function series(entries) {
     const sorted = [...entries].sort((a, b) => a.at - b.at);
-    const loaded = sorted.some((e) => e.best.some(([w]) => w > 0));
+    const loaded = sorted.some((e) => e.best.some((x, i) => i % 3 === 0 && x > 0));
     const unit = unitOf(sorted);
     const timed = sorted.some((e) => e.timed);
     const points = [];
@@ -29,20 +30,29 @@ window.repcardProgress = (() => {
     let e1rm = -Infinity;
     let most = -Infinity;
     for (const entry of sorted) {
-      const mine = bests([entry]);
       const point = { at: entry.at, session: entry.session, figures: entry.figures };
       const first = points.length === 0;
       if (loaded) {
-        if (!mine.weight) continue;
-        point.weight = round(fromKg(mine.weight.kg, unit), 2);
-        point.reps = mine.weight.reps;
-        point.top = setText(mine.weight.weight, mine.weight.unit, mine.weight.reps, false);
-        point.e1rm = mine.e1rm ? round(fromKg(mine.e1rm.kg, unit), 1) : null;
-        point.record = !first && (mine.weight.kg > top + EPSILON || (!!mine.e1rm && mine.e1rm.kg > e1rm + EPSILON));
-        top = Math.max(top, mine.weight.kg);
-        if (mine.e1rm) e1rm = Math.max(e1rm, mine.e1rm.kg);
+        let heaviest = null; // [weight, unit, reps, kg] of the heaviest set, the most reps at it
+        let estimate = null; // the best estimated 1RM in kg
+        eachBest(entry, (w, u, r) => {
+          if (!(w > 0)) return;
+          const kg = toKg(w, u);
+          if (!heaviest || kg > heaviest[3] + EPSILON || (Math.abs(kg - heaviest[3]) < EPSILON && r > heaviest[2])) heaviest = [w, u, r, kg];
+          const e = epley(kg, r);
+          if (e && !(estimate > e)) estimate = e;
+        });
+        if (!heaviest) continue;
+        point.weight = round(fromKg(heaviest[3], unit), 2);
+        point.reps = heaviest[2];
+        point.top = setText(heaviest[0], heaviest[1], heaviest[2], false);
+        point.e1rm = estimate ? round(fromKg(estimate, unit), 1) : null;
+        point.record = !first && (heaviest[3] > top + EPSILON || (!!estimate && estimate > e1rm + EPSILON));
+        top = Math.max(top, heaviest[3]);
+        if (estimate) e1rm = Math.max(e1rm, estimate);
       } else {
-        const reps = Math.max(...entry.best.map(([, , r]) => r));
+        let reps = -Infinity;
+        eachBest(entry, (w, u, r) => (reps = Math.max(reps, r)));
         if (!Number.isFinite(reps)) continue;
         point.reps = reps;
         point.top = setText(null, null, reps, timed);

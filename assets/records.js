@@ -3,9 +3,9 @@
 // plain values out; no storage, no DOM, the time of day passed in.
 //
 // An exercise's figures come from its summary (log.js keeps one per exercise): one entry per
-// session, { session, name, at, end, sets, warmups, timed, volume: {kg, lb}, figures,
-// best: [[weight or null, unit or null, reps], ...] } — the most reps done at each weight in that
-// session, warm-ups left out. Every record is found from those lists.
+// session, { session, name, at, end, sets, kg, lb, figures, best, timed? }, where `best` holds the
+// most reps done at each weight in that session, warm-ups left out, flat: [weight or null, unit or
+// null, reps, ...]. Every record is found from those lists.
 "use strict";
 
 window.repcardRecords = (() => {
@@ -24,12 +24,17 @@ window.repcardRecords = (() => {
     return reps === 1 ? weight : weight * (1 + reps / 30);
   }
 
+  // Calls fn(weight, unit, reps) for each weight in an entry's `best`.
+  function eachBest(entry, fn) {
+    for (let i = 0; i < entry.best.length; i += 3) fn(entry.best[i], entry.best[i + 1], entry.best[i + 2]);
+  }
+
   const weightKey = (weight, unit) => (weight > 0 ? `${number(weight)} ${unit}` : "");
   const setText = (weight, unit, reps, timed) =>
     (weight > 0 ? `${number(weight)} ${unit} × ` : "") + (timed ? `${reps} s` : weight > 0 ? String(reps) : `${reps} reps`);
 
   // The bests of an exercise so far, from its summary's entries and any sets not in them yet
-  // ([weight, unit, reps] lists, as the entries hold): the heaviest weight, the best estimated
+  // ([weight, unit, reps, at, timed] lists): the heaviest weight, the best estimated
   // 1RM, the most reps at each weight ("" for none) — each with the set and when.
   function bests(entries, extra = []) {
     const found = { weight: null, e1rm: null, repsAt: new Map(), any: false, timed: false };
@@ -48,7 +53,7 @@ window.repcardRecords = (() => {
       const e1rm = epley(kg, reps);
       if (e1rm && (!found.e1rm || e1rm > found.e1rm.kg + EPSILON)) found.e1rm = Object.assign({ kg: e1rm }, set);
     };
-    for (const entry of entries) for (const [w, u, r] of entry.best) consider(w, u, r, entry.at, entry.timed);
+    for (const entry of entries) eachBest(entry, (w, u, r) => consider(w, u, r, entry.at, entry.timed === true));
     for (const [w, u, r, at, timed] of extra) consider(w, u, r, at, timed);
     return found;
   }
@@ -88,5 +93,5 @@ window.repcardRecords = (() => {
     return now - since >= 7 * DAY && starts.filter((t) => t > (backupAt || 0)).length >= 3;
   }
 
-  return { LB, EPSILON, toKg, fromKg, round, number, epley, setText, bests, beaten, recordText, backupDue };
+  return { LB, EPSILON, eachBest, toKg, fromKg, round, number, epley, setText, bests, beaten, recordText, backupDue };
 })();

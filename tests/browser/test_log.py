@@ -461,7 +461,7 @@ def test_what_version_1_stored_is_read_by_this_version(page, served):
         [2, ["meta", "sessions", "sets", "summaries"]]
     assert page.evaluate("repcardLog.all().then(([sessions, sets]) => [sessions.length, sets.length])") == [1, 2]
     assert page.evaluate("repcardLog.summary('glute-bridge').then((s) => s.sessions.map((e) => [e.session, e.sets, "
-                         "e.figures, e.best]))") == [["v1", 2, "20 kg × 12, 12", [[20, "kg", 12]]]]
+                         "e.figures, e.best]))") == [["v1", 2, "20 kg × 12, 12", [20, "kg", 12]]]
     page.goto(served.url + "workout/")
     assert step_of(page) == "band-walking:1"  # the old progress, carried over
     page.click("#back")

@@ -53,10 +53,9 @@ def test_records_the_estimate_and_the_scales_are_decided_from_plain_values(page,
     page.goto(served.url + "exercises/glute-bridge/")  # loads records.js and progress.js
     results = page.evaluate("""(() => {
       const r = repcardRecords, p = repcardProgress;
-      const entries = [{ at: 1, timed: false, best: [[40, "kg", 10], [45, "kg", 6]] },
-                       { at: 2, timed: false, best: [[100, "lb", 8]] }];
+      const entries = [{ at: 1, best: [40, "kg", 10, 45, "kg", 6] }, { at: 2, best: [100, "lb", 8] }];
       const b = r.bests(entries);
-      const bodyweight = r.bests([{ at: 1, timed: false, best: [[null, null, 12]] }]);
+      const bodyweight = r.bests([{ at: 1, best: [null, null, 12] }]);
       return {
         epley: [r.epley(100, 5), r.epley(100, 1), r.epley(0, 5), r.epley(50, 0)],
         heaviest: [b.weight.weight, b.weight.unit, b.weight.reps, b.weight.at],
@@ -100,9 +99,9 @@ def test_weeks_streak_series_and_when_a_backup_is_due(page, served):
         .map((started, i) => ({ started, sets: 10 + i, volume: { kg: 1000, lb: i === 0 ? 100 : 0 } }));
       const weeks = p.weeks(sessions, now, "kg");
       const entries = [[1, 40, 10], [2, 40, 12], [3, 42.5, 8], [4, 42.5, 8], [5, 40, 5]].map(([d, w, reps]) =>
-        ({ at: at(2026, 10, d), session: "s" + d, timed: false, figures: "", best: [[w, "kg", reps]] }));
+        ({ at: at(2026, 10, d), session: "s" + d, figures: "", best: [w, "kg", reps] }));
       const bodyweight = [[1, 10], [2, 9], [3, 12]].map(([d, reps]) =>
-        ({ at: at(2026, 10, d), session: "b" + d, timed: false, figures: "", best: [[null, null, reps]] }));
+        ({ at: at(2026, 10, d), session: "b" + d, figures: "", best: [null, null, reps] }));
       return {
         weeks: weeks.map((w) => [new Date(w.start).toDateString(), w.sessions, w.sets, w.volume]).slice(-4),
         count: weeks.length,
@@ -207,7 +206,7 @@ def test_a_history_with_records_shows_the_chart_the_table_and_the_weekly_bars(pa
     top = max(load for load, _ in (s["romanian-deadlift"] for s in sessions))
     assert page.text(f"{deadlift} .records").startswith(f"Heaviest: {top:g} kg × ")
     assert page.count(f"{deadlift} svg path.line.weight") == 1 and page.count(f"{deadlift} svg path.line.e1rm") == 1
-    assert page.count(f"{deadlift} svg circle.record") == sum(marks)
+    assert page.attribute(f"{deadlift} svg path.record", "d").count("M") == sum(marks)  # a ring each
     assert "best set of each of 42 sessions" in page.evaluate(f"document.querySelector('{deadlift} svg title').textContent")
     assert "Epley" in page.text(f"{deadlift} .caption")
     page.click(f"{deadlift} details.figures summary")
