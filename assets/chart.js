@@ -27,7 +27,7 @@ window.repcardChart = (() => {
     return e;
   }
 
-  const figure = (x, thousands) => (thousands ? `${Math.round(x / 100) / 10}k` : String(Math.round(x * 100) / 100));
+  const figure = (x, thousands) => (thousands && x ? `${Math.round(x / 100) / 10}k` : String(Math.round(x * 100) / 100));
 
   // The frame every chart shares: the svg, its title, the y axis with its ticks and unit.
   function frame(width, height, title, y, unit) {
@@ -49,13 +49,13 @@ window.repcardChart = (() => {
   }
 
   // Lines over time: `lines` [{ className, points: [[ms, value], ...] }]; `marks` the records.
-  function line({ width, height = 200, title, unit, lines, marks }) {
+  function line({ width, height = 200, title, unit, lines, marks, whole = false }) {
     const values = lines.flatMap((l) => l.points.map(([, v]) => v)).filter((v) => v != null);
     const times = lines.flatMap((l) => l.points.map(([t]) => t));
     const pad = new Set(times).size > 1 ? 0 : 3 * 864e5; // a lone session sits in the middle of a week
     const from = Math.min(...times) - pad;
     const to = Math.max(...times) + pad;
-    const y = progress.scale(Math.min(...values), Math.max(...values));
+    const y = progress.scale(Math.min(...values), Math.max(...values), 5, whole);
     const { root, toY } = frame(width, height, title, y, unit);
     const left = MARGIN.left + 6;
     const right = width - MARGIN.right - 6;
@@ -80,8 +80,8 @@ window.repcardChart = (() => {
   }
 
   // Bars, one a week: `values` [{ label, value, current }]; every third week labelled.
-  function bars({ width, height = 120, title, unit, values }) {
-    const y = progress.scale(0, Math.max(1, ...values.map((v) => v.value)), 4);
+  function bars({ width, height = 120, title, unit, values, whole = false }) {
+    const y = progress.scale(0, Math.max(1, ...values.map((v) => v.value)), 4, whole);
     const { root, toY } = frame(width, height, title, y, unit);
     const slot = (width - MARGIN.left - MARGIN.right) / values.length;
     values.forEach((v, i) => {
@@ -165,7 +165,7 @@ window.repcardChart = (() => {
          { className: "e1rm", points: points.map((p) => [p.at, p.e1rm]) }]
       : [{ className: "weight", points: points.map((p) => [p.at, p.reps]) }];
     const marks = points.filter((p) => p.record).map((p) => [p.at, kind === "weight" ? Math.max(p.weight, p.e1rm || 0) : p.reps]);
-    box.append(line({ width, title, unit: what, lines, marks }));
+    box.append(line({ width, title, unit: what, lines, marks, whole: kind !== "weight" }));
     const legend = element("p", null, "legend");
     const key = (className, text) => {
       const item = element("span", null, "key");
@@ -181,10 +181,10 @@ window.repcardChart = (() => {
     if (kind === "weight") {
       box.append(element("p", "Estimated 1RM (one-rep max) by Epley's formula: weight × (1 + reps ÷ 30); a single is its own weight.", "caption"));
     }
-    const head = kind === "weight" ? ["Date", "Heaviest set", `Estimated 1RM (${unit})`, "Record"] : ["Date", "Best set", "Record"];
+    const head = kind === "weight" ? ["Date", "Heaviest set", `Estimated 1RM (${unit})`] : ["Date", "Best set"];
+    const best = (p) => p.top + (p.record ? " — record" : "");
     box.append(table(`The ${points.length} ${points.length === 1 ? "session" : "sessions"} as a table`, head, () => [...points].reverse().map((p) => (kind === "weight"
-      ? [dateText(p.at), p.top, p.e1rm == null ? "–" : String(p.e1rm), p.record ? "record" : ""]
-      : [dateText(p.at), p.top, p.record ? "record" : ""]))));
+      ? [dateText(p.at), best(p), p.e1rm == null ? "–" : String(p.e1rm)] : [dateText(p.at), best(p)]))));
   }
 
   // The last weeks: sessions, sets and volume as bars, and the same as a table.
@@ -196,7 +196,7 @@ window.repcardChart = (() => {
       box.append(element("h3", `${heading}: ${grouped(total)}${what ? " " + what : ""} in ${list.length} weeks`));
       box.append(bars({ width, title: `${heading} a week${what ? ` in ${what}` : ""}, the last ${list.length} weeks, ` +
         `oldest first: ${list.map((w) => grouped(w[key])).join(", ")}.`, unit: what,
-        values: list.map((w, i) => ({ label: label(w), value: w[key], current: i === list.length - 1 })) }));
+        values: list.map((w, i) => ({ label: label(w), value: w[key], current: i === list.length - 1 })), whole: key !== "volume" }));
     }
     box.append(table(`The ${list.length} weeks as a table`, ["Week of", "Sessions", "Sets", `Volume (${unit})`],
       () => [...list].reverse().map((w) => [dateText(w.start), String(w.sessions), String(w.sets), grouped(w.volume)])));

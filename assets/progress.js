@@ -64,15 +64,17 @@ window.repcardProgress = (() => {
     return { kind: loaded ? "weight" : timed ? "seconds" : "reps", unit, points };
   }
 
-  // Round steps (1, 2, 2.5 or 5 × a power of ten) from min to max in at most `most` ticks.
-  function scale(min, max, most = 5) {
+  // Round steps (1, 2, 2.5 or 5 × a power of ten) from min to max in at most `most` ticks; whole
+  // numbers only for counts (`whole`: sessions, sets, reps).
+  function scale(min, max, most = 5, whole = false) {
     if (!(max > min)) {
       const pad = Math.max(1, Math.abs(max) * 0.1);
-      return scale(min - pad, max + pad, most);
+      return scale(min - pad, max + pad, most, whole);
     }
     const rough = (max - min) / Math.max(1, most - 1);
     const power = 10 ** Math.floor(Math.log10(rough));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => Math.ceil(max / s) - Math.floor(min / s) + 1 <= most) || 10 * power;
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).filter((s) => !whole || Number.isInteger(s))
+      .find((s) => Math.ceil(max / s) - Math.floor(min / s) + 1 <= most) || 10 * power;
     const low = Math.floor(min / step) * step;
     const high = Math.ceil(max / step) * step;
     const ticks = [];

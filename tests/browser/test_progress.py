@@ -74,7 +74,8 @@ def test_records_the_estimate_and_the_scales_are_decided_from_plain_values(page,
                r.recordText({ weight: 40, unit: "kg", reps: 11 }, ["reps"]),
                r.recordText({ weight: null, unit: "kg", reps: 25 }, ["reps"]),
                r.recordText({ weight: null, unit: "kg", reps: 75, timed: true }, ["reps"])],
-        scales: [p.scale(0, 3, 4).ticks, p.scale(41, 97).ticks, p.scale(0, 130497 / 12, 4).ticks, p.scale(5, 5).ticks],
+        scales: [p.scale(0, 3, 4).ticks, p.scale(41, 97).ticks, p.scale(0, 130497 / 12, 4).ticks, p.scale(5, 5).ticks,
+                 p.scale(0, 1, 4).ticks, p.scale(0, 1, 4, true).ticks],
       };
     })()""")
     assert results["epley"] == [100 * (1 + 5 / 30), 100, None, None]
@@ -85,7 +86,8 @@ def test_records_the_estimate_and_the_scales_are_decided_from_plain_values(page,
                                "New best: 40 kg × 11 — most reps at 40 kg",
                                "New best: 25 reps — most reps",
                                "New best: 75 s — longest yet"]
-    assert results["scales"] == [[0, 1, 2, 3], [40, 60, 80, 100], [0, 5000, 10000, 15000], [4, 4.5, 5, 5.5, 6]]
+    assert results["scales"] == [[0, 1, 2, 3], [40, 60, 80, 100], [0, 5000, 10000, 15000], [4, 4.5, 5, 5.5, 6],
+                                 [0, 0.5, 1], [0, 1]]  # counts in whole steps
 
 
 def test_weeks_streak_series_and_when_a_backup_is_due(page, served):
@@ -213,9 +215,9 @@ def test_a_history_with_records_shows_the_chart_the_table_and_the_weekly_bars(pa
     page.wait_for(f"document.querySelectorAll('{deadlift} table tbody tr').length === 42")
     table = page.evaluate(f"[...document.querySelectorAll('{deadlift} table tbody tr')].map((r) => r.innerText.split('\\t'))")
     assert len(table) == 42
-    assert [r[-1] == "record" for r in table] == marks[::-1]
+    assert [r[1].endswith(" — record") for r in table] == marks[::-1]
     load, reps = sessions[-1]["romanian-deadlift"]
-    assert table[0][1:3] == [f"{load:g} kg × {reps}", f"{round(epley(load, reps), 1):g}"]
+    assert [table[0][1].removesuffix(" — record"), table[0][2]] == [f"{load:g} kg × {reps}", f"{round(epley(load, reps), 1):g}"]
     # Warm-ups are kept and shown, never a record: the glute bridge's heaviest is a working set.
     bridge_top = max(s["glute-bridge"][0] for s in sessions)
     assert page.text(".exercise-log[data-exercise=glute-bridge] .records").startswith(f"Heaviest: {bridge_top:g} kg × ")
@@ -527,3 +529,47 @@ def test_every_write_keeps_the_summaries_equal_to_the_sets_they_sum_up(page, ser
     choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
     assert import_mapped(page).startswith("Imported 11 sets")
     assert page.evaluate(SUMMARIES_AGREE) is True
+
+
+# --- quality: Chromium only, axe-core through Playwright as in test_accessibility.py ----------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_charts_records_and_the_import_pass_axe_and_fit_320_px(browser, served, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 320, "height": 740}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(served.url + "history/")
+    seed_log(page, weeks=14, per_week=3, warmups=True)
+    found = {}
+
+    def check(where):
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), where
+        results = Axe().run(page)
+        if results.violations_count:
+            found[where] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+
+    page.goto(served.url + "history/")
+    page.wait_for_selector("#history[data-ready=true]")
+    for section in page.locator(".exercise-log").all():  # each chart is drawn as it comes into view
+        section.scroll_into_view_if_needed()
+        section.locator("svg.chart").wait_for()
+    page.locator("#week-bars details.figures summary").click()
+    page.locator(".exercise-log[data-exercise=romanian-deadlift] details.figures summary").click()
+    check("history")
+    for path in ("exercises/romanian-deadlift/", "exercises/band-walking/"):
+        page.goto(served.url + path)
+        page.wait_for_selector("#exercise-progress[data-ready=true] svg.chart")
+        check(path)
+    page.goto(served.url + "history/")
+    page.wait_for_selector("#history[data-ready=true]")
+    page.locator("#import").set_input_files(str(IMPORTS / "strong.csv"))
+    page.wait_for_selector("#mapping")
+    check("the import's names")
+    page.goto(served.url + "workout/")
+    page.get_by_label("Weight").fill("40")  # over last time's 35 kg, under twice it
+    page.locator("#done").click()
+    page.wait_for_function("document.getElementById('record').textContent")
+    check("a record in workout mode")
+    context.close()
+    assert not found, found
