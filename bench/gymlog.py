@@ -81,6 +81,17 @@ READY = """(() => {
   }
 })();"""
 
+# The sets of the workout page on screen: [exercise slug, name, set number] each.
+PLAN = """[...document.querySelectorAll('.step.set')].map((li) => [li.dataset.step.split(':')[0],
+  li.querySelector('h2').textContent.replace(/^\\s*\\S+\\s+/, '').trim(), Number(li.dataset.step.split(':')[1])])"""
+
+
+def fill(page, workout_url: str, years: float) -> tuple[int, int]:
+    """The log of the page's site filled with `years` of the workout's every set: (sessions, sets)."""
+    page.goto(workout_url)
+    return page.evaluate(FILL, [round(52 * years), PER_WEEK, page.evaluate(PLAN)])
+
+
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
 
 
@@ -148,17 +159,12 @@ def main() -> None:
             context = browser.new_context(viewport=PHONE)
             context.add_init_script(READY)
             page = context.new_page()
-            page.goto(server.url + "workout/")
-            plan = page.evaluate("""[...document.querySelectorAll('.step.set')].map(li => [
-              li.dataset.step.split(':')[0], li.querySelector('h2').textContent.replace(/^\\s*\\S+\\s+/, '').trim(),
-              Number(li.dataset.step.split(':')[1])])""")
             cdp = context.new_cdp_session(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOWDOWN})
             pages = {"history page": "history/", "exercise chart": "exercises/romanian-deadlift/",
                      "workout mode, last time": "workout/"}
             empty = {name: [measure(browser, page, server.url + path) for _ in range(runs)] for name, path in pages.items()}
-            page.goto(server.url + "workout/")
-            counts = page.evaluate(FILL, [round(52 * years), PER_WEEK, plan])
+            counts = fill(page, server.url + "workout/", years)
             usage = page.evaluate("navigator.storage.estimate().then(e => e.usage)")
             found = {name: [] for name in pages}
             for _ in range(runs):
