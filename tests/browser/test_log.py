@@ -250,7 +250,8 @@ def export_of(page, button) -> str:
     return page.evaluate("window.exportedBlob.text()")
 
 
-def import_text(page, name, text) -> str:
+def choose_file(page, name, text) -> None:
+    """A file chosen in the history page's import field, the message of the one before cleared."""
     page.evaluate("""(() => {
       document.getElementById("message").textContent = "";
       const files = new DataTransfer();
@@ -260,6 +261,10 @@ def import_text(page, name, text) -> str:
       input.dispatchEvent(new Event("change", { bubbles: true }));
       return true;
     })()""", [name, text])
+
+
+def import_text(page, name, text) -> str:
+    choose_file(page, name, text)
     return page.wait_for("document.getElementById('message').textContent", timeout=15)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from .seedlog import PLAN, seed_log
-from .test_log import go_through, open_history, start, step_of, stored, type_into
+from .test_log import choose_file as choose, go_through, open_history, start, step_of, stored, type_into
 
 
 def epley(weight: float, reps: int) -> float:
@@ -276,19 +276,6 @@ def test_a_record_set_is_announced_once(page, served):
 # --- Strong and Hevy ------------------------------------------------------------------------------
 
 IMPORTS = Path(__file__).resolve().parent.parent / "fixtures/imports"
-
-
-def choose(page, name: str, text: str) -> None:
-    """A file chosen in the history page's import field."""
-    page.evaluate("""(() => {
-      document.getElementById("message").textContent = "";
-      const files = new DataTransfer();
-      files.items.add(new File([arg[1]], arg[0]));
-      const input = document.getElementById("import");
-      input.files = files.files;
-      input.dispatchEvent(new Event("change", { bubbles: true }));
-      return true;
-    })()""", [name, text])
 
 
 def mapping(page) -> list[list[str]]:
