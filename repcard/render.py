@@ -35,6 +35,12 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+# Files no page loads as it shows, read by a page's script only when asked (the exercises the
+# history page's import can match another app's names to): a change to them alone still lets the
+# dev server update an open page in place (serve.py).
+FETCHED_LATER = "history/exercises.json"
+
+
 def relative_root(path: str) -> str:
     """The prefix that leads from the page at `path` back to the site's root, e.g. '../../'."""
     return "../" * path.count("/") or "./"
@@ -73,7 +79,7 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
         found.append(Page("history/index.html", "history.html", cache_key=("history",)))
         # what an import from another app can match its exercise names to (read by history.js)
         choices = [{"slug": e.slug, "title": e.title} for e in site.exercises]
-        found.append(Page("history/exercises.json", "exercises.json", {"choices": choices},
+        found.append(Page(FETCHED_LATER, "exercises.json", {"choices": choices},
                           cache_key=("choices", tuple((e.slug, e.title) for e in site.exercises))))
     for exercise in site.exercises:
         uses = site.uses[exercise.slug]
