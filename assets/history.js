@@ -3,8 +3,9 @@
 // backup: CSV export, the JSON backup shared or saved, and an import that merges without
 // duplicates: repcard's own backups, and Strong's and Hevy's CSVs with each of their exercise
 // names matched to this site's (files.js reads them). A backup is untrusted: its shape and size
-// are checked, its text shown only as text, and nothing stored changes when it is refused. It draws from the log's sessions and per-exercise summaries (log.js), never
-// every set, so years of history draw as fast as a month's. Starts once the page is parsed.
+// are checked, its text shown only as text, and nothing stored changes when it is refused.
+// It draws from the log's sessions and per-exercise summaries (log.js), never every set, so years
+// of history draw nearly as fast as a month's. Starts once the page is parsed.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -104,14 +105,14 @@ document.addEventListener("DOMContentLoaded", () => {
       details.append(element("p", `${Math.max(1, Math.round((end - session.started) / 60000))} min · ` +
         `${total.sets} ${total.sets === 1 ? "set" : "sets"} · volume ${volume(total.volume)}` +
         (session.finished ? "" : " · not finished"), "meta"));
-      let drawn = null;
+      let setsShown = null; // read and drawn when the session is first opened
       const drawSets = () => {
-        drawn = drawn || log.inSession(session.id).then((mine) => {
+        setsShown = setsShown || log.inSession(session.id).then((mine) => {
           const ol = element("ol", null, "logged");
           for (const s of mine.sort((a, b) => a.at - b.at)) ol.append(setRow(s));
           details.querySelector(".meta").after(ol);
         });
-        return drawn;
+        return setsShown;
       };
       if (done && done.session === session.id) {
         const said = element("p", done.text, "said");

@@ -288,6 +288,7 @@ def mapping(page) -> list[list[str]]:
 
 def import_mapped(page, changes: dict[str, str] | None = None) -> str:
     """Changes some names' exercises ({name: slug, "" to keep it its own}), then Import."""
+    page.wait_for("document.getElementById('mapping')", timeout=15)  # once files.js has read the file
     for name, slug in (changes or {}).items():
         page.evaluate("""(() => {
           const li = [...document.querySelectorAll('#mapping .names li')].find((x) => x.querySelector('.from').textContent === arg[0]);
@@ -317,7 +318,7 @@ def test_a_strong_export_imports_with_its_names_matched_and_merges_twice_without
     assert page.texts(".exercise-log h3") == ["Glute Bridge", "Plank", "Romanian Deadlift"]
     assert page.text(".exercise-log[data-exercise=romanian-deadlift] .records").splitlines() == [
         "Heaviest: 85 kg × 5, Thu 7 Mar 2024", "Best estimated 1RM: 99.2 kg, Thu 7 Mar 2024"]  # not the warm-up's
-    assert page.text(".exercise-log[data-exercise=plank] .records") == "Longest: 60 s, Mon 4 Mar 2024"
+    assert page.text(".exercise-log[data-exercise=plank] .records").strip() == "Longest: 60 s, Mon 4 Mar 2024"
     assert page.evaluate("[...document.querySelectorAll('#sessions .meta')].map((p) => p.textContent)") == \
         ["58 min · 4 sets · volume 1,855 kg", "65 min · 7 sets · volume 2,080 kg"]  # warm-ups counted, the plank not
     page.click("#sessions > li:nth-child(2) summary")
