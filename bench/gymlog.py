@@ -13,8 +13,10 @@ each page from the navigation until it is ready:
   - workout mode, until the first set shows last time's figures (and today's prescription, where
     the routine has one: assets/program.js, issue 21, is not on this branch).
 For each: main-thread time (the renderer main thread's tasks, summed), the longest task, and tasks
-over 50 ms (long tasks), all at 4× slower; and the wall time from navigation. A benchmark, not a
-test: the figures depend on the machine and on what else runs on it.
+over 50 ms (long tasks), all at 4× slower; and the wall time from navigation. Then the same pages
+unthrottled, whose main thread's CPU time times 4 is what a 4× slower CPU spends whatever else runs
+on the machine, with an empty log beside it: what the pages cost without history. A benchmark, not
+a test: the figures depend on the machine and on what else runs on it.
 """
 
 from __future__ import annotations
@@ -95,62 +97,77 @@ def fill(page, workout_url: str, years: float) -> tuple[int, int]:
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
 
 
-def main_thread(trace: bytes) -> dict[str, float]:
-    """From a trace of one navigation: the ready page's renderer main thread's tasks until ready.
+def main_thread(trace: bytes, slowdown: float) -> dict[str, float]:
+    """From a trace of one navigation: the ready page's renderer main thread's tasks until ready,
+    each counted once (a task nested in another is part of it).
 
-    Two measures of each task: its time as traced (wall time, at 4x slower: on a machine shared
-    with other work it also holds the time the thread waited for a core), and its CPU time (the
-    thread's own, `tdur`, which throttling's pauses and other processes leave out) times SLOWDOWN:
-    what the task costs a CPU 4x slower, whatever else runs beside it.
+    `main`, `longest`, `long`: the tasks' time as traced (throttled, it is 4x slower; on a machine
+    shared with other work it also holds the time the thread waited for a core). `cpu` and its
+    kin: their CPU time (the thread's own, which other processes leave out) times `slowdown`, read
+    from an unthrottled run, as Chromium's throttle spends CPU time of its own. `drawing`: the
+    same CPU time from the task that runs the site's first script (log.js) on.
     """
     events = json.loads(trace)["traceEvents"]
-    ready = next(e for e in events if e.get("name") == "TimeStamp"
-                 and e.get("args", {}).get("data", {}).get("message") == "repcard-ready")
+    ready = next((e for e in events if e.get("name") == "TimeStamp"
+                  and e.get("args", {}).get("data", {}).get("message") == "repcard-ready"), None)
+    if ready is None:
+        raise LookupError("the trace lacks the page's ready mark")
     thread = (ready["pid"], ready["tid"])  # tracing starts on about:blank: all that follows is this page's
     tasks = sorted((e["ts"], e["ts"] + e.get("dur", 0), e.get("tdur", 0)) for e in events
                    if (e["pid"], e["tid"]) == thread and e.get("ph") == "X" and e["ts"] <= ready["ts"]
                    and e.get("name") in ("RunTask", "ThreadControllerImpl::RunTask"))
-    merged: list[list[float]] = []  # nested tasks counted once, as the outer one
+    merged: list[list[float]] = []
     for start, end, cpu in tasks:
         if merged and start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end, cpu])
-    wall = [(end - start) / 1000 for start, end, _ in merged]
-    cpu = [SLOWDOWN * c / 1000 for _, _, c in merged]
-    # The drawing: from the task that runs the first of the site's scripts (log.js) until ready.
     first = min(e["ts"] for e in events if (e["pid"], e["tid"]) == thread and e.get("name") == "EvaluateScript"
                 and "/assets/" in e.get("args", {}).get("data", {}).get("url", ""))
-    drawing = [SLOWDOWN * c / 1000 for start, end, c in merged if end >= first]
+    wall = [(end - start) / 1000 for start, end, _ in merged]
+    cpu = [slowdown * c / 1000 for _, _, c in merged]
     return {"main": sum(wall), "longest": max(wall, default=0), "long": sum(1 for x in wall if x > LONG_TASK_MS),
             "cpu": sum(cpu), "cpu_longest": max(cpu, default=0), "cpu_long": sum(1 for x in cpu if x > LONG_TASK_MS),
-            "drawing": sum(drawing)}
+            "drawing": sum(slowdown * c / 1000 for start, end, c in merged if end >= first)}
 
 
-def measure(browser, page, url: str) -> dict[str, float]:
-    page.goto("about:blank")  # the page before leaves nothing behind in the trace
-    browser.start_tracing(page=page, categories=CATEGORIES)
-    with page.expect_console_message(lambda m: m.text.startswith("repcard-ready"), timeout=60_000) as message:
-        page.goto(url, wait_until="commit")
-    wall = float(message.value.text.split()[1])
-    figures = main_thread(browser.stop_tracing())
-    return figures | {"wall": wall}
+def measure(browser, page, url: str, slowdown: float) -> dict[str, float]:
+    for attempt in range(3):  # now and then a trace comes back without the ready mark: again
+        page.goto("about:blank")  # the page before leaves nothing behind in the trace
+        browser.start_tracing(page=page, categories=CATEGORIES)
+        with page.expect_console_message(lambda m: m.text.startswith("repcard-ready"), timeout=60_000) as message:
+            page.goto(url, wait_until="commit")
+        wall = float(message.value.text.split()[1])
+        try:
+            return main_thread(browser.stop_tracing(), slowdown) | {"wall": wall}
+        except LookupError:
+            if attempt == 2:
+                raise
 
 
-def summary(name: str, runs: list[dict[str, float]]) -> str:
-    med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-    each = {key: ", ".join(f"{r[key]:.0f}" for r in runs) for key in ("cpu", "main", "drawing")}
-    return (f"{name}: CPU time x{SLOWDOWN} {med['cpu']:.0f} ms (each: {each['cpu']}), of which the site's scripts "
-            f"on: {med['drawing']:.0f} ms (each: {each['drawing']}), "
-            f"longest task {max(r['cpu_longest'] for r in runs):.0f} ms, over {LONG_TASK_MS} ms: {max(r['cpu_long'] for r in runs):.0f}; "
-            f"as traced, throttled: {med['main']:.0f} ms (each: {each['main']}), "
-            f"longest task {max(r['longest'] for r in runs):.0f} ms, over {LONG_TASK_MS} ms: {max(r['long'] for r in runs):.0f}; "
-            f"ready after {med['wall']:.0f} ms")
+def median_of(runs: list[dict[str, float]], key: str) -> str:
+    return f"{statistics.median(r[key] for r in runs):.0f} ms ({min(r[key] for r in runs):.0f}–{max(r[key] for r in runs):.0f})"
+
+
+def traced(name: str, runs: list[dict[str, float]]) -> str:
+    return (f"  {name}: main thread {median_of(runs, 'main')}, longest task {max(r['longest'] for r in runs):.0f} ms, "
+            f"tasks over {LONG_TASK_MS} ms in a run: {max(r['long'] for r in runs):.0f} at most; "
+            f"ready {median_of(runs, 'wall')} after navigating")
+
+
+def cpu_time(name: str, runs: list[dict[str, float]], empty: list[dict[str, float]]) -> str:
+    return (f"  {name}: main thread {median_of(runs, 'cpu')}, of it from the site's scripts on "
+            f"{median_of(runs, 'drawing')}; longest task {max(r['cpu_longest'] for r in runs):.0f} ms; "
+            f"with an empty log {median_of(empty, 'cpu')}, scripts on {median_of(empty, 'drawing')}")
+
+
+PAGES = {"history page": "history/", "exercise chart": "exercises/romanian-deadlift/", "workout mode, last time": "workout/"}
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     years = float(sys.argv[2]) if len(sys.argv) > 2 else 3
+    found: dict[tuple[str, str], list] = {}  # (log, throttle) -> {page: runs}
     with tempfile.TemporaryDirectory() as tmp:
         site = build_site(SEED, Path(tmp) / "site")
         server = SiteServer(site)
@@ -160,25 +177,32 @@ def main() -> None:
             context.add_init_script(READY)
             page = context.new_page()
             cdp = context.new_cdp_session(page)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOWDOWN})
-            pages = {"history page": "history/", "exercise chart": "exercises/romanian-deadlift/",
-                     "workout mode, last time": "workout/"}
-            empty = {name: [measure(browser, page, server.url + path) for _ in range(runs)] for name, path in pages.items()}
+
+            def each_page(log: str) -> None:
+                for rate in (SLOWDOWN, 1):
+                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                    found[log, rate] = {name: [] for name in PAGES}
+                    for _ in range(runs):
+                        for name, path in PAGES.items():
+                            found[log, rate][name].append(measure(browser, page, server.url + path, SLOWDOWN))
+
+            each_page("empty")
             counts = fill(page, server.url + "workout/", years)
             usage = page.evaluate("navigator.storage.estimate().then(e => e.usage)")
-            found = {name: [] for name in pages}
-            for _ in range(runs):
-                for name, path in pages.items():
-                    found[name].append(measure(browser, page, server.url + path))
+            each_page("years")
             browser.close()
         server.close()
     print(f"{years:g} years of history: {counts[0]} sessions, {counts[1]} sets, about {usage / 1e6:.1f} MB of storage; "
-          f"CPU {SLOWDOWN}x slower, {runs} runs, medians")
-    for name, measured in found.items():
-        print(summary(name, measured))
-    print("The same pages with an empty log, for what the pages cost without history:")
-    for name, measured in empty.items():
-        print(summary(name, measured))
+          f"{runs} runs of each page, medians (and ranges)")
+    print(f"As traced with Chromium's CPU throttled {SLOWDOWN}x (Emulation.setCPUThrottlingRate):")
+    for name in PAGES:
+        print(traced(name, found["years", SLOWDOWN][name]))
+    print("  the same with an empty log:")
+    for name in PAGES:
+        print(traced(name, found["empty", SLOWDOWN][name]))
+    print(f"CPU time of an unthrottled run times {SLOWDOWN} (what other work on the machine cannot lengthen):")
+    for name in PAGES:
+        print(cpu_time(name, found["years", 1][name], found["empty", 1][name]))
 
 
 if __name__ == "__main__":
