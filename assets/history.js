@@ -433,7 +433,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   document.getElementById("export-csv").addEventListener("click", exportCsv);
-  backup.wire(document.getElementById("export-json"), document.getElementById("message"), drawStorage);
+  backup.wire(document.getElementById("save-backup"), document.getElementById("message"), drawStorage);
   document.getElementById("more").addEventListener("click", () => {
     shown += 2 * PAGE;
     drawHistory();

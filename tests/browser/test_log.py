@@ -282,7 +282,7 @@ def test_export_csv_and_json_then_import_them_into_an_empty_log_and_again(page, 
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
     assert all(stamp.match(r[0]) and stamp.match(r[8]) and stamp.match(r[9]) for r in rows[1:])  # start, set, finish
     assert rows[1][10:] == ["glute-bridge", "/repcard/", ""] and rows[2][10] == "band-walking"  # no warm-up
-    backup = export_of(page, "#export-json")
+    backup = export_of(page, "#save-backup")
     assert json.loads(backup)["version"] == 2 and len(json.loads(backup)["sets"]) == 12
     page.wait_for("!document.getElementById('storage').innerText.includes('Last backup: never')")
     assert import_text(page, "again.json", backup) == "Imported 0 sets in 0 new sessions; 12 already here."
@@ -306,7 +306,7 @@ def test_a_csv_of_the_first_seven_columns_still_imports_and_a_json_backup_comple
     open_history(page, served)
     rows = list(csv.reader(io.StringIO(export_of(page, "#export-csv"))))
     old = "".join(",".join(r[:7]) + "\r\n" for r in rows)  # as repcard wrote it before
-    backup = export_of(page, "#export-json")
+    backup = export_of(page, "#save-backup")
     start(page, served, "history/")
     page.wait_for("document.getElementById('history').dataset.ready === 'true'")
     assert import_text(page, "old.csv", old) == "Imported 12 sets in 1 new session; 0 already here."

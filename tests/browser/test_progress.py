@@ -429,16 +429,16 @@ def test_save_backup_hands_the_json_to_the_share_sheet_or_downloads_it(page, ser
     # path is each engine's own.
     assert not native, f"{page.engine} can share files here now: test its own share sheet"
     page.evaluate(CATCH_DOWNLOADS)
-    page.click("#export-json")
+    page.click("#save-backup")
     assert page.wait_for("document.getElementById('message').textContent").startswith("Saved repcard-log-")
     assert page.evaluate("window.downloaded.length") == 1 and page.evaluate("window.downloaded[0]").endswith(".json")
 
     page.evaluate(SHARE_SHEET, "close")  # the share sheet, closed without choosing anywhere
     page.evaluate("(document.getElementById('message').textContent = '', true)")
-    page.click("#export-json")
+    page.click("#save-backup")
     assert page.wait_for("document.getElementById('message').textContent") == "Not shared: the share sheet was closed."
     page.evaluate(SHARE_SHEET, "share")
-    page.click("#export-json")
+    page.click("#save-backup")
     page.wait_for("window.shared")
     shared = page.evaluate("window.shared")
     assert shared["name"].startswith("repcard-log-") and shared["type"] == "application/json"
