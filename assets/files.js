@@ -299,7 +299,7 @@ window.repcardFiles = (() => {
       const title = cell("title");
       if (title.length > 300) problem("the workout's name is over 300 characters");
       let length = 0;
-      if (format === "Strong" && column.duration) {
+      if (format === "Strong" && cell("duration")) { // a workout's length, where the file gives it
         length = duration(cell("duration"));
         if (!Number.isFinite(length)) problem(`Duration "${cell("duration").slice(0, 20)}" is not a time like 1h 5m`);
       } else if (format === "Hevy" && cell("end")) {

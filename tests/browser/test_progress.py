@@ -156,6 +156,8 @@ def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page,
         guesses: ["Deadlift (Barbell)", "Romanian Deadlift (Dumbbell)", "Step Up (Dumbbell)", "Glute Bridge", "Hip Thrust (Barbell)",
                   "Bench Press (Barbell)", "Single Leg Glute Bridge"].map((n) => f.guess(n, choices)),
         semicolon: f.read("Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps\n2019-01-11 12:31:54;Leg;Squat;1;22,5;kg;5\n").rows.map((r) => [r.weight, r.unit, r.reps]),
+        lengths: f.read("Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps\n2024-03-04 18:30:00,Legs,,Squat,1,60,5\n" +
+          "2024-03-05 18:30:00,Legs,1h 2m,Squat,1,60,5\n").rows.map((r) => r.length),
         repcard03: f.fromCsv(f.parseCsv(old, ","), { sessions: [], sets: [] }).sets.map((x) => [x.exercise, x.set, x.reps, x.weight, x.warmup === true]),
         notOurs: f.read("a,b,c\n1,2,3\n"),
       };
@@ -166,6 +168,7 @@ def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page,
     assert results["cells"] == [[["a", "b; c", 'say "hi"'], ["1", "2,5", "3"]], [["x", "y"], ["1,5", "line\nbreak"]]]
     assert results["guesses"] == ["romanian-deadlift", "romanian-deadlift", "step-ups", "glute-bridge", "", "", "glute-bridge"]
     assert results["semicolon"] == [[22.5, "kg", 5]]  # a decimal comma where ";" separates the cells
+    assert results["lengths"] == [0, 3720]  # a workout's length, or none given
     assert results["repcard03"] == [["glute-bridge", 1, 10, 12, False]]  # repcard 0.3's twelve columns still read
     assert results["notOurs"] is None
 
