@@ -1,5 +1,6 @@
 // Workout mode: one step at a time, Reps and Weight for each set (logged by log.js), last time's
-// figures, rest and timed-set countdowns with a beep and a buzz, and the screen kept on.
+// figures, records as they happen (records.js), rest and timed-set countdowns with a beep and a
+// buzz, the screen kept on, and a backup offered at the end when one is due (backup.js).
 // Loaded by the workout page only; starts once app.js (which loads after it) has run.
 "use strict";
 
@@ -106,6 +107,7 @@ document.addEventListener("DOMContentLoaded", () => {
       p().finished = Date.now();
       app.save();
       finishSession();
+      log.queue(() => window.repcardBackup.offer($("backup-offer")));
     }
     if (finished) {
       releaseScreen();
@@ -351,10 +353,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function lastTime(slug) {
-    if (!lastCache.has(slug)) {
-      const session = p().session;
-      lastCache.set(slug, log.byExercise(slug).then((sets) => log.lastSets(sets, session)));
-    }
+    if (!lastCache.has(slug)) lastCache.set(slug, log.lastTime(slug, p().session));
     return lastCache.get(slug);
   }
 
@@ -362,7 +361,7 @@ document.addEventListener("DOMContentLoaded", () => {
   function loggedNow(step) {
     const session = p().session;
     if (!session) return Promise.resolve([]);
-    return log.idle().then(() => log.byExercise(slugOf(step))).then((sets) => sets.filter((s) => s.session === session));
+    return log.idle().then(() => log.inSession(session)).then((sets) => sets.filter((s) => s.exercise === slugOf(step)));
   }
 
   // --- a program's week (issue 21): today's figures from the program's rules and the log, decided by
@@ -480,6 +479,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function record(step) {
+    $("record").textContent = "";
     if (shownStep !== step.dataset.step) showLog(step);
     let session = null;
     if (!p().session) {
@@ -510,6 +510,7 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       await log.summarise([entry.exercise]);
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+      await announce(entry);
     });
   }
 
@@ -518,6 +519,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const session = p().session;
     const id = step.dataset.step;
     shownStep = null;
+    $("record").textContent = "";
     if (!session) return;
     log.queue(async () => {
       const key = session + "|" + id;
@@ -542,6 +544,23 @@ document.addEventListener("DOMContentLoaded", () => {
     }));
   }
 
+  // --- records (issue 22): a set that beats the exercise's heaviest weight, its most reps at that
+  // weight or its best estimated 1RM says so on the spot, once (records.js decides what counts).
+
+  async function announce(entry) {
+    const heard = (p().records = p().records || []);
+    if (heard.includes(entry.id)) return;
+    const [summary, today] = await Promise.all([log.summary(entry.exercise), log.inSession(entry.session)]);
+    const others = summary ? summary.sessions.filter((e) => e.session !== entry.session) : [];
+    const earlier = today.filter((s) => s.exercise === entry.exercise && s.id !== entry.id && !s.warmup && s.at < entry.at)
+      .map((s) => [s.weight, s.unit, s.reps, s.at, s.timed]);
+    const kinds = window.repcardRecords.beaten(window.repcardRecords.bests(others, earlier), entry);
+    if (!kinds.length) return;
+    heard.push(entry.id);
+    app.save();
+    $("record").textContent = window.repcardRecords.recordText(entry, kinds);
+  }
+
   function newSession() {
     shownStep = null;
     lastCache.clear();
@@ -553,6 +572,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("done").addEventListener("click", advance);
   $("back").addEventListener("click", goBack);
   $("reset").addEventListener("click", startOver);
+  window.repcardBackup.wire($("save-backup"), $("backup-said"));
   for (const b of workout.querySelectorAll(".adjust .less")) b.addEventListener("click", () => shiftRest(-15));
   for (const b of workout.querySelectorAll(".adjust .more")) b.addEventListener("click", () => shiftRest(15));
   document.addEventListener("pointerdown", () => {

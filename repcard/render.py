@@ -40,6 +40,12 @@ def make_environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
     return env
 
 
+# Files no page loads as it shows, read by a page's script only when asked (the exercises the
+# history page's import can match another app's names to): a change to them alone still lets the
+# dev server update an open page in place (serve.py).
+FETCHED_LATER = "history/exercises.json"
+
+
 def relative_root(path: str) -> str:
     """The prefix that leads from the page at `path` back to the site's root, e.g. '../../'."""
     return "../" * path.count("/") or "./"
@@ -81,6 +87,10 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
                   for page in routine_pages(routine, cards[routine.path], base_url, program)]
     if site.routines:  # the sets logged in this browser, every routine's
         found.append(Page("history/index.html", "history.html", cache_key=("history",)))
+        # what an import from another app can match its exercise names to (read by history.js)
+        choices = [{"slug": e.slug, "title": e.title} for e in site.exercises]
+        found.append(Page(FETCHED_LATER, "exercises.json", {"choices": choices},
+                          cache_key=("choices", tuple((e.slug, e.title) for e in site.exercises))))
     for exercise in site.exercises:
         uses = site.uses[exercise.slug]
         programs = tuple(use for program in site.programs if (use := program.use_of(exercise)))
