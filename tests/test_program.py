@@ -215,7 +215,7 @@ def test_a_program_without_weeks_says_so_at_the_front_matter():
 
 # --- any program file: built, or every problem a path:line line ---------------------------------
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import example, given, strategies as st  # noqa: E402
 
 from repcard.program import CHANGE_KEYS, RULE_KEYS, WEEK_KEYS  # noqa: E402
 from repcard.weeks import build_program  # noqa: E402
@@ -239,6 +239,7 @@ program_files = st.one_of(
 
 
 @given(program_files)
+@example("---\ntitle: Plan\nweeks:\n  ¹: {}\n---\n")  # a digit to str.isdigit, not to int()
 def test_any_program_file_builds_or_says_why_in_lines(text):
     path = "content/programs/plan.md"
     spec, problems = parse_program(path, text)
