@@ -170,30 +170,26 @@ def extract() -> Catalog:
     return template
 
 
-def pot_text(template: Catalog) -> bytes:
-    """The template as messages.pot holds it: locations without line numbers, no dates, so it
-    changes only when a message does."""
+def po_text(catalog: Catalog) -> bytes:
+    """A catalogue as messages.pot and each .po hold it: sorted, locations without line numbers,
+    no dates, so that it changes only when a message does."""
     from babel.messages.pofile import write_po
 
     out = io.BytesIO()
-    write_po(out, template, include_lineno=False, omit_header=False, sort_output=True, width=100)
-    return b"\n".join(line for line in out.getvalue().split(b"\n") if not line.startswith(b'"POT-Creation-Date'))
+    write_po(out, catalog, include_lineno=False, sort_output=True, width=100, ignore_obsolete=True)
+    return b"\n".join(line for line in out.getvalue().split(b"\n")
+                      if not line.startswith((b'"POT-Creation-Date', b'"PO-Revision-Date')))
 
 
 def update() -> None:
     """Writes messages.pot from the sources and brings each language's .po in step with it: a new
     message comes in untranslated (the tests then fail until it is), one gone is dropped."""
-    from babel.messages.pofile import write_po
-
     template = extract()
-    (LOCALE / f"{DOMAIN}.pot").write_bytes(pot_text(template))
+    (LOCALE / f"{DOMAIN}.pot").write_bytes(po_text(template))
     for code in shipped()[1:]:
         found = catalogue(code)
         found.update(template, no_fuzzy_matching=True)
-        found.obsolete.clear()
-        out = io.BytesIO()
-        write_po(out, found, include_lineno=False, sort_output=True, width=100, ignore_obsolete=True)
-        (LOCALE / code / "LC_MESSAGES" / f"{DOMAIN}.po").write_bytes(out.getvalue())
+        (LOCALE / code / "LC_MESSAGES" / f"{DOMAIN}.po").write_bytes(po_text(found))
         print(f"{code}: {sum(1 for m in found if m.id and not m.string)} messages to translate", file=sys.stderr)
 
 
