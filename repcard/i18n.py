@@ -163,7 +163,7 @@ def extract() -> Catalog:
         method_map, options_map = parse_mapping_cfg(file)
     template = Catalog(project="repcard", domain=DOMAIN, fuzzy=False, header_comment="# The messages of repcard's "
                        "sources: made by `python -m repcard.i18n`, never edited by hand.")
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), **JS_KEYWORDS}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), **JS_KEYWORDS}
     for path, line, message, comments, context in extract_from_dir(ROOT, method_map, options_map, keywords=keywords,
                                                                    comment_tags=("Translators:",), strip_comment_tags=True):
         template.add(message, None, [(path, 0)], auto_comments=comments, context=context)

@@ -33,6 +33,12 @@ class ContentError(Exception):
         self.problems = problems
 
 
+# How a unit says "on each side", in the languages repcard speaks: `8 each leg`, `8 de chaque côté`,
+# `8 pro Seite`, `8 por lado`, `8 لكل جانب`.
+PER_SIDE = (r"\beach\b|\b(per|a) (side|leg|arm)\b|\b(chaque|par) (côté|jambe|bras)\b|\b(je|pro) (Seite|Bein|Arm)\b"
+            r"|\b(cada|por) (lado|pierna|brazo)\b|كل (جانب|ساق|ذراع)")
+
+
 @dataclass(frozen=True)
 class Reps:
     """What one set asks for: a count or a range, plus any unit or side text.
@@ -53,7 +59,7 @@ class Reps:
     @property
     def per_side(self) -> bool:
         """Done on each side in turn: `8 each leg`, `20 total each side`, `10 per arm`."""
-        return re.search(r"\beach\b|\b(per|a) (side|leg|arm)\b", self.unit) is not None
+        return re.search(PER_SIDE, self.unit) is not None
 
     @property
     def count(self) -> str:

@@ -20,6 +20,11 @@ from .program_model import Amount, ProgramUse, Rule, WeekOf
 class Words:
     language: Language = field(default_factory=lambda: Language(SOURCE))
 
+    @property
+    def arrow(self) -> str:
+        """What leads from one move to the next: it points the way the line reads."""
+        return "←" if self.language.dir == "rtl" else "→"
+
     def _(self, message: str, **values) -> str:
         return self.language.gettext(message) % values if values else self.language.gettext(message)
 
@@ -75,6 +80,10 @@ class Words:
             return self._("set %(number)s", number=first)
         return self._("sets %(first)s–%(last)s", first=first, last=last)
 
+    def seconds(self) -> str:
+        """The unit after a count of seconds: `s`, `ث`."""
+        return self.language.translations.pgettext("unit of time", "s")
+
     def rest(self, seconds: int) -> str:
         return self._("rest %(seconds)s s", seconds=seconds)
 
@@ -82,7 +91,7 @@ class Words:
         """The circuit's order on the card: `1A → 1B × 2 · rest 60 s`; a rest follows every
         round but the routine's very last. (An exercise with fewer sets than the circuit has
         rounds shows its own sets, `2 × 10 reps`, and as many tick boxes.)"""
-        text = " → ".join(s.pair for s in circuit.slots) + f" × {circuit.rounds}"
+        text = f" {self.arrow} ".join(s.pair for s in circuit.slots) + f" × {circuit.rounds}"
         if circuit.rounds > 1 or not last:
             text += " · " + self.rest(circuit.rest)
         return text
