@@ -226,10 +226,10 @@ def render_site(editions: Sequence[Edition], static: dict[str, bytes | Linked], 
     def variables(edition: Edition, page: Page) -> dict:
         root = relative_root(page.path)
         site_root = relative_root(edition.prefix + page.path)
-        # The same page in each language, or that language's home page when it has no such page.
+        # The same page in each language (True), or that language's home page when it has no such page.
         others = [(other.language, site_root + other.prefix + (page_url(page.path) if page.path in where[other.prefix]
-                                                                else "./").removeprefix("./"))
-                  for other in editions]
+                                                                else "./").removeprefix("./"),
+                   page.path in where[other.prefix]) for other in editions]
         return {"site": edition.site, "settings": settings, "path": page.path,
                 "url_path": page_url(page.path).removeprefix("./"), "root": root, "site_root": site_root,
                 "base_url": base_url + edition.prefix, "site_url": base_url, "languages": others if len(editions) > 1 else [],
