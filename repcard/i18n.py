@@ -145,7 +145,8 @@ def script_messages_of(source: str) -> tuple[str | tuple[str, str], ...]:
 
     found = []
     for _line, function, message, _comments in extract_javascript(io.BytesIO(source.encode()), JS_KEYWORDS, [], {}):
-        found.append(message if isinstance(message, str) else tuple(message))
+        strings = (message,) if isinstance(message, str) else tuple(message)  # later arguments: None, not strings
+        found.append(strings[:2] if function == "tn" else strings[0])
     return tuple(found)
 
 
