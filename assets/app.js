@@ -97,10 +97,13 @@ showTicks();
 if (ticks.length) { // the log keeps a line per exercise, so this page needs no database
   try {
     const last = JSON.parse(localStorage.getItem("repcard:last:" + sitePath) || "{}")[ticks[0].dataset.step.split(":")[0]];
-    if (typeof last === "string" && last) {
+    const { t, figures } = window.repcardText.words;
+    // The sets' figures, said in this page's language (before 0.3, the words of the page that logged them)
+    const said = Array.isArray(last) ? figures(last) : last;
+    if (typeof said === "string" && said) {
       const line = document.createElement("p");
       line.className = "last";
-      line.textContent = window.repcardText.words.t("Last time: %(figures)s", { figures: last });
+      line.textContent = t("Last time: %(figures)s", { figures: said });
       ticks[0].closest("fieldset").before(line);
     }
   } catch (error) {

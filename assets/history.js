@@ -144,8 +144,9 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function setRow(s) {
     const li = element("li");
-    const which = s.warmup ? t("warm-up %(number)s", { number: s.set }) : t("set %(number)s", { number: s.set });
-    const text = element("span", `${s.name} · ${which}: ${figures([s])}`);
+    const values = { name: s.name, number: s.set, figures: figures([s]) };
+    const text = element("span", s.warmup ? t("%(name)s · warm-up %(number)s: %(figures)s", values)
+      : t("%(name)s · set %(number)s: %(figures)s", values));
     let armed = false;
     const remove = button(t("Delete"), async () => {
       if (!armed) {

@@ -215,7 +215,6 @@ window.repcardLog = (() => {
   // ~100 ms; in the page's language otherwise ("1 234 567").
   const grouped = (x) => (words.lang === "en" ? String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",")
     : words.number(Math.round(x), true));
-  const repsText = (s) => (s.reps == null ? "–" : s.timed ? `${s.reps} s` : String(s.reps));
 
   // The largest reps, seconds or weight a field takes, and a backup may hold.
   const MAX_AMOUNT = 9999;
@@ -230,18 +229,7 @@ window.repcardLog = (() => {
     return x <= MAX_AMOUNT ? x : undefined;
   }
 
-  // "12 kg × 10, 10": a weight is named again only when it changes; once any set has one, a set
-  // without says so ("20 kg × 15, — × 15"), rather than reading as the weight before it.
-  function figures(sets) {
-    const weighed = sets.some((s) => s.weight != null);
-    let previous = null;
-    return sets.map((s) => {
-      const w = s.weight == null ? (weighed ? "—" : "") : `${words.number(s.weight)} ${s.unit}`;
-      const text = w && w !== previous ? `${w} × ${repsText(s)}` : repsText(s);
-      previous = w;
-      return text;
-    }).join(", ");
-  }
+  const figures = words.figures; // "12 kg × 10, 10", in the page's language (text.js)
 
   // Weight × reps of the untimed sets, per unit.
   function volumes(sets) {
@@ -275,7 +263,8 @@ window.repcardLog = (() => {
     }
     for (const slug of slugs) {
       const sets = await lastTime(slug, null);
-      if (sets.length) summary[slug] = figures(sets);
+      // The figures, not their words: each page says them in its own language (app.js).
+      if (sets.length) summary[slug] = sets.map((s) => ({ weight: s.weight, unit: s.unit, reps: s.reps, timed: s.timed }));
       else delete summary[slug];
     }
     try {

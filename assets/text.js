@@ -33,8 +33,21 @@
       const said = messages[key(one)];
       return fill(said ? said[category] || said.other : category === "one" ? one : other, Object.assign({ num: number(n) }, values));
     }
+    // "12 kg × 10, 10": a weight is named again only when it changes; once any set has one, a set
+    // without says so ("20 kg × 15, — × 15"), rather than reading as the weight before it.
+    function figures(sets) {
+      const weighed = sets.some((s) => s.weight != null);
+      const reps = (s) => (s.reps == null ? "–" : s.timed ? `${number(s.reps)} s` : number(s.reps));
+      let previous = null;
+      return sets.map((s) => {
+        const w = s.weight == null ? (weighed ? "—" : "") : `${number(s.weight)} ${s.unit}`;
+        const text = w && w !== previous ? `${w} × ${reps(s)}` : reps(s);
+        previous = w;
+        return text;
+      }).join(", ");
+    }
     return {
-      lang, t, tn, number,
+      lang, t, tn, number, figures,
       date: dated("d", { weekday: "short", day: "numeric", month: "short", year: "numeric" },
         (d) => `${DAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`), // "Mon 4 Mar 2024"
       time: dated("t", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`),

@@ -69,7 +69,7 @@ def test_a_message_with_values_and_one_without_words():
                                                             1, {"done": 0}]},
         {"lang": "en", "messages": {}, "call": "t", "args": ["%(percent)s%% of %(weight)s", {"percent": 60, "weight": "40 kg"}]},
     ])
-    assert said == ["La dernière fois : 40 kg × 10", "Not a message of this page", "3 séries faites sur 12",
+    assert said == ["La dernière fois : 40 kg × 10", "Not a message of this page", "3 sur 12 séries faites",
                     "0 of 1 set done", "60% of 40 kg"]
 
 
