@@ -22,8 +22,10 @@ class Words:
 
     @property
     def arrow(self) -> str:
-        """What leads from one move to the next: it points the way the line reads."""
-        return "←" if self.language.dir == "rtl" else "→"
+        """What leads from one move to the next: it points the way the line reads. Right to left,
+        between right-to-left marks: else the pairs (`1A`, Latin) and the arrow around them are
+        laid out as one left-to-right run, `1A ← 1B`, which points back from 1B to 1A."""
+        return "\u200f←\u200f" if self.language.dir == "rtl" else "→"
 
     def _(self, message: str, **values) -> str:
         return self.language.gettext(message) % values if values else self.language.gettext(message)

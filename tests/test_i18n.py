@@ -120,7 +120,7 @@ def test_the_words_around_the_content_follow_the_language():
     assert [Words(Language(c)).reps(reps) for c in shipped()] == [
         "10–12 reps", "10–12 تكرارًا", "10–12 Wiederholungen", "10–12 repeticiones", "10–12 répétitions"]
     assert Words(Language("fr")).reps(week) == "8 each leg"  # the author's own words stay
-    assert Words(Language("ar")).arrow == "←" and Words(Language("fr")).arrow == "→"
+    assert Words(Language("ar")).arrow == "\u200f←\u200f" and Words(Language("fr")).arrow == "→"
 
 
 # --- every page in each language --------------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_the_right_to_left_fixture_builds_in_arabic(tmp_path):
     html = (site / "index.html").read_text()
     assert '<html lang="ar" dir="rtl"' in html and "ابدأ التمرين" in html
     card = (site / "card/index.html").read_text()
-    assert "1A ← 1B × 2 · راحة 45 ث" in card  # the arrow points the way the line reads
+    assert "1A \u200f←\u200f 1B × 2 · راحة 45 ث" in card  # the arrow points the way the line reads
     workout = (site / "workout/index.html").read_text()
     assert '<span class="s"> ث</span>' in workout
     assert "المجموعة 1 من 2" in workout and english_left(workout, "ar") == []
