@@ -13,11 +13,10 @@ from bench.generate import generate
 from ..conftest import ROOT, build_site
 from .conftest import SiteServer
 from .test_card import print_card
-from .test_log import step_of, stored, type_into
+from .test_log import start, step_of, stored, type_into
 
 MULTILINGUAL = ROOT / "tests/fixtures/multilingual"
 ARABIC = ROOT / "tests/fixtures/arabic"
-DB = "repcard:/repcard/"  # one log for the site, whichever language its pages are in
 ENGLISH_WORDS = ("Done", "Rest", "Skip the rest", "Go on", "Last time", "Next", "Reps", "Weight", "Unit", "Set",
                  "round", "Back", "Start over", "Screen", "sets done", "History", "Delete", "Edit", "session", "sets")
 
@@ -30,23 +29,12 @@ def two_languages(tmp_path_factory):
     server.close()
 
 
-def fresh(page, server, path):
-    """An empty log and no progress (engines keep IndexedDB between tests), then `path`."""
-    page.goto(server.url + "404.html")
-    page.evaluate("""new Promise((resolve) => {
-      localStorage.clear();
-      const request = indexedDB.deleteDatabase(arg);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve(true);
-    })""", DB)
-    page.goto(server.url + path)
-
-
 def no_english(text: str) -> list[str]:
     return [word for word in ENGLISH_WORDS if re.search(rf"\b{re.escape(word.strip())}\b", text)]
 
 
 def test_workout_mode_walked_in_french(page, two_languages):
-    fresh(page, two_languages, "fr/routines/whole-workout/workout/")
+    start(page, two_languages, "fr/routines/whole-workout/workout/", clear_from="404.html")
     assert page.attribute("html", "lang") == "fr"
     assert page.text("#done") == "Terminé" and page.text("#reset") == "Recommencer"
     assert page.text("#progress") == "0 sur 12 séries faites"
@@ -87,7 +75,7 @@ def test_workout_mode_walked_in_french(page, two_languages):
 
 
 def test_history_walked_in_french_and_the_log_shared_with_the_english_pages(page, two_languages):
-    fresh(page, two_languages, "fr/routines/before-a-run/workout/")
+    start(page, two_languages, "fr/routines/before-a-run/workout/", clear_from="404.html")
     type_into(page, ".step.current .log .weight", "12,5")
     page.click("#done")
     page.click("#done")
