@@ -279,6 +279,9 @@ def test_a_two_language_site_has_each_language_under_its_folder(two_languages):
     sw = (site / "sw.js").read_text()
     assert '"fr/routines/whole-workout/workout/"' in sw and '"routines/whole-workout/workout/"' in sw
     assert 'const LANGUAGES = ["fr/"];' in sw
+    manifest = json.loads((site / "fr/manifest.webmanifest").read_text())  # the French home screen app
+    assert (manifest["lang"], manifest["start_url"]) == ("fr", "./")
+    assert all((site / "fr" / icon["src"]).resolve().is_file() for icon in manifest["icons"])
 
 
 def test_every_page_has_a_switcher_and_hreflang_to_the_same_page_in_each_language(two_languages):

@@ -172,3 +172,21 @@ def test_the_arabic_site_is_laid_out_right_to_left(page, arabic, tmp_path):
     assert step_of(page) == "rest"
     assert page.evaluate("getComputedStyle(document.querySelector('.step.current .timer')).direction") == "ltr"
     assert page.text(".step.current .next").startswith("التالي:")
+
+
+def test_every_language_is_kept_offline_by_one_service_worker(page, tmp_path):
+    site = build_site(MULTILINGUAL, tmp_path / "site", "--cache", tmp_path / "cache")
+    server = SiteServer(site)  # its own server, to switch off: the phone loses its signal
+    try:
+        page.goto(server.url + "fr/")  # a French page registers the site's one worker
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()
+        assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == server.url
+    finally:
+        server.close()
+    for path, heading in (("routines/whole-workout/", "The Whole Workout"), ("fr/routines/whole-workout/", "La séance complète"),
+                          ("fr/routines/whole-workout/workout/", "Entraînement"), ("fr/history/", "Historique")):
+        page.goto(server.url + path)
+        assert page.text("main h1") == heading, (page.engine, path)
+    page.goto(server.url + "fr/nowhere/")  # a missed address under /fr/: the French 404 page
+    assert page.text("main h1") == "Page introuvable"
