@@ -6,6 +6,7 @@
 
 window.repcardBackup = (() => {
   const log = window.repcardLog;
+  const { t, tn } = window.repcardText.words;
   const BACKUP_VERSION = 2; // 2: a set may be a warm-up; version 1 backups are read as before
 
   async function json() {
@@ -55,10 +56,10 @@ window.repcardBackup = (() => {
   }
 
   const said = {
-    shared: (name) => `Shared ${name}.`,
-    downloaded: (name) => `Saved ${name}.`,
-    cancelled: () => "Not shared: the share sheet was closed.",
-    again: () => "The browser wants one more tap to open the share sheet: tap Save backup again.",
+    shared: (name) => t("Shared %(name)s.", { name }),
+    downloaded: (name) => t("Saved %(name)s.", { name }),
+    cancelled: () => t("Not shared: the share sheet was closed."),
+    again: () => t("The browser wants one more tap to open the share sheet: tap Save backup again."),
   };
 
   // A button that saves the backup and says what happened in `line`; `after` runs once it is saved.
@@ -72,7 +73,7 @@ window.repcardBackup = (() => {
         line.textContent = said[how](name);
         if (after && (how === "shared" || how === "downloaded")) after();
       } catch (error) {
-        line.textContent = "The backup could not be made in this browser.";
+        line.textContent = t("The backup could not be made in this browser.");
       }
     });
   }
@@ -85,9 +86,12 @@ window.repcardBackup = (() => {
     if (!window.repcardRecords.backupDue(backup && backup.at, offered ? offered.at : 0, starts, Date.now())) return false;
     await log.inStores("readwrite", (s) => s.meta.put({ key: "offered", at: Date.now() }));
     const since = starts.filter((t) => t > (backup ? backup.at : 0)).length;
-    box.querySelector(".why").textContent = (backup
-      ? `${since} workouts since the last backup, on ${log.dateText(backup.at)}`
-      : `${since} workouts and no backup yet`) + ": save one, so a lost phone loses none of them.";
+    box.querySelector(".why").textContent = backup
+      ? tn("%(num)s workout since the last backup, on %(date)s: save one, so a lost phone loses none of them.",
+        "%(num)s workouts since the last backup, on %(date)s: save one, so a lost phone loses none of them.", since,
+        { date: log.dateText(backup.at) })
+      : tn("%(num)s workout and no backup yet: save one, so a lost phone loses none of them.",
+        "%(num)s workouts and no backup yet: save one, so a lost phone loses none of them.", since);
     box.hidden = false;
     return true;
   }

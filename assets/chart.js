@@ -7,8 +7,8 @@
 
 window.repcardChart = (() => {
   const progress = window.repcardProgress;
-  const records = window.repcardRecords;
   const { grouped } = window.repcardLog;
+  const { t, tn, number } = window.repcardText.words;
   const SVG = "http://www.w3.org/2000/svg";
   const MARGIN = { top: 26, right: 10, bottom: 22, left: 40 };
   let made = 0; // ids for titles, unique on the page
@@ -27,7 +27,7 @@ window.repcardChart = (() => {
     return e;
   }
 
-  const figure = (x, thousands) => (thousands && x ? `${Math.round(x / 100) / 10}k` : String(Math.round(x * 100) / 100));
+  const figure = (x, thousands) => (thousands && x ? `${number(Math.round(x / 100) / 10)}k` : number(x));
 
   // The frame every chart shares: the svg, its title, the y axis with its ticks and unit.
   function frame(width, height, title, y, unit) {
@@ -130,7 +130,7 @@ window.repcardChart = (() => {
   function recordList({ kind, unit, points }, dateText) {
     const list = element("ul", null, "records");
     const said = (what, figures, at) => {
-      const li = element("li", `${what}: `);
+      const li = element("li", t("%(what)s:", { what }) + " ");
       li.append(element("strong", figures), `, ${dateText(at)}`);
       list.append(li);
     };
@@ -138,12 +138,12 @@ window.repcardChart = (() => {
     if (!points.length) return list;
     if (kind === "weight") {
       const top = most((p) => p.weight + p.reps / 1e4); // the heaviest, then the most reps at it
-      said("Heaviest", top.top, top.at);
+      said(t("Heaviest"), top.top, top.at);
       const e1rm = most((p) => p.e1rm || 0);
-      if (e1rm.e1rm) said("Best estimated 1RM", `${records.number(e1rm.e1rm)} ${unit}`, e1rm.at);
+      if (e1rm.e1rm) said(t("Best estimated 1RM"), `${number(e1rm.e1rm)} ${unit}`, e1rm.at);
     } else {
       const top = most((p) => p.reps);
-      said(kind === "seconds" ? "Longest" : "Most reps", top.top, top.at);
+      said(kind === "seconds" ? t("Longest") : t("Most reps"), top.top, top.at);
     }
     return list;
   }
@@ -153,13 +153,15 @@ window.repcardChart = (() => {
   function exercise(box, { kind, unit, points }, dateText, name = "", width = widthOf(box)) {
     box.replaceChildren();
     if (!points.length) {
-      box.append(element("p", "Nothing to chart yet: these sets have no reps or weight.", "note"));
+      box.append(element("p", t("Nothing to chart yet: these sets have no reps or weight."), "note"));
       return;
     }
-    const what = kind === "weight" ? unit : kind;
-    const title = `${name || "This exercise"}: best set of each of ${points.length} ${points.length === 1 ? "session" : "sessions"} ` +
-      `from ${dateText(points[0].at)} to ${dateText(points[points.length - 1].at)}, in ${what}; ` +
-      `${points.filter((p) => p.record).length} records marked.`;
+    const what = kind === "weight" ? unit : kind === "seconds" ? t("seconds") : t("reps");
+    const marked = tn("%(num)s record marked", "%(num)s records marked", points.filter((p) => p.record).length);
+    const called = name || t("This exercise");
+    const title = tn("%(name)s: best set of each of %(num)s session from %(first)s to %(last)s, in %(unit)s; %(records)s.",
+      "%(name)s: best set of each of %(num)s sessions from %(first)s to %(last)s, in %(unit)s; %(records)s.", points.length,
+      { name: called, first: dateText(points[0].at), last: dateText(points[points.length - 1].at), unit: what, records: marked });
     const lines = kind === "weight"
       ? [{ className: "weight", points: points.map((p) => [p.at, p.weight]) },
          { className: "e1rm", points: points.map((p) => [p.at, p.e1rm]) }]
@@ -173,32 +175,36 @@ window.repcardChart = (() => {
       legend.append(item, " ");
     };
     if (kind === "weight") {
-      key("weight", "heaviest weight");
-      key("e1rm", "estimated 1RM");
-    } else key("weight", kind === "seconds" ? "longest set, seconds" : "most reps in a set");
-    if (marks.length) key("record", "a record");
+      key("weight", t("heaviest weight"));
+      key("e1rm", t("estimated 1RM"));
+    } else key("weight", kind === "seconds" ? t("longest set, seconds") : t("most reps in a set"));
+    if (marks.length) key("record", t("a record"));
     box.append(legend);
     if (kind === "weight") {
-      box.append(element("p", "Estimated 1RM (one-rep max) by Epley's formula: weight × (1 + reps ÷ 30); a single is its own weight.", "caption"));
+      box.append(element("p", t("Estimated 1RM (one-rep max) by Epley's formula: weight × (1 + reps ÷ 30); a single is its own weight."), "caption"));
     }
-    const head = kind === "weight" ? ["Date", "Heaviest set", `Estimated 1RM (${unit})`] : ["Date", "Best set"];
-    const best = (p) => p.top + (p.record ? " — record" : "");
-    box.append(table(`The ${points.length} ${points.length === 1 ? "session" : "sessions"} as a table`, head, () => [...points].reverse().map((p) => (kind === "weight"
-      ? [dateText(p.at), best(p), p.e1rm == null ? "–" : String(p.e1rm)] : [dateText(p.at), best(p)]))));
+    const head = kind === "weight" ? [t("Date"), t("Heaviest set"), t("Estimated 1RM (%(unit)s)", { unit })] : [t("Date"), t("Best set")];
+    const best = (p) => p.top + (p.record ? " — " + t("record") : "");
+    box.append(table(tn("The %(num)s session as a table", "The %(num)s sessions as a table", points.length), head, () => [...points].reverse().map((p) => (kind === "weight"
+      ? [dateText(p.at), best(p), p.e1rm == null ? "–" : number(p.e1rm)] : [dateText(p.at), best(p)]))));
   }
 
   // The last weeks: sessions, sets and volume as bars, and the same as a table.
   function weeks(box, list, unit, dateText, width = widthOf(box)) {
     box.replaceChildren();
-    const label = (w) => { const d = new Date(w.start); return `${d.getDate()} ${progress.MONTHS[d.getMonth()]}`; };
-    for (const [key, heading, what] of [["sessions", "Sessions", ""], ["sets", "Sets", ""], ["volume", "Volume", unit]]) {
+    const label = (w) => window.repcardText.words.day(w.start);
+    for (const [key, heading, what] of [["sessions", t("Sessions"), ""], ["sets", t("Sets"), ""], ["volume", t("Volume"), unit]]) {
       const total = list.reduce((sum, w) => sum + w[key], 0);
-      box.append(element("h3", `${heading}: ${grouped(total)}${what ? " " + what : ""} in ${list.length} weeks`));
-      box.append(bars({ width, title: `${heading} a week${what ? ` in ${what}` : ""}, the last ${list.length} weeks, ` +
-        `oldest first: ${list.map((w) => grouped(w[key])).join(", ")}.`, unit: what,
+      box.append(element("h3", tn("%(what)s: %(total)s in %(num)s week", "%(what)s: %(total)s in %(num)s weeks", list.length,
+        { what: heading, total: grouped(total) + (what ? " " + what : "") })));
+      const title = tn("%(what)s a week, the last %(num)s week, oldest first: %(figures)s.",
+        "%(what)s a week, the last %(num)s weeks, oldest first: %(figures)s.", list.length,
+        { what: what ? heading + " (" + what + ")" : heading, figures: list.map((w) => grouped(w[key])).join(", ") });
+      box.append(bars({ width, title, unit: what,
         values: list.map((w, i) => ({ label: label(w), value: w[key], current: i === list.length - 1 })), whole: key !== "volume" }));
     }
-    box.append(table(`The ${list.length} weeks as a table`, ["Week of", "Sessions", "Sets", `Volume (${unit})`],
+    box.append(table(tn("The %(num)s week as a table", "The %(num)s weeks as a table", list.length),
+      [t("Week of"), t("Sessions"), t("Sets"), t("Volume (%(unit)s)", { unit })],
       () => [...list].reverse().map((w) => [dateText(w.start), String(w.sessions), String(w.sets), grouped(w.volume)])));
   }
 

@@ -20,6 +20,7 @@
 
 window.repcardFiles = (() => {
   const { stamp, number, MAX_AMOUNT } = window.repcardLog; // the log's own time stamps and limits
+  const { t } = window.repcardText.words; // what is refused, said in the page's language
   const MAX_ROWS = 500000;
   const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -97,7 +98,8 @@ window.repcardFiles = (() => {
   function cell(value) {
     let text = value == null ? "" : String(value);
     if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    const quoted = /[",\n\r]/.test(text); // (not after `return`: Babel's extractor would read it as a division)
+    return quoted ? `"${text.replace(/"/g, '""')}"` : text;
   }
 
   // repcard's CSV: one row per set, the sessions' start and finish and each set's time to the
@@ -126,7 +128,7 @@ window.repcardFiles = (() => {
 
   function checkSession(x, i) {
     if (!x || typeof x !== "object" || !isText(x.id, 100) || !isText(x.routine, 500) || !isText(x.title, 300) ||
-        !isTime(x.started) || !(x.finished === 0 || isTime(x.finished))) throw `session ${i + 1} is not a session`;
+        !isTime(x.started) || !(x.finished === 0 || isTime(x.finished))) throw t("session %(number)s is not a session", { number: i + 1 });
     return { id: x.id, routine: x.routine, title: x.title, started: x.started, finished: x.finished };
   }
 
@@ -135,7 +137,7 @@ window.repcardFiles = (() => {
         !isText(x.exercise, 200) || !/^[a-z0-9-]+$/.test(x.exercise) || !isText(x.name, 300) ||
         !Number.isInteger(x.set) || x.set < 1 || x.set > 100 || !isAmount(x.reps) || !isAmount(x.weight) ||
         (x.unit !== "kg" && x.unit !== "lb") || !isTime(x.at) || !(x.warmup === undefined || typeof x.warmup === "boolean")) {
-      throw `set ${i + 1} is not a set`;
+      throw t("set %(number)s is not a set", { number: i + 1 });
     }
     const clean = { id: x.id, session: x.session, step: x.step, exercise: x.exercise, name: x.name, set: x.set,
       reps: x.reps, weight: x.weight, unit: x.unit, timed: x.timed === true, at: x.at };
@@ -149,15 +151,16 @@ window.repcardFiles = (() => {
     try {
       data = JSON.parse(text);
     } catch (error) {
-      if (/^\s*[[{]/.test(text)) throw "it is not JSON";
+      if (/^\s*[[{]/.test(text)) throw t("it is not JSON");
       return null;
     }
-    if (!data || data.app !== "repcard") throw "it is not a repcard backup";
+    if (!data || data.app !== "repcard") throw t("it is not a repcard backup");
     if (data.version !== 1 && data.version !== window.repcardBackup.BACKUP_VERSION) {
-      throw `it is version ${String(data.version).slice(0, 20)}; this page reads versions 1 and ${window.repcardBackup.BACKUP_VERSION}`;
+      throw t("it is version %(version)s; this page reads versions 1 and %(latest)s",
+        { version: String(data.version).slice(0, 20), latest: window.repcardBackup.BACKUP_VERSION });
     }
-    if (!Array.isArray(data.sessions) || !Array.isArray(data.sets)) throw "it has no sessions and sets";
-    if (data.sessions.length > 20000 || data.sets.length > 500000) throw "it holds more than a log can";
+    if (!Array.isArray(data.sessions) || !Array.isArray(data.sets)) throw t("it has no sessions and sets");
+    if (data.sessions.length > 20000 || data.sets.length > 500000) throw t("it holds more than a log can");
     return { sessions: data.sessions.map(checkSession), sets: data.sets.map(checkSet) };
   }
 
@@ -176,7 +179,7 @@ window.repcardFiles = (() => {
     const header = rows.length ? rows[0].join(",").toLowerCase() : "";
     const columns = READABLE.find((c) => c.join(",") === header);
     if (!columns) return null;
-    if (rows.length > 500001) throw "it holds more than a log can";
+    if (rows.length > 500001) throw t("it holds more than a log can");
     const slugs = new Map(existing.sets.map((s) => [s.name, s.exercise]));
     const known = new Map(existing.sessions.map((s) => [stamp(s.started) + "|" + s.title, s]));
     const sessions = new Map();
@@ -185,7 +188,7 @@ window.repcardFiles = (() => {
     let sameSecond = 0;
     rows.slice(1).forEach((r, i) => {
       const line = i + 2;
-      if (r.length !== columns.length) throw `line ${line} has ${r.length} cells, not ${columns.length}`;
+      if (r.length !== columns.length) throw t("line %(line)s has %(cells)s cells, not %(columns)s", { line, cells: r.length, columns: columns.length });
       const [date, title, name, set, reps, weight, unit, seconds = "", logged = "", finished = "", slug = "", routine = "",
         warmup = ""] = r.map(unescape);
       const started = fromStamp(date);
@@ -202,7 +205,7 @@ window.repcardFiles = (() => {
           (entry.unit !== "kg" && entry.unit !== "lb") || !isTime(at) || !(end === 0 || isTime(end)) ||
           !(slug === "" || (isText(slug, 200) && /^[a-z0-9-]+$/.test(slug))) || !isText(routine, 500) ||
           (warmup !== "" && warmup !== "yes")) {
-        throw `line ${line} is not a logged set`;
+        throw t("line %(line)s is not a logged set", { line });
       }
       const key = stamp(started) + "|" + title;
       if (!sessions.has(key)) {
@@ -239,7 +242,8 @@ window.repcardFiles = (() => {
       required: ["title", "date", "name", "weight", "reps"],
     },
   };
-  const LABELS = { date: "its date", title: "its workout's name", name: "its exercise's name", order: "Set Order",
+  // The columns as the other app names them, in its language; the first three are repcard's words.
+  const LABELS = { date: t("its date"), title: t("its workout's name"), name: t("its exercise's name"), order: "Set Order",
     weight: "Weight", reps: "Reps", seconds: "Seconds", distance: "Distance", duration: "Duration", end: "end_time",
     type: "set_type", unit: "Weight Unit" };
 
@@ -259,7 +263,7 @@ window.repcardFiles = (() => {
     const table = parseCsv(text, separator);
     const format = table.length ? formatOf(table[0]) : null;
     if (!format) return null;
-    if (table.length > MAX_ROWS + 1) throw "it holds more than a log can";
+    if (table.length > MAX_ROWS + 1) throw t("it holds more than a log can");
     const spec = FORMATS[format];
     const header = table[0].map((x) => x.trim().toLowerCase());
     const column = {};
@@ -269,7 +273,7 @@ window.repcardFiles = (() => {
       if (found) column[key] = { at: header.indexOf(found), name: found };
     }
     const missing = spec.required.filter((key) => !column[key]);
-    if (missing.length) throw `its first line has no column for ${missing.map((k) => LABELS[k]).join(", ")}`;
+    if (missing.length) throw t("its first line has no column for %(columns)s", { columns: missing.map((k) => LABELS[k]).join(", ") });
     const headerUnit = /lbs/.test(column.weight.name) ? "lb" : /kg/.test(column.weight.name) ? "kg" : null;
     const rows = [];
     const left = { cardio: 0, empty: 0 };
@@ -278,33 +282,35 @@ window.repcardFiles = (() => {
     table.slice(1).forEach((cells, i) => {
       const line = i + 2;
       if (cells.length < header.length - 1 || cells.length > header.length + 1) {
-        throw `line ${line} has ${cells.length} cells, not ${header.length}`;
+        throw t("line %(line)s has %(cells)s cells, not %(columns)s", { line, cells: cells.length, columns: header.length });
       }
       const cell = (key) => (column[key] ? (cells[column[key].at] || "").trim() : "");
-      const problem = (what) => { throw `line ${line}: ${what}`; };
+      const problem = (what) => { throw t("line %(line)s: %(problem)s", { line, problem: what }); };
       const figure = (key, whole) => {
         const x = amount(cell(key), separator === ";");
         if (x === undefined || (x !== null && (x > MAX_AMOUNT || (whole && !Number.isInteger(x)) || (key !== "weight" && x < 0)))) {
-          problem(`${LABELS[key]} "${cell(key).slice(0, 20)}" is not ${whole ? "a whole number" : "a number"} from 0 to ${MAX_AMOUNT}`);
+          const values = { column: LABELS[key], value: cell(key).slice(0, 20), most: MAX_AMOUNT };
+          problem(whole ? t("%(column)s \"%(value)s\" is not a whole number from 0 to %(most)s", values)
+            : t("%(column)s \"%(value)s\" is not a number from 0 to %(most)s", values));
         }
         return x;
       };
       const order = format === "Strong" ? cell("order") : "";
       const name = cell("name");
       if (format === "Strong" && (/^(rest timer|note)$/i.test(order) || /^rest timer$/i.test(name))) return void left.empty++;
-      if (format === "Strong" && !/^(\d+|[WDF])$/i.test(order)) problem(`Set Order "${order.slice(0, 20)}" is not a set number, W, D or F`);
+      if (format === "Strong" && !/^(\d+|[WDF])$/i.test(order)) problem(t("Set Order \"%(value)s\" is not a set number, W, D or F", { value: order.slice(0, 20) }));
       const started = when(cell("date"));
-      if (!Number.isFinite(started)) problem(`"${cell("date").slice(0, 40)}" is not a date and time like 2024-03-04 18:30:00`);
-      if (!name || name.length > 200) problem("the exercise's name is missing or over 200 characters");
+      if (!Number.isFinite(started)) problem(t("\"%(value)s\" is not a date and time like %(example)s", { value: cell("date").slice(0, 40), example: "2024-03-04 18:30:00" }));
+      if (!name || name.length > 200) problem(t("the exercise's name is missing or over 200 characters"));
       const title = cell("title");
-      if (title.length > 300) problem("the workout's name is over 300 characters");
+      if (title.length > 300) problem(t("the workout's name is over 300 characters"));
       let length = 0;
       if (format === "Strong" && cell("duration")) { // a workout's length, where the file gives it
         length = duration(cell("duration"));
-        if (!Number.isFinite(length)) problem(`Duration "${cell("duration").slice(0, 20)}" is not a time like 1h 5m`);
+        if (!Number.isFinite(length)) problem(t("Duration \"%(value)s\" is not a time like 1h 5m", { value: cell("duration").slice(0, 20) }));
       } else if (format === "Hevy" && cell("end")) {
         const end = when(cell("end"));
-        if (!Number.isFinite(end)) problem(`"${cell("end").slice(0, 40)}" is not a date and time like 4 Mar 2024, 18:30`);
+        if (!Number.isFinite(end)) problem(t("\"%(value)s\" is not a date and time like %(example)s", { value: cell("end").slice(0, 40), example: "4 Mar 2024, 18:30" }));
         length = Math.max(0, (end - started) / 1000);
       }
       let weight = figure("weight", false);
@@ -316,7 +322,7 @@ window.repcardFiles = (() => {
       if (column.unit) {
         const said = cell("unit").toLowerCase();
         if (said === "kg" || said === "lbs" || said === "lb") unit = said === "kg" ? "kg" : "lb";
-        else if (weight !== null) problem(`Weight Unit "${said.slice(0, 20)}" is not kg or lbs`);
+        else if (weight !== null) problem(t("Weight Unit \"%(value)s\" is not kg or lbs", { value: said.slice(0, 20) }));
       }
       if (!reps && distance > 0) return void left.cardio++; // a run or a ride: the log has no distances
       const timed = !reps && seconds > 0;
@@ -370,7 +376,7 @@ window.repcardFiles = (() => {
       const key = row.started + "|" + row.title;
       if (!sessions.has(key)) {
         const id = `${found.format.toLowerCase()}-${row.started.toString(36)}-${slugify(row.title || "workout")}`.slice(0, 100);
-        sessions.set(key, { id, routine: "", title: row.title || found.format + " workout", started: row.started,
+        sessions.set(key, { id, routine: "", title: row.title || t("%(app)s workout", { app: found.format }), started: row.started,
           finished: row.length ? row.started + row.length * 1000 : 0, sets: 0 });
       }
       const session = sessions.get(key);
@@ -378,7 +384,7 @@ window.repcardFiles = (() => {
       const exercise = target ? target.slug : slugify(row.name);
       const counter = `${session.id}|${exercise}|${row.warmup ? "w" : ""}`;
       const set = (counts.get(counter) || 0) + 1;
-      if (set > 100) throw `line ${row.line}: more than 100 sets of ${row.name.slice(0, 60)} in one workout`;
+      if (set > 100) throw t("line %(line)s: more than 100 sets of %(name)s in one workout", { line: row.line, name: row.name.slice(0, 60) });
       counts.set(counter, set);
       const step = `${exercise}:${row.warmup ? "w" : ""}${set}`;
       session.sets += 1;

@@ -14,6 +14,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const charts = window.repcardChart;
   const backup = window.repcardBackup;
   const { inStores, all, done, figures, summarise, dateText, timeText, stamp, volume } = log;
+  const { t, tn, number } = window.repcardText.words;
+  const root = document.documentElement.dataset.root; // this language's pages
+  const siteRoot = document.documentElement.dataset.site || root; // the site's assets
   const MAX_BYTES = 5e6; // a backup bigger than this is refused: years of sets take far less
   const PAGE = 10; // sessions drawn at first, and more at each "Show older sessions"
   let shown = PAGE;
@@ -65,9 +68,11 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     const kept = sessions.filter((s) => totals.has(s.id)).sort((a, b) => b.started - a.started);
     const count = [...totals.values()].reduce((sum, t) => sum + t.sets, 0);
+    const sessionCount = tn("%(num)s session", "%(num)s sessions", kept.length);
+    const setCount = tn("%(num)s set", "%(num)s sets", count);
     document.getElementById("summary").textContent = kept.length
-      ? `${kept.length} ${kept.length === 1 ? "session" : "sessions"}, ${count} ${count === 1 ? "set" : "sets"} logged in this browser.`
-      : "Nothing logged yet: the sets you mark Done in workout mode appear here.";
+      ? t("%(sessions)s, %(sets)s logged in this browser.", { sessions: sessionCount, sets: setCount })
+      : t("Nothing logged yet: the sets you mark Done in workout mode appear here.");
     drawWeeks(kept, totals);
     await drawSessions(kept, totals, done);
     await pause();
@@ -81,10 +86,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const now = Date.now();
     const weeks = progress.weeks(kept.map((s) => ({ started: s.started, ...totals.get(s.id) })), now, unitShown());
     const run = progress.streak(kept.map((s) => s.started), now);
-    document.getElementById("streak").textContent = run
-      ? `Streak: ${run} ${run === 1 ? "week" : "weeks"} in a row with a workout` +
-        (weeks[weeks.length - 1].sessions ? "." : ", none yet this week.")
-      : "Streak: none — no workout last week or this week yet.";
+    document.getElementById("streak").textContent = !run ? t("Streak: none — no workout last week or this week yet.")
+      : weeks[weeks.length - 1].sessions
+        ? tn("Streak: %(num)s week in a row with a workout.", "Streak: %(num)s weeks in a row with a workout.", run)
+        : tn("Streak: %(num)s week in a row with a workout, none yet this week.",
+          "Streak: %(num)s weeks in a row with a workout, none yet this week.", run);
     weeksShown = weeks;
     if (drawn) drawInView();
   }
@@ -101,10 +107,11 @@ document.addEventListener("DOMContentLoaded", () => {
       const details = element("details");
       details.dataset.session = session.id;
       details.open = opened ? opened.has(session.id) : i === 0;
-      details.append(element("summary", `${dateText(session.started)}, ${timeText(session.started)} · ${session.title || "Workout"}`));
-      details.append(element("p", `${Math.max(1, Math.round((end - session.started) / 60000))} min · ` +
-        `${total.sets} ${total.sets === 1 ? "set" : "sets"} · volume ${volume(total.volume)}` +
-        (session.finished ? "" : " · not finished"), "meta"));
+      const title = session.title || t("Workout");
+      details.append(element("summary", `${dateText(session.started)}, ${timeText(session.started)} · ${title}`));
+      details.append(element("p", [t("%(minutes)s min", { minutes: Math.max(1, Math.round((end - session.started) / 60000)) }),
+        tn("%(num)s set", "%(num)s sets", total.sets), t("volume %(volume)s", { volume: volume(total.volume) })]
+        .concat(session.finished ? [] : [t("not finished")]).join(" · "), "meta"));
       let setsShown = null; // read and drawn when the session is first opened
       const drawSets = () => {
         setsShown = setsShown || log.inSession(session.id).then((mine) => {
@@ -128,7 +135,7 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     const more = document.getElementById("more");
     more.hidden = kept.length <= shown;
-    more.textContent = `Show older sessions (${kept.length - shown} more)`;
+    more.textContent = t("Show older sessions (%(count)s more)", { count: kept.length - shown });
     await Promise.all(drawing);
     const said = list.querySelector(".said");
     if (said) said.focus();
@@ -137,39 +144,49 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function setRow(s) {
     const li = element("li");
-    const text = element("span", `${s.name} · ${s.warmup ? "warm-up" : "set"} ${s.set}: ${figures([s])}`);
+    const values = { name: s.name, number: s.set, figures: figures([s]) };
+    const text = element("span", s.warmup ? t("%(name)s · warm-up %(number)s: %(figures)s", values)
+      : t("%(name)s · set %(number)s: %(figures)s", values));
     let armed = false;
-    const remove = button("Delete", async () => {
+    const remove = button(t("Delete"), async () => {
       if (!armed) {
         armed = true;
-        remove.textContent = "Tap again to delete";
+        remove.textContent = t("Tap again to delete");
         return;
       }
       await inStores("readwrite", (st) => st.sets.delete(s.id));
       await summarise([s.exercise]);
-      await drawHistory({ session: s.session, text: `Deleted ${s.name} set ${s.set}.` });
+      await drawHistory({ session: s.session, text: t("Deleted %(name)s set %(number)s.", { name: s.name, number: s.set }) });
     });
-    const edit = button("Edit", () => {
+    const edit = button(t("Edit"), () => {
       const form = element("form", null, "edit");
-      form.innerHTML = '<label>Reps <input class="reps" type="text" inputmode="numeric" maxlength="8"></label> ' +
-        '<label>Weight <input class="weight" type="text" inputmode="decimal" maxlength="8"></label> ' +
-        '<button class="button small" type="submit">Save</button> <button class="button secondary small cancel" type="button">Cancel</button>' +
-        '<p class="problem" role="alert"></p>';
+      const field = (label, name, mode) => {
+        const wrap = element("label", label + " ");
+        const input = Object.assign(element("input", null, name), { type: "text", inputMode: mode, maxLength: 8 });
+        wrap.append(input);
+        return wrap;
+      };
+      const save = Object.assign(element("button", t("Save"), "button small"), { type: "submit" });
+      const cancel = Object.assign(element("button", t("Cancel"), "button secondary small cancel"), { type: "button" });
+      const problem = element("p", null, "problem");
+      problem.setAttribute("role", "alert");
+      form.append(field(t("Reps"), "reps", "numeric"), " ", field(t("Weight"), "weight", "decimal"), " ", save, " ", cancel, problem);
       form.querySelector(".reps").value = s.reps == null ? "" : s.reps;
-      form.querySelector(".weight").value = s.weight == null ? "" : s.weight;
+      form.querySelector(".weight").value = s.weight == null ? "" : number(s.weight);
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         const reps = log.amount(form.querySelector(".reps").value, true);
         const weight = log.amount(form.querySelector(".weight").value, false);
         if (reps === undefined || weight === undefined) {
           form.querySelector(".problem").textContent =
-            `Not saved: reps and weight are numbers from 0 to ${log.MAX_AMOUNT}, like 42.5 or 42,5.`;
+            t("Not saved: reps and weight are numbers from 0 to %(most)s, like 42.5 or 42,5.", { most: log.MAX_AMOUNT });
           return;
         }
         const changed = Object.assign({}, s, { reps, weight });
         await inStores("readwrite", (st) => st.sets.put(changed));
         await summarise([s.exercise]);
-        await drawHistory({ session: s.session, text: `Saved ${s.name} set ${s.set}: ${figures([changed])}.` });
+        await drawHistory({ session: s.session, text: t("Saved %(name)s set %(number)s: %(figures)s.",
+          { name: s.name, number: s.set, figures: figures([changed]) }) });
       });
       form.querySelector(".cancel").addEventListener("click", () => {
         li.replaceChildren(...shown);
@@ -251,10 +268,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const meta = await inStores("readonly", (s) => done(s.meta.get("backup")));
     const kept = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted().catch(() => false) : false;
     const line = kept
-      ? "This browser has promised to keep the log until you delete it."
-      : "The browser may delete this log when space runs low, and Safari deletes it after 7 days without a visit unless the site is on the home screen. Export a backup now and then.";
-    document.getElementById("storage").textContent =
-      `${line} Last backup: ${meta ? `${dateText(meta.at)}, ${timeText(meta.at)}` : "never"}.`;
+      ? t("This browser has promised to keep the log until you delete it.")
+      : t("The browser may delete this log when space runs low, and Safari deletes it after 7 days without a visit unless the site is on the home screen. Export a backup now and then.");
+    document.getElementById("storage").textContent = line + " " + (meta
+      ? t("Last backup: %(ago)s, %(date)s, %(time)s.", { ago: window.repcardText.words.ago(meta.at, Date.now()),
+        date: dateText(meta.at), time: timeText(meta.at) })
+      : t("Last backup: never."));
   }
 
   // --- backup
@@ -264,11 +283,11 @@ document.addEventListener("DOMContentLoaded", () => {
   let filesLoading = null;
   const files = () => (filesLoading = filesLoading || new Promise((resolve, reject) => {
     const script = element("script");
-    script.src = document.documentElement.dataset.root + "assets/files.js";
+    script.src = siteRoot + "assets/files.js";
     script.onload = () => resolve(window.repcardFiles);
     script.onerror = () => {
       filesLoading = null;
-      reject("its reader could not be loaded; try again with a signal");
+      reject(t("its reader could not be loaded; try again with a signal"));
     };
     document.head.append(script);
   }));
@@ -278,7 +297,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const name = backup.fileName("csv");
     backup.download(formats.toCsv(sessions, sets), "text/csv", name);
     await backup.noteSaved();
-    say(`Saved ${name}.`);
+    say(t("Saved %(name)s.", { name }));
     drawStorage();
   }
 
@@ -287,7 +306,7 @@ document.addEventListener("DOMContentLoaded", () => {
   async function choices(summaries) {
     let library = [];
     try {
-      const response = await fetch(document.documentElement.dataset.root + "history/exercises.json");
+      const response = await fetch(root + "history/exercises.json"); // the titles in this language
       const isText = (x, max) => typeof x === "string" && x.length <= max;
       library = (await response.json()).filter((x) => x && isText(x.slug, 200) && isText(x.title, 300));
     } catch (error) {
@@ -306,20 +325,24 @@ document.addEventListener("DOMContentLoaded", () => {
     const form = element("form", null, "mapping");
     form.id = "mapping";
     form.setAttribute("aria-labelledby", "mapping-h");
-    const heading = element("h3", `Which exercise is each of ${found.format}'s?`);
+    const heading = element("h3", t("Which exercise is each of %(app)s's?", { app: found.format }));
     heading.id = "mapping-h";
     heading.tabIndex = -1;
     const first = Math.min(...found.rows.map((r) => r.started));
     const last = Math.max(...found.rows.map((r) => r.started));
     const warmups = found.rows.filter((r) => r.warmup).length;
-    const left = [found.left.cardio ? `${found.left.cardio} ${found.left.cardio === 1 ? "set" : "sets"} of distance only (runs, rides) left out` : "",
-      warmups ? `${warmups} warm-up ${warmups === 1 ? "set" : "sets"} kept and marked, not counted in records` : ""].filter(Boolean);
-    form.append(heading, element("p", `${found.workouts} ${found.workouts === 1 ? "workout" : "workouts"}, ${found.rows.length} sets, ` +
-      `${dateText(first)} to ${dateText(last)}${left.length ? "; " + left.join("; ") : ""}. Choose what each name is on this site; ` +
-      "the same names are matched so next time."));
+    const left = [found.left.cardio ? tn("%(num)s set of distance only (runs, rides) left out",
+      "%(num)s sets of distance only (runs, rides) left out", found.left.cardio) : "",
+    warmups ? tn("%(num)s warm-up set kept and marked, not counted in records",
+      "%(num)s warm-up sets kept and marked, not counted in records", warmups) : ""].filter(Boolean);
+    const workouts = tn("%(num)s workout", "%(num)s workouts", found.workouts);
+    const setCount = tn("%(num)s set", "%(num)s sets", found.rows.length);
+    const what = t("%(workouts)s, %(sets)s, %(first)s to %(last)s", { workouts, sets: setCount, first: dateText(first), last: dateText(last) });
+    form.append(heading, element("p", [what, ...left].join("; ") + ". " +
+      t("Choose what each name is on this site; the same names are matched so next time.")));
     let unit = null;
     if (!found.unit) {
-      const label = element("label", "Its weights are in ", "unit-choice");
+      const label = element("label", t("Its weights are in") + " ", "unit-choice");
       unit = element("select");
       for (const u of ["kg", "lb"]) unit.append(Object.assign(element("option", u), { value: u }));
       unit.value = unitShown();
@@ -330,9 +353,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const picks = found.names.map(({ name, sets }) => {
       const li = element("li");
       const label = element("label");
-      label.append(element("span", name, "from"), " ", element("span", `${sets} ${sets === 1 ? "set" : "sets"}`, "count"));
+      label.append(element("span", name, "from"), " ", element("span", tn("%(num)s set", "%(num)s sets", sets), "count"));
       const select = element("select");
-      select.append(Object.assign(element("option", "Keep as its own exercise"), { value: "" }));
+      select.append(Object.assign(element("option", t("Keep as its own exercise")), { value: "" }));
       for (const choice of options) select.append(Object.assign(element("option", choice.title), { value: choice.slug }));
       const before = remembered[name];
       select.value = before !== undefined && (before === "" || options.some((c) => c.slug === before)) ? before
@@ -344,9 +367,9 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     form.append(list);
     const actions = element("p", null, "actions");
-    const go = element("button", `Import ${found.rows.length} ${found.rows.length === 1 ? "set" : "sets"}`, "button");
+    const go = element("button", tn("Import %(num)s set", "Import %(num)s sets", found.rows.length), "button");
     go.type = "submit";
-    const cancel = button("Cancel", null, "button secondary");
+    const cancel = button(t("Cancel"), null, "button secondary");
     actions.append(go, cancel);
     form.append(actions);
     document.getElementById("message").before(form);
@@ -371,7 +394,7 @@ document.addEventListener("DOMContentLoaded", () => {
     say("");
     document.getElementById("import").disabled = true;
     try {
-      if (file.size > MAX_BYTES) throw `it is ${(file.size / 1e6).toFixed(1)} MB; a backup may be at most 5 MB`;
+      if (file.size > MAX_BYTES) throw t("it is %(size)s MB; a backup may be at most 5 MB", { size: number(Math.round(file.size / 1e5) / 10) });
       const text = await file.text();
       const [formats, [sessions, sets]] = await Promise.all([files(), all()]);
       const existing = { sessions, sets };
@@ -379,19 +402,19 @@ document.addEventListener("DOMContentLoaded", () => {
       let names = null;
       if (!data) {
         const found = formats.read(text);
-        if (!found) throw `its first line is not repcard's (${formats.COLUMNS.join(",")}), Strong's or Hevy's`;
-        if (!found.rows.length) throw "it holds no sets";
+        if (!found) throw t("its first line is not repcard's (%(columns)s), Strong's or Hevy's", { columns: formats.COLUMNS.join(",") });
+        if (!found.rows.length) throw t("it holds no sets");
         const remembered = await inStores("readonly", (s) => done(s.meta.get("names")));
         const [, summaries] = await log.overview();
         const chosen = await chooseMapping(found, (remembered && remembered.map) || {}, await choices(summaries), formats.guess);
-        if (!chosen) throw "cancelled";
+        if (!chosen) throw t("cancelled");
         data = formats.toLog(found, chosen.mapping, chosen.unit);
         names = Object.assign((remembered && remembered.map) || {}, chosen.names);
       }
       say(await merge(data, existing, names));
     } catch (error) {
-      const reason = typeof error === "string" ? error : "it could not be read";
-      say(`Not imported: ${reason}. Nothing stored was changed.`);
+      const reason = typeof error === "string" ? error : t("it could not be read");
+      say(t("Not imported: %(reason)s. Nothing stored was changed.", { reason }));
     } finally {
       document.getElementById("import").disabled = false;
     }
@@ -405,7 +428,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const natural = (s) => started.get(s.session) &&
       `${stamp(started.get(s.session).started)}|${started.get(s.session).title}|${s.exercise}|${s.warmup ? "w" : ""}${s.set}`;
     const haveNatural = new Set(sets.map(natural));
-    for (const s of data.sets) if (!started.has(s.session)) throw `set ${s.id.slice(0, 60)} belongs to no session`;
+    for (const s of data.sets) if (!started.has(s.session)) throw t("set %(id)s belongs to no session", { id: s.id.slice(0, 60) });
     const newSets = data.sets.filter((s) => !haveSet.has(s.id) && !haveNatural.has(natural(s)));
     const newSessions = data.sessions.filter((s) => !haveSession.has(s.id) && newSets.some((x) => x.session === s.id));
     // A session already here that a backup knows better (its finish, its routine page: a CSV of
@@ -427,9 +450,11 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     await summarise([...new Set(newSets.map((s) => s.exercise))]);
     await drawHistory();
-    return `Imported ${newSets.length} ${newSets.length === 1 ? "set" : "sets"} in ${newSessions.length} new ` +
-      `${newSessions.length === 1 ? "session" : "sessions"}; ${data.sets.length - newSets.length} already here` +
-      (mended.size ? `; ${mended.size} ${mended.size === 1 ? "session" : "sessions"} completed from it.` : ".");
+    const said = [tn("Imported %(num)s set", "Imported %(num)s sets", newSets.length) + " " +
+      tn("in %(num)s new session", "in %(num)s new sessions", newSessions.length),
+    tn("%(num)s already here", "%(num)s already here", data.sets.length - newSets.length)];
+    if (mended.size) said.push(tn("%(num)s session completed from it", "%(num)s sessions completed from it", mended.size));
+    return said.join("; ") + ".";
   }
 
   document.getElementById("export-csv").addEventListener("click", exportCsv);
@@ -451,6 +476,6 @@ document.addEventListener("DOMContentLoaded", () => {
     .then(() => {
       drawn = true;
       page.dataset.ready = "true";
-    }, (error) => say(`The log cannot be read in this browser: ${error.message || error}.`))
+    }, (error) => say(t("The log cannot be read in this browser: %(error)s.", { error: error.message || error })))
     .then(() => page.classList.remove("drawing"));
 });

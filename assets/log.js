@@ -10,7 +10,10 @@ window.repcardLog = (() => {
   const STORES = ["sessions", "sets", "meta", "summaries"];
   let opening = null;
   let pending = Promise.resolve();
-  const sitePath = new URL(document.documentElement.dataset.root || "./", location.href).pathname;
+  // The site's root, not this language's: one log for every language of a site.
+  const html = document.documentElement;
+  const sitePath = new URL(html.dataset.site || html.dataset.root || "./", location.href).pathname;
+  const words = window.repcardText.words;
 
   const done = (request) => new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
@@ -207,10 +210,11 @@ window.repcardLog = (() => {
     return pending;
   }
 
-  const number = (x) => String(Math.round(x * 100) / 100);
-  // 1,234,567: grouped by hand, as the first toLocaleString() of a page costs a phone ~100 ms.
-  const grouped = (x) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const repsText = (s) => (s.reps == null ? "–" : s.timed ? `${s.reps} s` : String(s.reps));
+  const number = (x) => String(Math.round(x * 100) / 100); // as files and fields hold it: "42.5"
+  // 1,234,567: grouped by hand in English, as the first toLocaleString() of a page costs a phone
+  // ~100 ms; in the page's language otherwise ("1 234 567").
+  const grouped = (x) => (words.lang === "en" ? String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",")
+    : words.number(Math.round(x), true));
 
   // The largest reps, seconds or weight a field takes, and a backup may hold.
   const MAX_AMOUNT = 9999;
@@ -225,18 +229,7 @@ window.repcardLog = (() => {
     return x <= MAX_AMOUNT ? x : undefined;
   }
 
-  // "12 kg × 10, 10": a weight is named again only when it changes; once any set has one, a set
-  // without says so ("20 kg × 15, — × 15"), rather than reading as the weight before it.
-  function figures(sets) {
-    const weighed = sets.some((s) => s.weight != null);
-    let previous = null;
-    return sets.map((s) => {
-      const w = s.weight == null ? (weighed ? "—" : "") : `${number(s.weight)} ${s.unit}`;
-      const text = w && w !== previous ? `${w} × ${repsText(s)}` : repsText(s);
-      previous = w;
-      return text;
-    }).join(", ");
-  }
+  const figures = words.figures; // "12 kg × 10, 10", in the page's language (text.js)
 
   // Weight × reps of the untimed sets, per unit.
   function volumes(sets) {
@@ -249,7 +242,7 @@ window.repcardLog = (() => {
   function volume(sets) {
     const total = Array.isArray(sets) ? volumes(sets) : sets;
     const parts = ["kg", "lb"].filter((u) => total[u]).map((u) => `${grouped(total[u])} ${u}`);
-    return parts.length ? parts.join(" + ") : "no weights";
+    return parts.length ? parts.join(" + ") : words.t("no weights");
   }
 
   // The sets of the latest session that did this exercise, other than `except`, by set number.
@@ -270,7 +263,8 @@ window.repcardLog = (() => {
     }
     for (const slug of slugs) {
       const sets = await lastTime(slug, null);
-      if (sets.length) summary[slug] = figures(sets);
+      // The figures, not their words: each page says them in its own language (app.js).
+      if (sets.length) summary[slug] = sets.map((s) => ({ weight: s.weight, unit: s.unit, reps: s.reps, timed: s.timed }));
       else delete summary[slug];
     }
     try {
@@ -281,11 +275,11 @@ window.repcardLog = (() => {
   }
 
   const pad = (n) => String(n).padStart(2, "0");
-  const dateText = (ms) => new Date(ms).toDateString().replace(/^(\w+) (\w+) (\d+) (\d+)$/, (_, w, m, d, y) => `${w} ${+d} ${m} ${y}`);
-  const timeText = (ms) => `${pad(new Date(ms).getHours())}:${pad(new Date(ms).getMinutes())}`;
-  const stamp = (ms, seconds) => { // 2026-11-25 18:30 (or 18:30:05), local time: the CSV's times
+  const dateText = words.date; // "Tue 1 Dec 2026", in the page's language
+  const timeText = words.time;
+  const stamp = (ms, seconds) => { // 2026-11-25 18:30 (or 18:30:05), local time: the CSV's times, in any language
     const d = new Date(ms);
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${timeText(ms)}` +
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}` +
       (seconds ? ":" + pad(d.getSeconds()) : "");
   };
 

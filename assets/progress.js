@@ -6,6 +6,7 @@
 
 window.repcardProgress = (() => {
   const { EPSILON, eachBest, toKg, fromKg, round, setText, epley } = window.repcardRecords;
+  const words = window.repcardText.words; // the ticks' days and months, in the page's language
 
   // The unit an exercise's weights are shown in: the unit of its latest weighed session.
   function unitOf(entries, fallback = "kg") {
@@ -82,8 +83,6 @@ window.repcardProgress = (() => {
     return { min: low, max: high, step, ticks };
   }
 
-  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
   // Time ticks in local time: weeks, months or years, whichever keeps them at most `most`.
   function timeTicks(from, to, most = 5) {
     const start = new Date(from);
@@ -112,9 +111,9 @@ window.repcardProgress = (() => {
       if (ticks.length <= most) {
         return ticks.map((t, i) => {
           const d = new Date(t);
-          const label = unit === "week" ? `${d.getDate()} ${MONTHS[d.getMonth()]}`
+          const label = unit === "week" ? words.day(t)
             : n >= 12 ? String(d.getFullYear())
-            : d.getMonth() === 0 || i === 0 ? `${MONTHS[d.getMonth()]} ${d.getFullYear()}` : MONTHS[d.getMonth()];
+            : words.month(t, d.getMonth() === 0 || i === 0);
           return [t, label];
         });
       }
@@ -165,5 +164,5 @@ window.repcardProgress = (() => {
     return count;
   }
 
-  return { unitOf, series, scale, timeTicks, startOfWeek, weeks, streak, MONTHS };
+  return { unitOf, series, scale, timeTicks, startOfWeek, weeks, streak };
 })();

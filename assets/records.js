@@ -9,6 +9,7 @@
 "use strict";
 
 window.repcardRecords = (() => {
+  const { t, tn, number: shown } = window.repcardText.words;
   const LB = 0.45359237; // kg in a pound, exactly
   const DAY = 864e5;
   const EPSILON = 1e-9;
@@ -31,7 +32,7 @@ window.repcardRecords = (() => {
 
   const weightKey = (weight, unit) => (weight > 0 ? `${number(weight)} ${unit}` : "");
   const setText = (weight, unit, reps, timed) =>
-    (weight > 0 ? `${number(weight)} ${unit} × ` : "") + (timed ? `${reps} s` : weight > 0 ? String(reps) : `${reps} reps`);
+    (weight > 0 ? `${shown(weight)} ${unit} × ` : "") + (timed ? `${shown(reps)} s` : weight > 0 ? shown(reps) : tn("%(num)s rep", "%(num)s reps", reps));
 
   // The bests of an exercise so far, from its summary's entries and any sets not in them yet
   // ([weight, unit, reps, at, timed] lists): the heaviest weight, the best estimated
@@ -78,11 +79,12 @@ window.repcardRecords = (() => {
   // "New best: 45 kg × 10 — heaviest weight, best estimated 1RM (60 kg)".
   function recordText(set, kinds) {
     const words = {
-      weight: "heaviest weight",
-      e1rm: `best estimated 1RM (${number(round(epley(set.weight, set.reps)))} ${set.unit})`,
-      reps: set.timed ? "longest yet" : set.weight > 0 ? `most reps at ${number(set.weight)} ${set.unit}` : "most reps",
+      weight: t("heaviest weight"),
+      e1rm: t("best estimated 1RM (%(weight)s)", { weight: `${shown(round(epley(set.weight, set.reps)))} ${set.unit}` }),
+      reps: set.timed ? t("longest yet") : set.weight > 0 ? t("most reps at %(weight)s", { weight: `${shown(set.weight)} ${set.unit}` })
+        : t("most reps"),
     };
-    return `New best: ${setText(set.weight, set.unit, set.reps, set.timed)} — ${kinds.map((k) => words[k]).join(", ")}`;
+    return t("New best: %(set)s — %(what)s", { set: setText(set.weight, set.unit, set.reps, set.timed), what: kinds.map((k) => words[k]).join(", ") });
   }
 
   // Workout mode's end offers a backup when the last one (or, with none, the first session) is

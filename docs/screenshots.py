@@ -2,6 +2,7 @@
 
     make screenshots                      (builds the sample routine and the sample library, writes docs/*.png)
     .venv/bin/python docs/screenshots.py program     (only the program's, and the home page that lists it)
+    .venv/bin/python docs/screenshots.py languages   (only French, Arabic and the German card)
 
 The card is printed to PDF by Chromium and turned into a PNG by pdftoppm, as paper would show it.
 """
@@ -214,7 +215,67 @@ def program_pictures(browser, url: str, tmp: Path) -> None:
     print_card(browser, url + PROGRAM + "week-3/card/", DOCS / "card-week-3", tmp)
 
 
+MULTILINGUAL = ROOT / "tests/fixtures/multilingual"
+ARABIC = ROOT / "tests/fixtures/arabic"
+
+
+def language_pictures(browser, tmp: Path) -> None:
+    """The site in the author's language (issue 24): workout mode and the history in French, the
+    Arabic site right to left, and the card printed in German."""
+    site = build_site(MULTILINGUAL, tmp / "multilingual", "--cache", tmp / "cache")
+    server = SiteServer(site)
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport=PHONE, color_scheme=scheme, timezone_id="Europe/Paris", locale="fr-FR")
+        page = context.new_page()
+        page.clock.install(time=datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc))
+        page.goto(server.url + "fr/routines/whole-workout/workout/")
+        while "finish" not in page.locator(".step.current").get_attribute("class"):
+            step = page.locator(".step.current").get_attribute("data-step")
+            reps, weight = ENTRIES.get(step.split(":")[0], ("", ""))
+            if reps:
+                page.get_by_label("Répétitions").fill(reps)
+                page.get_by_label("Charge").fill(weight.replace(".", ","))
+            page.locator("#done").click()
+            page.clock.run_for(150_000)
+        page.evaluate("repcardLog.idle()")
+        page.clock.set_system_time(datetime(2026, 11, 23, 18, 5, tzinfo=timezone.utc))
+        page.goto(server.url + "fr/routines/whole-workout/workout/")
+        for _ in range(6):
+            page.locator("#done").click()
+        page.wait_for_function("document.querySelector('.step.current .hint').textContent")
+        page.screenshot(path=DOCS / f"fr-workout-{scheme}.png")
+        page.goto(server.url + "fr/history/")
+        page.wait_for_selector("#history[data-ready=true]")
+        draw_every_chart(page)
+        page.evaluate("document.getElementById('sessions').previousElementSibling.scrollIntoView()")
+        page.screenshot(path=DOCS / f"fr-history-{scheme}.png")
+        context.close()
+    server.close()
+    arabic = SiteServer(build_site(ARABIC, tmp / "arabic"))
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport=PHONE, color_scheme=scheme)
+        page.goto(arabic.url)
+        page.screenshot(path=DOCS / f"ar-routine-{scheme}.png")
+        page.goto(arabic.url + "workout/")
+        page.wait_for_selector('.step.current .log .last:not(:empty)')
+        page.screenshot(path=DOCS / f"ar-workout-{scheme}.png")
+        page.close()
+    print_card(browser, arabic.url + "card/", DOCS / "card-ar", tmp)
+    arabic.close()
+    (tmp / "repcard.toml").write_text('language = "de"\n')
+    german = SiteServer(build_site(SEED, tmp / "german", "--config", tmp / "repcard.toml",
+                                   "--base-url", "https://example.github.io/repcard/"))
+    print_card(browser, german.url + "card/", DOCS / "card-de", tmp)
+    german.close()
+
+
 def main() -> None:
+    if sys.argv[1:] == ["languages"]:
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            language_pictures(browser, Path(tmp))
+            browser.close()
+        return
     if sys.argv[1:] == ["program"]:
         with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
             site = build_site(LIBRARY, Path(tmp) / "library", "--base-url", "https://example.github.io/repcard/",
@@ -242,6 +303,7 @@ def main() -> None:
                 progress_pictures(browser, server.url, scheme)
             print_card(browser, server.url + "card/", DOCS / "card", Path(tmp))
             library_pictures(browser, Path(tmp))
+            language_pictures(browser, Path(tmp))
             browser.close()
         server.close()
     print(f"wrote {', '.join(sorted(p.name for p in DOCS.glob('*.png')))}")

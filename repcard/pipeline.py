@@ -19,7 +19,10 @@ import jinja2
 
 from . import card, content, read, render, theme, write
 from .config import Settings
+from .i18n import Language
 from .model import ContentError, Picture, Problem, Routine, Site, shared
+from .scripts import ScriptWords, served
+from .words import Words
 from .write import Linked
 
 
@@ -54,17 +57,20 @@ class BuildCache:
     parsed: content.ParseCache = field(default_factory=dict)
     pages: render.PageCache = field(default_factory=dict)
     site: write.Site | None = None  # what the output folder holds, once built
-    model: Site | None = None  # the content the last build read, its objects shared by the next (model.shared)
-    # Compiled templates: compiling them is most of a small rebuild. Made anew whenever a
-    # template may have changed; between rebuilds Jinja also reloads one whose file changed.
-    env: jinja2.Environment | None = None
+    # The content the last build read, by language, its objects shared by the next (model.shared)
+    models: dict[str, Site] = field(default_factory=dict)
+    # Compiled templates, one environment a language: compiling them is most of a small rebuild.
+    # Made anew whenever a template may have changed; between rebuilds Jinja also reloads one
+    # whose file changed.
+    envs: dict[str, jinja2.Environment] = field(default_factory=dict)
     warned: set[str] = field(default_factory=set)  # the warnings standing since the last build
 
-    def environment(self, templates: tuple[Path, ...], changed: set[Path] | None) -> jinja2.Environment:
-        if self.env is None or changed is None or any(path.is_relative_to(folder.resolve())
-                                                      for path in changed for folder in templates):
-            self.env = render.make_environment(templates)
-        return self.env
+    def environment(self, templates: tuple[Path, ...], changed: set[Path] | None, language: Language) -> jinja2.Environment:
+        if changed is None or any(path.is_relative_to(folder.resolve()) for path in changed for folder in templates):
+            self.envs.clear()
+        if language.code not in self.envs:
+            self.envs[language.code] = render.make_environment(templates, language)
+        return self.envs[language.code]
 
 
 def site_files(options: Options, cache: BuildCache | None = None, changed: set[Path] | None = None,
@@ -75,26 +81,61 @@ def site_files(options: Options, cache: BuildCache | None = None, changed: set[P
     raises it while rendering; with `strict`, so do warnings. `parsed`: what earlier builds
     parsed, when no `cache` holds it. `prune_photos`: drop the photo cache's entries this
     site does not use and no build read for a month.
+
+    A site in one language is content/ itself; a multilingual one is a folder per language
+    (content.language_folders): each is loaded and drawn as an edition of its own, the site's
+    language at the root and every other under /<lang>/, one service worker over them all.
     """
-    site = content.load(options.content, cache.parsed if cache is not None else parsed, changed,
-                        raw_html=options.settings.raw_html)
-    if cache is not None:
-        site = cache.model = shared(cache.model, site)
-    static = read.load_assets(options.asset_folders) | read.load_images(site)
-    if site.routines:  # the card's sizes, from their one source
+    folders = content.language_folders(options.content)
+    problems: list[Problem] = []
+    loaded: list[tuple[str | None, Site]] = []
+    for code, folder in (folders or {None: options.content}).items():
+        try:
+            site = content.load(folder, cache.parsed if cache is not None else parsed, changed,
+                                raw_html=options.settings.raw_html)
+        except ContentError as error:
+            problems += error.problems
+            continue
+        if code and site.language and site.language != code:
+            problems.append(Problem(str(folder / "index.md"), None, f"language: {site.language} in the folder of "
+                                    f"{code}: a multilingual site's language is its folder's name; remove the key"))
+        if cache is not None:
+            site = cache.models[code or ""] = shared(cache.models.get(code or ""), site)
+        loaded.append((code or site.language or options.settings.language, site))
+    if problems:
+        raise ContentError(problems)
+    default = options.settings.language
+    loaded.sort(key=lambda found: (found[0] != default, found[0]))  # the site's language first, at the root
+    static = {path: served(data) if path.endswith(".js") else data
+              for path, data in read.load_assets(options.asset_folders).items()}
+    scripts = ScriptWords(static)
+    if any(site.routines for _, site in loaded):  # the card's sizes, from their one source
         static[CARD_SIZES] = card.stylesheet().encode()
-    pictures, picture_files, warnings = resize_photos(site, options, prune_photos)
-    cards = {}  # by routine page: a program's weeks have cards too
-    for routine in site.every_routine:
-        cards[routine.path], card_warnings = plan_card(routine, bool(options.base_url), options.settings.paper)
-        warnings += card_warnings
-    say(list(site.warnings) + warnings, options.strict, cache)
-    folders = options.template_folders
-    env = cache.environment(folders, changed) if cache is not None else render.make_environment(folders)
+    warnings: list[Problem] = []
+    editions = []
+    for n, (code, site) in enumerate(loaded):
+        prefix = f"{code}/" if n else ""
+        language = Language(code)
+        static |= {prefix + path: data for path, data in read.load_images(site).items()}
+        pictures, picture_files, photo_warnings = resize_photos(site, options, prune_photos)
+        static |= {prefix + path: data for path, data in picture_files.items()}
+        warnings += photo_warnings
+        cards = {}  # by routine page: a program's weeks have cards too
+        words = Words(language)
+        for routine in site.every_routine:
+            cards[routine.path], card_warnings = plan_card(routine, bool(options.base_url), options.settings.paper,
+                                                           words, prefix)
+            warnings += card_warnings
+        env = cache.environment(options.template_folders, changed, language) if cache is not None \
+            else render.make_environment(options.template_folders, language)
+        env.globals["script_words"] = functools.partial(scripts.page_messages, language)  # this build's scripts
+        editions.append(render.Edition(site, env, cards, pictures, prefix))
+        warnings += site.warnings
+    say(warnings, options.strict, cache)
     return _naming_template_problems(
-        render.render_site(site, env, cards, static | picture_files, options.base_url,
-                           cache.pages if cache is not None else None, pictures, options.settings),
-        folders)
+        render.render_site(editions, static, options.base_url, cache.pages if cache is not None else None,
+                           options.settings),
+        options.template_folders)
 
 
 def say(warnings: list[Problem], strict: bool, cache: BuildCache | None) -> None:
@@ -148,10 +189,12 @@ def resize_photos(site: Site, options: Options, prune: bool = False
     return pictures, dict(sorted(files.items())), warnings
 
 
-def plan_card(routine: Routine, with_qr: bool, paper: str) -> tuple[card.CardLayout, list[Problem]]:
-    """The routine's card, with a warning for each text it cuts and when it needs more pages."""
-    layout = card.plan_card(routine, with_qr, paper)
-    where = f"{routine.path}card/index.html"
+def plan_card(routine: Routine, with_qr: bool, paper: str, words: Words = Words(),
+              prefix: str = "") -> tuple[card.CardLayout, list[Problem]]:
+    """The routine's card in `words`' language, with a warning for each text it cuts and when
+    it needs more pages; `prefix`: where the language's pages are ("fr/")."""
+    layout = card.plan_card(routine, with_qr, paper, words)
+    where = f"{prefix}{routine.path}card/index.html"
     warnings = [repcard_warning(str(cut).replace("card/index.html", where)) for cut in layout.cuts]
     if layout.pages > 1:
         warnings.append(repcard_warning(f"{where} needs {layout.pages} pages of {paper}, not one: "

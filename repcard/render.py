@@ -17,16 +17,20 @@ from markupsafe import Markup
 
 from . import csp, seo
 from .card import CardLayout, qr_svg
-from .card import flow as card_flow
 from .config import Settings
+from .i18n import Language
 from .model import Picture, Routine, Site, term_slug
 from .program_model import Program
+from .words import Words
 from .write import Known, Linked, Whole
 
 
-def make_environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
+def make_environment(templates: Path | Sequence[Path], language: Language = Language("en")) -> jinja2.Environment:
     """Templates looked up in `templates`, the first folder holding a name winning: a site's
-    own folder, then the theme's (theme.search_path)."""
+    own folder, then the theme's (theme.search_path). One environment a language: its gettext
+    (Jinja's i18n extension, new-style: `_("Set %(n)s", n=...)`, escaped as autoescape says),
+    its `words` (words.py) and `script_words`, the messages a page's scripts use, which the
+    pipeline sets for each build's scripts (scripts.py)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,  # every template is HTML; content text is escaped unless marked safe
@@ -34,9 +38,13 @@ def make_environment(templates: Path | Sequence[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(language.translations, newstyle=True)
     env.filters["term_slug"] = term_slug
     env.globals["csp"] = Markup(csp.site_policy(env))  # our own text: its quotes need no escaping
+    env.globals |= {"lang": language, "words": Words(language),
+                    "script_words": lambda names: {}}
     return env
 
 
@@ -66,7 +74,7 @@ class Page:
 
 
 def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
-          pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None) -> list[Page]:
+          pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None, words: Words = Words()) -> list[Page]:
     """Every page the site has, in a fixed order.
 
     Each page's cache key holds what it shows beyond the site's title and description
@@ -79,12 +87,12 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
                           cache_key=("home", site.intro_html, site.routines, site.programs, len(site.exercises),
                                      tuple(sorted(cards.items())))))
     for routine in site.routines:
-        found += routine_pages(routine, cards[routine.path], base_url)
+        found += routine_pages(routine, cards[routine.path], base_url, words)
     for program in site.programs:  # its page, then each week's sessions as routines of their own
         found.append(Page(f"{program.path}index.html", "program.html", {"program": program},
                           cache_key=("program", program)))
         found += [page for routine in program.routines
-                  for page in routine_pages(routine, cards[routine.path], base_url, program)]
+                  for page in routine_pages(routine, cards[routine.path], base_url, words, program)]
     if site.routines:  # the sets logged in this browser, every routine's
         found.append(Page("history/index.html", "history.html", cache_key=("history",)))
         # what an import from another app can match its exercise names to (read by history.js)
@@ -104,15 +112,15 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
         path = f"exercises/{exercise.slug}/index.html"
         nexts = tuple(use.routine.next_up(use.slot) for use in uses)
         found.append(Page(path, "exercise.html", context,
-                          partial(seo.exercise_data, exercise, uses, base_url),
+                          partial(seo.exercise_data, exercise, uses, base_url, words),
                           cache_key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses),
                                      programs, nexts, context.get("previous"), context.get("next"),
                                      tuple((pictures or {}).get((exercise.slug, p.src)) for p in exercise.photos))))
     if not site.classic:  # the library, browsable without script
-        found += library_pages(site)
+        found += library_pages(site, words)
         for kind, terms in (("muscles", site.muscles), ("equipment", site.equipment)):
             for term, exercises in terms.items():
-                heading = term[:1].upper() + term[1:]
+                heading = term[:1].upper() + term[1:]  # the author's word
                 found.append(Page(f"{kind}/{term_slug(term)}/index.html", "library.html",
                                   {"heading": heading, "kind": kind, "listed": exercises, "initials": {}},
                                   cache_key=("library", heading, tuple(exercises))))
@@ -124,10 +132,10 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "",
 LIBRARY_PAGE = 200  # exercises one page lists at most; past that, a page per initial keeps pages light
 
 
-def library_pages(site: Site) -> list[Page]:
+def library_pages(site: Site, words: Words) -> list[Page]:
     """The index of every exercise: one page, or for a large library a page of initials
     that leads to a page per initial (a phone scans 800 moves faster that way too)."""
-    everything = {"heading": "Every exercise", "kind": None, "listed": site.exercises, "initials": {}}
+    everything = {"heading": words._("Every exercise"), "kind": None, "listed": site.exercises, "initials": {}}
     index_key = ("library", site.exercises, tuple(site.muscles), tuple(site.equipment))  # it links every term
     if len(site.exercises) <= LIBRARY_PAGE:
         return [Page("exercises/index.html", "library.html", everything, cache_key=index_key)]
@@ -140,13 +148,14 @@ def library_pages(site: Site) -> list[Page]:
                   everything | {"listed": (), "initials": {slugs[i]: (i, len(e)) for i, e in initials.items()}},
                   cache_key=index_key)]
     pages += [Page(f"library/{slugs[initial]}/index.html", "library.html",
-                   {"heading": f"Exercises: {initial}", "kind": "initial", "listed": tuple(exercises), "initials": {}},
+                   {"heading": words._("Exercises: %(initial)s", initial=initial), "kind": "initial", "listed": tuple(exercises), "initials": {}},
                    cache_key=("library", initial, tuple(exercises)))
               for initial, exercises in initials.items()]
     return pages
 
 
-def routine_pages(routine: Routine, card: CardLayout, base_url: str, program: Program | None = None) -> list[Page]:
+def routine_pages(routine: Routine, card: CardLayout, base_url: str, words: Words,
+                  program: Program | None = None) -> list[Page]:
     """A routine's page, its workout mode and its printable card; `program` for a program's week.
 
     No cache key: they show every exercise of the routine, so nearly any edit changes
@@ -156,10 +165,10 @@ def routine_pages(routine: Routine, card: CardLayout, base_url: str, program: Pr
     context = {"routine": routine, "program": program}
     url = base_url and f"{base_url}{routine.path}"
     return [
-        Page(f"{routine.path}index.html", "routine.html", context, partial(seo.routine_data, routine, base_url)),
+        Page(f"{routine.path}index.html", "routine.html", context, partial(seo.routine_data, routine, base_url, words)),
         Page(f"{routine.path}workout/index.html", "workout.html", context),
         Page(f"{routine.path}card/index.html", "card.html",
-             context | {"card": card, "card_flow": card_flow, "qr": _qr_svg(url) if url else ""}),
+             context | {"card": card, "qr": _qr_svg(url, words._("QR code: %(url)s", url=url)) if url else ""}),
     ]
 
 
@@ -171,17 +180,31 @@ SiteFile = tuple[str, Iterable[bytes]]  # path inside the output folder, its con
 CHUNK = 1 << 16  # bytes: pieces of a page are gathered to this size before they are written
 
 
-def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout], static: dict[str, bytes | Linked],
-                base_url: str = "", cache: PageCache | None = None,
-                pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = None,
-                settings: Settings = Settings()) -> Iterator[SiteFile]:
+@dataclass(frozen=True)
+class Edition:
+    """One language of the site: its content, its templates' environment (with that language's
+    words), its cards and photos, and where its pages go: "" for the site's language, "fr/"
+    for another of a multilingual site (pages under /fr/)."""
+
+    site: Site
+    env: jinja2.Environment
+    cards: dict[str, CardLayout] = field(hash=False)
+    pictures: dict[tuple[str, str], tuple[Picture, ...]] | None = field(default=None, hash=False)
+    prefix: str = ""
+
+    @property
+    def language(self) -> Language:
+        return self.env.globals["lang"]
+
+
+def render_site(editions: Sequence[Edition], static: dict[str, bytes | Linked], base_url: str = "",
+                cache: PageCache | None = None, settings: Settings = Settings()) -> Iterator[SiteFile]:
     """Every file of the site, one at a time, each as its path and its bytes in pieces.
 
-    All links are relative (through `root`), so the site works at any URL prefix.
-    `base_url` is the absolute address of the site's root, or "" when unknown; `cards`
-    holds each routine's printed card, planned by card.plan_card; `static` the files
-    copied as they are (assets/, the images exercise bodies show, resized photos);
-    `pictures` what each photo is shown as, by (exercise slug, src); `settings` what
+    All links are relative (through `root`, the language's root, and `site_root`), so the site
+    works at any URL prefix. `editions` are its languages, the site's own first; `base_url` is
+    the absolute address of the site's root, or "" when unknown; `static` the files copied as
+    they are (assets/, the images exercise bodies show, resized photos); `settings` what
     repcard.toml sets for the pages (the default weight unit, the card's paper).
 
     Files and their contents stream, so that the pages listing 10,000 exercises are
@@ -193,22 +216,34 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
     keeps the fragments that templates draw with `fragment`.
     """
     digests: dict[str, bytes] = {}
-    templates = templates_fingerprint(env) if cache is not None else b""
+    fingerprints = {edition.prefix: templates_fingerprint(edition.env) if cache is not None else b""
+                    for edition in editions}
     used: set[tuple] = set()
+    listed = {edition.prefix: pages(edition.site, edition.cards, base_url + edition.prefix, edition.pictures,
+                                    edition.env.globals["words"]) for edition in editions}
+    where = {edition.prefix: {page.path for page in listed[edition.prefix]} for edition in editions}
 
-    def variables(page: Page) -> dict:
-        return {"site": site, "settings": settings, "path": page.path, "url_path": page_url(page.path).removeprefix("./"),
-                "root": relative_root(page.path), "base_url": base_url,
-                "structured_data": data() if callable(data := page.structured_data) else data, "renditions": pictures or {},
-                "fragment": partial(fragment, relative_root(page.path)), **page.context}
+    def variables(edition: Edition, page: Page) -> dict:
+        root = relative_root(page.path)
+        site_root = relative_root(edition.prefix + page.path)
+        # The same page in each language (True), or that language's home page when it has no such page.
+        others = [(other.language, site_root + other.prefix + (page_url(page.path) if page.path in where[other.prefix]
+                                                                else "./").removeprefix("./"),
+                   page.path in where[other.prefix]) for other in editions]
+        return {"site": edition.site, "settings": settings, "path": page.path,
+                "url_path": page_url(page.path).removeprefix("./"), "root": root, "site_root": site_root,
+                "base_url": base_url + edition.prefix, "site_url": base_url, "languages": others if len(editions) > 1 else [],
+                "structured_data": data() if callable(data := page.structured_data) else data,
+                "renditions": edition.pictures or {}, "fragment": partial(fragment, edition, root), **page.context}
 
-    def fragment(root: str, template: str, **shown) -> Markup:
+    def fragment(edition: Edition, root: str, template: str, **shown) -> Markup:
         """A piece of a large page, drawn by `template` from `shown` and the page's `root`
-        alone, so that they are its cache key (the template sees nothing else: a name it
-        reads beyond them fails the build, as an undefined one)."""
+        alone (in the edition's language), so that they are its cache key (the template sees
+        nothing else: a name it reads beyond them fails the build, as an undefined one)."""
+        env = edition.env
         if cache is None:
             return Markup(env.get_template(template).render(shown, root=root))
-        key = (templates, template, root, tuple(shown.items()))
+        key = (fingerprints[edition.prefix], edition.language, template, root, tuple(shown.items()))
         used.add(key)
         if (text := cache.get(key)) is None:
             text = cache[key] = Markup(env.get_template(template).render(shown, root=root))
@@ -230,40 +265,46 @@ def render_site(site: Site, env: jinja2.Environment, cards: dict[str, CardLayout
 
         return path, hashed()
 
-    def render(page: Page) -> SiteFile:
+    def render(edition: Edition, page: Page) -> SiteFile:
+        path = edition.prefix + page.path
         if cache is None:  # a one-off build: streamed, as a page may list 10,000 exercises
-            return emit(page.path, _gathered(env.get_template(page.template).generate(variables(page))))
+            return emit(path, _gathered(edition.env.get_template(page.template).generate(variables(edition, page))))
         if page.cache_key is None:
-            return emit(page.path, whole(page))
-        key = (templates, base_url, settings, page.path, site.title, site.description, site.classic, page.cache_key)
+            return emit(path, whole(edition, page))
+        site = edition.site
+        key = (fingerprints[edition.prefix], base_url, settings, path, tuple(where), site.title, site.description,
+               site.classic, page.cache_key)
         used.add(key)
         if (data := cache.get(key)) is None:
-            data = cache[key] = whole(page)
-        return emit(page.path, data)
+            data = cache[key] = whole(edition, page)
+        return emit(path, data)
 
-    def whole(page: Page) -> Whole:
+    def whole(edition: Edition, page: Page) -> Whole:
         """The dev server's pages: whole, hashed once."""
-        return Whole.of(env.get_template(page.template).render(variables(page)).encode())
+        return Whole.of(edition.env.get_template(page.template).render(variables(edition, page)).encode())
 
-    listed = pages(site, cards, base_url, pictures)
-    for page in listed:
-        yield render(page)
+    for edition in editions:
+        for page in listed[edition.prefix]:
+            yield render(edition, page)
     if cache is not None:  # forget pages that no longer exist as they were
         for stale in cache.keys() - used:
             del cache[stale]
-    if base_url:  # search engines want absolute addresses
-        urls = [page_url(p.path).removeprefix("./") for p in sorted(listed, key=lambda p: p.path)
-                if p.path.endswith("index.html")]
-        yield render(Page("sitemap.xml", "sitemap.xml", {"pages": urls}))
-        yield render(Page("robots.txt", "robots.txt"))
+    first = editions[0]
+    if base_url:  # search engines want absolute addresses: every language's pages
+        urls = [edition.prefix + page_url(p.path).removeprefix("./") for edition in editions
+                for p in sorted(listed[edition.prefix], key=lambda p: p.path) if p.path.endswith("index.html")]
+        yield render(first, Page("sitemap.xml", "sitemap.xml", {"pages": urls}))
+        yield render(first, Page("robots.txt", "robots.txt"))
     for path, data in static.items():
         yield emit(path, data)
-    # Offline, a phone keeps every page and the photos of the moves its routines use, not
-    # the whole library's.
-    library_only = {picture.path for (slug, _), shown in (pictures or {}).items() if not site.uses[slug]
+    # Offline, a phone keeps every page (of every language) and the photos of the moves its
+    # routines use, not the whole library's.
+    library_only = {edition.prefix + picture.path for edition in editions
+                    for (slug, _), shown in (edition.pictures or {}).items() if not edition.site.uses[slug]
                     for picture in shown}
-    yield render(Page("sw.js", "sw.js", {"version": content_hash(digests),
-                                         "urls": [page_url(p) for p in sorted(digests) if p not in library_only]}))
+    yield render(first, Page("sw.js", "sw.js", {"version": content_hash(digests),
+                                                "urls": [page_url(p) for p in sorted(digests) if p not in library_only],
+                                                "languages": [e.prefix for e in editions[1:]]}))
 
 
 def _gathered(pieces: Iterable[str]) -> Iterator[bytes]:

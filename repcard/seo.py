@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from .model import Exercise, Reps, Routine, Slot, Use
+from .words import ENGLISH, Words
 
 CONTEXT = "https://schema.org"
 
@@ -32,13 +33,13 @@ def _repetitions(reps: Reps) -> dict[str, Any] | None:
     return count
 
 
-def exercise_plan(slot: Slot, rest: int, url: str) -> dict[str, Any]:
-    """One exercise's prescription in a routine: sets, reps and rest."""
+def exercise_plan(slot: Slot, rest: int, url: str, words: Words = ENGLISH) -> dict[str, Any]:
+    """One exercise's prescription in a routine: sets, reps and rest, said in the site's language."""
     plan: dict[str, Any] = {
         "@type": "ExercisePlan",
         "name": slot.title,
-        "exerciseType": "Strength training",
-        "additionalVariable": f"{slot.sets} {'set' if slot.sets == 1 else 'sets'} of {slot.reps}",
+        "exerciseType": words.exercise_type(circuit=False),
+        "additionalVariable": words.prescription(slot.sets, slot.reps),
         "restPeriods": _seconds(rest),
     }
     if (repetitions := _repetitions(slot.reps)) is not None:
@@ -50,15 +51,17 @@ def exercise_plan(slot: Slot, rest: int, url: str) -> dict[str, Any]:
     return plan
 
 
-def routine_data(routine: Routine, base_url: str) -> dict[str, Any]:
+def routine_data(routine: Routine, base_url: str, words: Words = ENGLISH) -> dict[str, Any]:
+    """`base_url`: the address of the site's root in the page's language."""
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ExercisePlan",
         "name": routine.title,
-        "exerciseType": "Circuit training",
+        "exerciseType": words.exercise_type(circuit=True),
+        "inLanguage": words.language.code,
         "restPeriods": _seconds(routine.rest),
         "hasPart": [
-            exercise_plan(s, c.rest, base_url and f"{base_url}exercises/{s.slug}/")
+            exercise_plan(s, c.rest, base_url and f"{base_url}exercises/{s.slug}/", words)
             for c in routine.circuits for s in c.slots
         ],
     }
@@ -69,12 +72,13 @@ def routine_data(routine: Routine, base_url: str) -> dict[str, Any]:
     return data
 
 
-def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str) -> dict[str, Any]:
+def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str, words: Words = ENGLISH) -> dict[str, Any]:
     """The exercise's steps as a HowTo, and its plan in each routine that uses it."""
     url = base_url and f"{base_url}exercises/{exercise.slug}/"
     how_to: dict[str, Any] = {
         "@type": "HowTo",
-        "name": f"How to do {exercise.title}",
+        "name": words.how_to(exercise.title),
+        "inLanguage": words.language.code,
         "step": [{"@type": "HowToStep", "position": n, "text": text}
                  for n, text in enumerate(list_items(exercise.body_html), 1)],
     }
@@ -82,7 +86,7 @@ def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str) -> d
         how_to["tool"] = [{"@type": "HowToTool", "name": item} for item in exercise.equipment]
     if url:
         how_to["url"] = url
-    plans = [exercise_plan(use.slot, use.circuit.rest, url) for use in uses]
+    plans = [exercise_plan(use.slot, use.circuit.rest, url, words) for use in uses]
     return {"@context": CONTEXT, "@graph": [*plans, how_to]}
 
 

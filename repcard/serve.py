@@ -265,7 +265,7 @@ def what_changed(before: write.Site | None, after: write.Site | None) -> str:
     if before is None or after is None or before.digests.keys() != after.digests.keys():
         return "*"
     changed = [path for path, digest in after.digests.items() if before.digests[path] != digest]
-    return ONLY_PAGES if all(path.endswith(".html") or path in ("sw.js", FETCHED_LATER) for path in changed) else "*"
+    return ONLY_PAGES if all(path.endswith((".html", FETCHED_LATER)) or path == "sw.js" for path in changed) else "*"
 
 
 def serve(options: Options, host: str, port: int) -> int:
