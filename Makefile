@@ -14,7 +14,7 @@ ENGINE_FILES := $(if $(filter webkit,$(ENGINES)),/usr/bin/WebKitWebDriver /usr/b
                 $(if $(filter firefox,$(ENGINES)),/usr/bin/firefox-esr)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq
 
-.PHONY: serve build check publish test screenshots lighthouse bench fuzz clean
+.PHONY: serve build check publish test screenshots messages lighthouse bench fuzz clean
 
 serve: $(VENV)/.runtime   ## build the site and serve it with live reload on 127.0.0.1:8000
 	$(PY) build.py serve
@@ -39,6 +39,9 @@ test: $(VENV)/.dev node_modules/.installed $(CHROMIUM) $(ENGINE_FILES) /usr/bin/
 
 screenshots: $(VENV)/.dev $(CHROMIUM) /usr/bin/pdftoppm   ## the README's pictures, in docs/
 	$(PY) docs/screenshots.py
+
+messages: $(VENV)/.runtime   ## repcard/locale/messages.pot from the sources, every language's .po brought in step with it
+	$(PY) -m repcard.i18n
 
 lighthouse: $(VENV)/.dev $(CHROMIUM) bench/node_modules/.installed   ## Lighthouse scores of the sample library's pages
 	$(PY) bench/lighthouse.py

@@ -3,8 +3,10 @@
 // Every page shows everything without this script; it only adds behaviour.
 "use strict";
 
-const root = document.documentElement.dataset.root || "./";
-const sitePath = new URL(root, location.href).pathname;
+const root = document.documentElement.dataset.root || "./"; // this language's pages
+// The whole site's root: every language of a site shares one log, one service worker.
+const siteRoot = document.documentElement.dataset.site || root;
+const sitePath = new URL(siteRoot, location.href).pathname;
 // Progress is per routine, keyed by the routine page's path: routines on one site never share ticks.
 // A page about one routine names it on its first [data-routine]; an exercise page used by several
 // routines names each on its set of tick boxes.
@@ -48,8 +50,9 @@ function saveProgress(progress = repcard.progress, key = storeKey) {
 }
 
 // Shared with workout.js and history.js, which run once the page is parsed.
+// languagePath: this language's root, where a program's pages are found (programs are a language's own).
 const repcard = window.repcard = { progress: loadProgress(), load: () => loadProgress(), save: () => saveProgress(), fresh,
-  sitePath, routinePath, IDLE, onChange: null };
+  sitePath, languagePath: new URL(root, location.href).pathname, routinePath, IDLE, onChange: null };
 
 function setDone(step, done) {
   const p = repcard.progress;
@@ -94,10 +97,13 @@ showTicks();
 if (ticks.length) { // the log keeps a line per exercise, so this page needs no database
   try {
     const last = JSON.parse(localStorage.getItem("repcard:last:" + sitePath) || "{}")[ticks[0].dataset.step.split(":")[0]];
-    if (typeof last === "string" && last) {
+    const { t, figures } = window.repcardText.words;
+    // The sets' figures, said in this page's language (before 0.3, the words of the page that logged them)
+    const said = Array.isArray(last) ? figures(last) : last;
+    if (typeof said === "string" && said) {
       const line = document.createElement("p");
       line.className = "last";
-      line.textContent = "Last time: " + last;
+      line.textContent = t("Last time: %(figures)s", { figures: said });
       ticks[0].closest("fieldset").before(line);
     }
   } catch (error) {
@@ -109,7 +115,7 @@ if (ticks.length) { // the log keeps a line per exercise, so this page needs no 
 
 // After load: the worker's start never holds up the page.
 if ("serviceWorker" in navigator) {
-  window.addEventListener("load", () => navigator.serviceWorker.register(root + "sw.js").catch(() => {
+  window.addEventListener("load", () => navigator.serviceWorker.register(siteRoot + "sw.js").catch(() => {
     // no offline copy (e.g. a file:// URL); the site works as usual
   }));
 }

@@ -1,19 +1,29 @@
-// The history page: sessions newest first, each exercise's recent entries and best set, editing
-// and deleting a logged set, and backup: CSV and JSON export, and an import that merges without
-// duplicates. A backup is untrusted: its shape and size are checked, its text shown only as text.
-// Loaded by the history page only, with log.js; starts once the page is parsed.
+// The history page: what the log shows over time — the last weeks' bars and streak, each
+// exercise's chart and records, sessions newest first — editing and deleting a logged set, and
+// backup: CSV export, the JSON backup shared or saved, and an import that merges without
+// duplicates: repcard's own backups, and Strong's and Hevy's CSVs with each of their exercise
+// names matched to this site's (files.js reads them). A backup is untrusted: its shape and size
+// are checked, its text shown only as text, and nothing stored changes when it is refused.
+// It draws from the log's sessions and per-exercise summaries (log.js), never every set, so years
+// of history draw nearly as fast as a month's. Starts once the page is parsed.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
   const log = window.repcardLog;
-  const { inStores, all, done, figures, number, summarise, dateText, timeText, stamp, volume } = log;
+  const progress = window.repcardProgress;
+  const charts = window.repcardChart;
+  const backup = window.repcardBackup;
+  const { inStores, all, done, figures, summarise, dateText, timeText, stamp, volume } = log;
+  const { t, tn, number } = window.repcardText.words;
+  const root = document.documentElement.dataset.root; // this language's pages
+  const siteRoot = document.documentElement.dataset.site || root; // the site's assets
   const MAX_BYTES = 5e6; // a backup bigger than this is refused: years of sets take far less
-  // A CSV holds what the history shows: each session's start and finish, each set's time, timed sets'
-  // seconds apart from reps, and the slugs that tie a row to its exercise and routine page. A CSV of
-  // the first seven columns (repcard's before 0.3) is still read; its sessions stay "not finished".
-  const COLUMNS = ["date", "routine", "exercise", "set", "reps", "weight", "unit",
-    "seconds", "logged", "finished", "exercise_slug", "routine_page"];
-  const OLD_COLUMNS = COLUMNS.slice(0, 7);
+  const PAGE = 10; // sessions drawn at first, and more at each "Show older sessions"
+  let shown = PAGE;
+  const page = document.getElementById("history");
+  let drawn = false; // the first draw is done: later ones draw the charts in view at once
+  // Years of history are drawn in several short tasks, none long enough to hold up a tap.
+  const pause = () => new Promise((resolve) => setTimeout(resolve));
 
   function element(tag, text, className) {
     const e = document.createElement(tag);
@@ -33,35 +43,83 @@ document.addEventListener("DOMContentLoaded", () => {
     document.getElementById("message").textContent = text;
   }
 
+  const unitShown = () => {
+    try {
+      return localStorage.getItem("repcard:unit") === "lb" ? "lb" : "kg"; // workout mode's unit
+    } catch (error) {
+      return "kg";
+    }
+  };
+
   // Drawn again after each change; the sessions open stay open, and `done` (what an edit or delete
   // did) is said inside its session, where the thumb is, rather than up in the backup's message.
   async function drawHistory(done) {
+    const [sessions, summaries] = await log.overview();
+    const totals = new Map(); // session id -> its sets, volume and last set, from the summaries
+    for (const summary of summaries) {
+      for (const e of summary.sessions) {
+        const t = totals.get(e.session) || { sets: 0, volume: { kg: 0, lb: 0 }, end: 0 };
+        t.sets += e.sets;
+        t.volume.kg += e.kg;
+        t.volume.lb += e.lb;
+        t.end = Math.max(t.end, e.end);
+        totals.set(e.session, t);
+      }
+    }
+    const kept = sessions.filter((s) => totals.has(s.id)).sort((a, b) => b.started - a.started);
+    const count = [...totals.values()].reduce((sum, t) => sum + t.sets, 0);
+    const sessionCount = tn("%(num)s session", "%(num)s sessions", kept.length);
+    const setCount = tn("%(num)s set", "%(num)s sets", count);
+    document.getElementById("summary").textContent = kept.length
+      ? t("%(sessions)s, %(sets)s logged in this browser.", { sessions: sessionCount, sets: setCount })
+      : t("Nothing logged yet: the sets you mark Done in workout mode appear here.");
+    drawWeeks(kept, totals);
+    await drawSessions(kept, totals, done);
+    await pause();
+    drawExercises(summaries, new Map(sessions.map((s) => [s.id, s])));
+  }
+
+  function drawWeeks(kept, totals) {
+    const section = document.getElementById("weeks");
+    section.hidden = !kept.length;
+    if (!kept.length) return;
+    const now = Date.now();
+    const weeks = progress.weeks(kept.map((s) => ({ started: s.started, ...totals.get(s.id) })), now, unitShown());
+    const run = progress.streak(kept.map((s) => s.started), now);
+    document.getElementById("streak").textContent = !run ? t("Streak: none — no workout last week or this week yet.")
+      : weeks[weeks.length - 1].sessions
+        ? tn("Streak: %(num)s week in a row with a workout.", "Streak: %(num)s weeks in a row with a workout.", run)
+        : tn("Streak: %(num)s week in a row with a workout, none yet this week.",
+          "Streak: %(num)s weeks in a row with a workout, none yet this week.", run);
+    weeksShown = weeks;
+    if (drawn) drawInView();
+  }
+
+  async function drawSessions(kept, totals, done) {
     const list = document.getElementById("sessions");
     const opened = list.children.length ? new Set([...list.querySelectorAll("details[open]")].map((d) => d.dataset.session)) : null;
-    const [sessions, sets] = await all();
-    const bySession = new Map(sessions.map((s) => [s.id, []]));
-    for (const s of sets) if (bySession.has(s.session)) bySession.get(s.session).push(s);
-    const kept = sessions.filter((s) => bySession.get(s.id).length).sort((a, b) => b.started - a.started);
-    document.getElementById("summary").textContent = kept.length
-      ? `${kept.length} ${kept.length === 1 ? "session" : "sessions"}, ${sets.length} ${sets.length === 1 ? "set" : "sets"} logged in this browser.`
-      : "Nothing logged yet: the sets you mark Done in workout mode appear here.";
     list.replaceChildren();
-    kept.forEach((session, i) => {
-      const mine = bySession.get(session.id).sort((a, b) => a.at - b.at);
-      const end = session.finished || mine[mine.length - 1].at;
+    const drawing = [];
+    kept.slice(0, shown).forEach((session, i) => {
+      const total = totals.get(session.id);
+      const end = session.finished || total.end;
       const li = element("li");
       const details = element("details");
       details.dataset.session = session.id;
       details.open = opened ? opened.has(session.id) : i === 0;
-      details.append(element("summary", `${dateText(session.started)}, ${timeText(session.started)} · ${session.title || "Workout"}`));
-      details.append(element("p", `${Math.max(1, Math.round((end - session.started) / 60000))} min · ` +
-        `${mine.length} ${mine.length === 1 ? "set" : "sets"} · volume ${volume(mine)}` +
-        (session.finished ? "" : " · not finished"), "meta"));
+      const title = session.title || t("Workout");
+      details.append(element("summary", `${dateText(session.started)}, ${timeText(session.started)} · ${title}`));
+      details.append(element("p", [t("%(minutes)s min", { minutes: Math.max(1, Math.round((end - session.started) / 60000)) }),
+        tn("%(num)s set", "%(num)s sets", total.sets), t("volume %(volume)s", { volume: volume(total.volume) })]
+        .concat(session.finished ? [] : [t("not finished")]).join(" · "), "meta"));
+      let setsShown = null; // read and drawn when the session is first opened
       const drawSets = () => {
-        if (details.querySelector("ol")) return;
-        const ol = element("ol", null, "logged");
-        for (const s of mine) ol.append(setRow(s));
-        details.append(ol);
+        setsShown = setsShown || log.inSession(session.id).then((mine) => {
+          const ol = element("ol", null, "logged");
+          for (const s of mine.sort((a, b) => a.at - b.at)) ol.append(setRow(s));
+          details.querySelector(".meta").after(ol);
+        });
+        return setsShown;
       };
       if (done && done.session === session.id) {
         const said = element("p", done.text, "said");
@@ -70,52 +128,65 @@ document.addEventListener("DOMContentLoaded", () => {
         details.append(said);
         details.open = true;
       }
-      if (details.open) drawSets();
-      details.addEventListener("toggle", drawSets);
+      if (details.open) drawing.push(drawSets());
+      details.addEventListener("toggle", () => details.open && drawSets());
       li.append(details);
       list.append(li);
     });
-    drawExercises(sets, new Map(sessions.map((s) => [s.id, s])));
+    const more = document.getElementById("more");
+    more.hidden = kept.length <= shown;
+    more.textContent = t("Show older sessions (%(count)s more)", { count: kept.length - shown });
+    await Promise.all(drawing);
     const said = list.querySelector(".said");
     if (said) said.focus();
-    else if (done) say(done.text); // its session went with its last set
+    else if (done) say(done.text); // its session went with its last set, or is further down
   }
 
   function setRow(s) {
     const li = element("li");
-    const text = element("span", `${s.name} · set ${s.set}: ${figures([s])}`);
+    const values = { name: s.name, number: s.set, figures: figures([s]) };
+    const text = element("span", s.warmup ? t("%(name)s · warm-up %(number)s: %(figures)s", values)
+      : t("%(name)s · set %(number)s: %(figures)s", values));
     let armed = false;
-    const remove = button("Delete", async () => {
+    const remove = button(t("Delete"), async () => {
       if (!armed) {
         armed = true;
-        remove.textContent = "Tap again to delete";
+        remove.textContent = t("Tap again to delete");
         return;
       }
       await inStores("readwrite", (st) => st.sets.delete(s.id));
       await summarise([s.exercise]);
-      await drawHistory({ session: s.session, text: `Deleted ${s.name} set ${s.set}.` });
+      await drawHistory({ session: s.session, text: t("Deleted %(name)s set %(number)s.", { name: s.name, number: s.set }) });
     });
-    const edit = button("Edit", () => {
+    const edit = button(t("Edit"), () => {
       const form = element("form", null, "edit");
-      form.innerHTML = '<label>Reps <input class="reps" type="text" inputmode="numeric" maxlength="8"></label> ' +
-        '<label>Weight <input class="weight" type="text" inputmode="decimal" maxlength="8"></label> ' +
-        '<button class="button small" type="submit">Save</button> <button class="button secondary small cancel" type="button">Cancel</button>' +
-        '<p class="problem" role="alert"></p>';
+      const field = (label, name, mode) => {
+        const wrap = element("label", label + " ");
+        const input = Object.assign(element("input", null, name), { type: "text", inputMode: mode, maxLength: 8 });
+        wrap.append(input);
+        return wrap;
+      };
+      const save = Object.assign(element("button", t("Save"), "button small"), { type: "submit" });
+      const cancel = Object.assign(element("button", t("Cancel"), "button secondary small cancel"), { type: "button" });
+      const problem = element("p", null, "problem");
+      problem.setAttribute("role", "alert");
+      form.append(field(t("Reps"), "reps", "numeric"), " ", field(t("Weight"), "weight", "decimal"), " ", save, " ", cancel, problem);
       form.querySelector(".reps").value = s.reps == null ? "" : s.reps;
-      form.querySelector(".weight").value = s.weight == null ? "" : s.weight;
+      form.querySelector(".weight").value = s.weight == null ? "" : number(s.weight);
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         const reps = log.amount(form.querySelector(".reps").value, true);
         const weight = log.amount(form.querySelector(".weight").value, false);
         if (reps === undefined || weight === undefined) {
           form.querySelector(".problem").textContent =
-            `Not saved: reps and weight are numbers from 0 to ${log.MAX_AMOUNT}, like 42.5 or 42,5.`;
+            t("Not saved: reps and weight are numbers from 0 to %(most)s, like 42.5 or 42,5.", { most: log.MAX_AMOUNT });
           return;
         }
         const changed = Object.assign({}, s, { reps, weight });
         await inStores("readwrite", (st) => st.sets.put(changed));
         await summarise([s.exercise]);
-        await drawHistory({ session: s.session, text: `Saved ${s.name} set ${s.set}: ${figures([changed])}.` });
+        await drawHistory({ session: s.session, text: t("Saved %(name)s set %(number)s: %(figures)s.",
+          { name: s.name, number: s.set, figures: figures([changed]) }) });
       });
       form.querySelector(".cancel").addEventListener("click", () => {
         li.replaceChildren(...shown);
@@ -129,260 +200,282 @@ document.addEventListener("DOMContentLoaded", () => {
     return li;
   }
 
-  function drawExercises(sets, sessions) {
-    const groups = new Map();
-    for (const s of sets) {
-      if (!groups.has(s.exercise)) groups.set(s.exercise, []);
-      groups.get(s.exercise).push(s);
+  // Each exercise: its name, records and chart, and its last sessions. Charts are drawn once in
+  // view (drawInView, then as the page scrolls): a lifter of many years has many exercises.
+  let watching = null;
+  const shownOf = new WeakMap(); // an exercise's section -> the figures its chart shows
+
+  let weeksShown = null; // the weeks' figures, drawn as bars once the page shows (at its width)
+  let width = 0; // of the charts, read once a page draw
+
+  function drawChart(section) {
+    if (section.dataset.drawn) return;
+    section.dataset.drawn = "true";
+    if (watching) watching.unobserve(section);
+    charts.exercise(section.querySelector(".progress"), shownOf.get(section), dateText, section.querySelector("h3").textContent,
+      width);
+  }
+
+  // The charts on screen or just below it: the layout is read once, before any is drawn; each is
+  // drawn in a task of its own.
+  async function drawInView() {
+    const sections = [...document.querySelectorAll(".exercise-log:not([data-drawn])")];
+    const near = sections.filter((section) => section.getBoundingClientRect().top < innerHeight + 200);
+    width = charts.widthOf(document.getElementById("exercises"));
+    if (weeksShown) charts.weeks(document.getElementById("week-bars"), weeksShown, unitShown(), dateText, width);
+    weeksShown = null;
+    for (const section of near) {
+      await pause();
+      drawChart(section);
     }
+  }
+
+  function drawExercises(summaries, sessions) {
     const out = document.getElementById("exercises");
     out.replaceChildren();
+    if (watching) watching.disconnect();
+    watching = "IntersectionObserver" in window ? new IntersectionObserver((seen) => {
+      for (const e of seen) if (e.isIntersecting) drawChart(e.target);
+    }, { rootMargin: "200px" }) : null;
     // An exercise is headed by the name this site logged it under last; a name an import brought
     // (another app's, another site's) only when the site never logged it.
-    const mySite = (s) => sessions.has(s.session) && sessions.get(s.session).routine.startsWith(log.sitePath);
-    const nameOf = (mine) => {
-      const own = mine.filter(mySite);
-      return (own.length ? own : mine).reduce((a, b) => (b.at > a.at ? b : a)).name;
+    const mySite = (e) => sessions.has(e.session) && sessions.get(e.session).routine.startsWith(log.sitePath);
+    const nameOf = (entries) => {
+      const own = entries.filter(mySite);
+      return (own.length ? own : entries)[(own.length ? own : entries).length - 1].name;
     };
-    const named = [...groups].map(([slug, mine]) => [slug, mine, nameOf(mine)]);
-    for (const [slug, mine, name] of named.sort((a, b) => a[2].localeCompare(b[2]))) {
+    const named = summaries.map((summary) => [summary, nameOf(summary.sessions)]);
+    for (const [summary, name] of named.sort((a, b) => a[1].localeCompare(b[1]))) {
       const section = element("section", null, "exercise-log");
-      section.append(element("h3", name));
-      const best = mine.reduce((a, b) => ((b.weight || 0) > (a.weight || 0) ||
-        ((b.weight || 0) === (a.weight || 0) && (b.reps || 0) > (a.reps || 0)) ? b : a));
-      section.append(element("p", `Best set: ${figures([best])} (${dateText(best.at)})`, "best"));
-      const recent = new Map();
-      for (const s of mine.sort((a, b) => b.at - a.at)) {
-        if (!recent.has(s.session) && recent.size >= 3) break;
-        if (!recent.has(s.session)) recent.set(s.session, []);
-        recent.get(s.session).push(s);
-      }
+      section.dataset.exercise = summary.exercise;
+      const shown = progress.series(summary.sessions);
+      shownOf.set(section, shown);
+      section.append(element("h3", name), charts.recordList(shown, dateText), element("div", null, "progress"));
       const ul = element("ul", null, "recent");
-      for (const [id, group] of recent) {
-        const when = sessions.get(id) ? sessions.get(id).started : group[0].at;
-        ul.append(element("li", `${dateText(when)}: ${figures(group.sort((a, b) => a.set - b.set))}`));
+      for (const e of summary.sessions.slice(-3).reverse()) {
+        const when = sessions.get(e.session) ? sessions.get(e.session).started : e.at;
+        ul.append(element("li", `${dateText(when)}: ${e.figures}`));
       }
       section.append(ul);
-      section.dataset.exercise = slug;
       out.append(section);
+      if (watching) watching.observe(section);
+      else drawChart(section);
     }
+    if (drawn) drawInView();
   }
 
   async function drawStorage() {
     const meta = await inStores("readonly", (s) => done(s.meta.get("backup")));
     const kept = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted().catch(() => false) : false;
     const line = kept
-      ? "This browser has promised to keep the log until you delete it."
-      : "The browser may delete this log when space runs low, and Safari deletes it after 7 days without a visit unless the site is on the home screen. Export a backup now and then.";
-    document.getElementById("storage").textContent =
-      `${line} Last backup: ${meta ? `${dateText(meta.at)}, ${timeText(meta.at)}` : "never"}.`;
+      ? t("This browser has promised to keep the log until you delete it.")
+      : t("The browser may delete this log when space runs low, and Safari deletes it after 7 days without a visit unless the site is on the home screen. Export a backup now and then.");
+    document.getElementById("storage").textContent = line + " " + (meta
+      ? t("Last backup: %(ago)s, %(date)s, %(time)s.", { ago: window.repcardText.words.ago(meta.at, Date.now()),
+        date: dateText(meta.at), time: timeText(meta.at) })
+      : t("Last backup: never."));
   }
 
   // --- backup
 
-  // A cell a spreadsheet would run as a formula gets a leading apostrophe.
-  function cell(value) {
-    let text = value == null ? "" : String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  }
+  // repcard's own CSV and JSON, and Strong's and Hevy's CSVs, are read and written by files.js,
+  // loaded the first time a file is exported or chosen: most visits never need it.
+  let filesLoading = null;
+  const files = () => (filesLoading = filesLoading || new Promise((resolve, reject) => {
+    const script = element("script");
+    script.src = siteRoot + "assets/files.js";
+    script.onload = () => resolve(window.repcardFiles);
+    script.onerror = () => {
+      filesLoading = null;
+      reject(t("its reader could not be loaded; try again with a signal"));
+    };
+    document.head.append(script);
+  }));
 
   async function exportCsv() {
-    const [sessions, sets] = await all();
-    const byId = new Map(sessions.map((s) => [s.id, s]));
-    const rows = sets.filter((s) => byId.has(s.session)).map((s) => [byId.get(s.session), s])
-      .sort((a, b) => a[0].started - b[0].started || a[1].at - b[1].at)
-      .map(([session, s]) => [stamp(session.started, true), session.title, s.name, s.set, s.timed ? null : s.reps,
-        s.weight == null ? "" : number(s.weight), s.weight == null ? "" : s.unit, s.timed ? s.reps : null,
-        stamp(s.at, true), session.finished ? stamp(session.finished, true) : "", s.exercise, session.routine]
-        .map(cell).join(","));
-    save([COLUMNS.join(","), ...rows].join("\r\n") + "\r\n", "text/csv", "csv");
-  }
-
-  async function exportJson() {
-    const [sessions, sets] = await all();
-    save(JSON.stringify({ app: "repcard", version: 1, exported: new Date().toISOString(), sessions, sets }, null, 1),
-      "application/json", "json");
-  }
-
-  async function save(text, type, ext) {
-    const link = element("a");
-    link.href = URL.createObjectURL(new Blob([text], { type }));
-    link.download = `repcard-log-${stamp(Date.now()).slice(0, 10)}.${ext}`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-    await inStores("readwrite", (s) => s.meta.put({ key: "backup", at: Date.now() }));
-    say(`Saved ${link.download}.`);
+    const [formats, [sessions, sets]] = await Promise.all([files(), all()]);
+    const name = backup.fileName("csv");
+    backup.download(formats.toCsv(sessions, sets), "text/csv", name);
+    await backup.noteSaved();
+    say(t("Saved %(name)s.", { name }));
     drawStorage();
   }
 
-  // Checks every field of an untrusted backup; returns clean copies or throws a message.
-  const isText = (x, max) => typeof x === "string" && x.length <= max;
-  const isTime = (x) => Number.isFinite(x) && x > 0 && x < 1e14;
-  const isAmount = (x) => x === null || (Number.isFinite(x) && x >= 0 && x <= log.MAX_AMOUNT); // as the fields
+  // --- Strong and Hevy: each of their exercise names matched to one of this site's
 
-  function checkSession(x, i) {
-    if (!x || typeof x !== "object" || !isText(x.id, 100) || !isText(x.routine, 500) || !isText(x.title, 300) ||
-        !isTime(x.started) || !(x.finished === 0 || isTime(x.finished))) throw `session ${i + 1} is not a session`;
-    return { id: x.id, routine: x.routine, title: x.title, started: x.started, finished: x.finished };
-  }
-
-  function checkSet(x, i) {
-    if (!x || typeof x !== "object" || !isText(x.id, 300) || !isText(x.session, 100) || !isText(x.step, 200) ||
-        !isText(x.exercise, 200) || !/^[a-z0-9-]+$/.test(x.exercise) || !isText(x.name, 300) ||
-        !Number.isInteger(x.set) || x.set < 1 || x.set > 100 || !isAmount(x.reps) || !isAmount(x.weight) ||
-        (x.unit !== "kg" && x.unit !== "lb") || !isTime(x.at)) throw `set ${i + 1} is not a set`;
-    return { id: x.id, session: x.session, step: x.step, exercise: x.exercise, name: x.name, set: x.set,
-      reps: x.reps, weight: x.weight, unit: x.unit, timed: x.timed === true, at: x.at };
-  }
-
-  // Any JSON (even `null`) is read as a backup; what is not JSON but looks like it is said so.
-  function fromJson(text) {
-    let data;
+  async function choices(summaries) {
+    let library = [];
     try {
-      data = JSON.parse(text);
+      const response = await fetch(root + "history/exercises.json"); // the titles in this language
+      const isText = (x, max) => typeof x === "string" && x.length <= max;
+      library = (await response.json()).filter((x) => x && isText(x.slug, 200) && isText(x.title, 300));
     } catch (error) {
-      if (/^\s*[[{]/.test(text)) throw "it is not JSON";
-      return null;
+      // offline before the first visit, say: the log's own exercises are still there to choose
     }
-    if (!data || data.app !== "repcard") throw "it is not a repcard backup";
-    if (data.version !== 1) throw `it is version ${String(data.version).slice(0, 20)}; this page reads version 1`;
-    if (!Array.isArray(data.sessions) || !Array.isArray(data.sets)) throw "it has no sessions and sets";
-    if (data.sessions.length > 20000 || data.sets.length > 500000) throw "it holds more than a log can";
-    return { sessions: data.sessions.map(checkSession), sets: data.sets.map(checkSet) };
+    const listed = new Set(library.map((x) => x.slug));
+    const logged = summaries.filter((x) => !listed.has(x.exercise))
+      .map((x) => ({ slug: x.exercise, title: x.sessions[x.sessions.length - 1].name }));
+    return library.concat(logged).sort((a, b) => a.title.localeCompare(b.title));
   }
 
-  function parseCsv(text) {
-    const rows = [];
-    let row = [];
-    let field = "";
-    let quoted = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (quoted) {
-        if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-      } else if (c === '"') quoted = true;
-      else if (c === ",") { row.push(field); field = ""; } else if (c === "\n" || c === "\r") {
-        if (c === "\r" && text[i + 1] === "\n") i++;
-        row.push(field);
-        rows.push(row);
-        row = [];
-        field = "";
-      } else field += c;
+  // Shows each name of the file with the exercise it would become (what was chosen last time,
+  // else the best guess; "keep as its own exercise" when none is close), and the weights' unit
+  // when the file does not say it; resolves with what was chosen, or null for Cancel.
+  async function chooseMapping(found, remembered, options, guess) {
+    const form = element("form", null, "mapping");
+    form.id = "mapping";
+    form.setAttribute("aria-labelledby", "mapping-h");
+    const heading = element("h3", t("Which exercise is each of %(app)s's?", { app: found.format }));
+    heading.id = "mapping-h";
+    heading.tabIndex = -1;
+    const first = Math.min(...found.rows.map((r) => r.started));
+    const last = Math.max(...found.rows.map((r) => r.started));
+    const warmups = found.rows.filter((r) => r.warmup).length;
+    const left = [found.left.cardio ? tn("%(num)s set of distance only (runs, rides) left out",
+      "%(num)s sets of distance only (runs, rides) left out", found.left.cardio) : "",
+    warmups ? tn("%(num)s warm-up set kept and marked, not counted in records",
+      "%(num)s warm-up sets kept and marked, not counted in records", warmups) : ""].filter(Boolean);
+    const workouts = tn("%(num)s workout", "%(num)s workouts", found.workouts);
+    const setCount = tn("%(num)s set", "%(num)s sets", found.rows.length);
+    const what = t("%(workouts)s, %(sets)s, %(first)s to %(last)s", { workouts, sets: setCount, first: dateText(first), last: dateText(last) });
+    form.append(heading, element("p", [what, ...left].join("; ") + ". " +
+      t("Choose what each name is on this site; the same names are matched so next time.")));
+    let unit = null;
+    if (!found.unit) {
+      const label = element("label", t("Its weights are in") + " ", "unit-choice");
+      unit = element("select");
+      for (const u of ["kg", "lb"]) unit.append(Object.assign(element("option", u), { value: u }));
+      unit.value = unitShown();
+      label.append(unit);
+      form.append(label);
     }
-    if (field || row.length) rows.push([...row, field]);
-    return rows.filter((r) => r.length > 1 || r[0]);
-  }
-
-  const slugify = (name) => name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "exercise";
-  const unescape = (text) => (/^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text);
-
-  // "2026-11-25 18:30" or "2026-11-25 18:30:05", local time, as stamp() writes it; NaN if not.
-  function fromStamp(text) {
-    const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)(?::(\d\d))?$/.exec(text);
-    return m ? new Date(+m[1], m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0)).getTime() : NaN;
-  }
-
-  function fromCsv(text, existing) {
-    const rows = parseCsv(text);
-    const header = rows.length ? rows[0].join(",").toLowerCase() : "";
-    const columns = header === COLUMNS.join(",") ? COLUMNS : header === OLD_COLUMNS.join(",") ? OLD_COLUMNS : null;
-    if (!columns) throw `its first line is not ${COLUMNS.join(",")}`;
-    if (rows.length > 500001) throw "it holds more than a log can";
-    const slugs = new Map(existing.sets.map((s) => [s.name, s.exercise]));
-    const known = new Map(existing.sessions.map((s) => [stamp(s.started) + "|" + s.title, s]));
-    const sessions = new Map();
-    const sets = [];
-    let lastSecond = NaN;
-    let sameSecond = 0;
-    rows.slice(1).forEach((r, i) => {
-      const line = i + 2;
-      if (r.length !== columns.length) throw `line ${line} has ${r.length} cells, not ${columns.length}`;
-      const [date, title, name, set, reps, weight, unit, seconds = "", logged = "", finished = "", slug = "", routine = ""] =
-        r.map(unescape);
-      const started = fromStamp(date);
-      const toNumber = (x) => (x === "" ? null : Number(x));
-      const timed = seconds !== "";
-      const entry = { set: Number(set), reps: toNumber(timed ? seconds : reps), weight: toNumber(weight), unit: unit || "kg" };
-      // Rows are in the order done; sets logged within the same second keep it, a millisecond apart.
-      const second = logged === "" ? started : fromStamp(logged);
-      const at = second + (second === lastSecond ? ++sameSecond : (sameSecond = 0));
-      lastSecond = second;
-      const end = finished === "" ? 0 : fromStamp(finished);
-      if (!isTime(started) || !isText(title, 300) || !name || !isText(name, 300) || !Number.isInteger(entry.set) ||
-          entry.set < 1 || entry.set > 100 || !isAmount(entry.reps) || !isAmount(entry.weight) || (timed && reps !== "") ||
-          (entry.unit !== "kg" && entry.unit !== "lb") || !isTime(at) || !(end === 0 || isTime(end)) ||
-          !(slug === "" || (isText(slug, 200) && /^[a-z0-9-]+$/.test(slug))) || !isText(routine, 500)) {
-        throw `line ${line} is not a logged set`;
-      }
-      const key = stamp(started) + "|" + title;
-      if (!sessions.has(key)) {
-        const have = known.get(key); // its sets join it; importFile() completes it from this row
-        sessions.set(key, { id: have ? have.id : `csv-${started.toString(36)}-${slugify(title)}`.slice(0, 100),
-          routine, title, started: have ? have.started : started, finished: end });
-      }
-      const session = sessions.get(key);
-      const exercise = slug || slugs.get(name) || slugify(name);
-      const step = `${exercise}:${entry.set}`;
-      sets.push(Object.assign(entry, { id: session.id + "|" + step, session: session.id, step, exercise, name, timed, at }));
+    const list = element("ul", null, "names");
+    const picks = found.names.map(({ name, sets }) => {
+      const li = element("li");
+      const label = element("label");
+      label.append(element("span", name, "from"), " ", element("span", tn("%(num)s set", "%(num)s sets", sets), "count"));
+      const select = element("select");
+      select.append(Object.assign(element("option", t("Keep as its own exercise")), { value: "" }));
+      for (const choice of options) select.append(Object.assign(element("option", choice.title), { value: choice.slug }));
+      const before = remembered[name];
+      select.value = before !== undefined && (before === "" || options.some((c) => c.slug === before)) ? before
+        : guess(name, options);
+      label.append(select);
+      li.append(label);
+      list.append(li);
+      return [name, select];
     });
-    return { sessions: [...sessions.values()], sets };
+    form.append(list);
+    const actions = element("p", null, "actions");
+    const go = element("button", tn("Import %(num)s set", "Import %(num)s sets", found.rows.length), "button");
+    go.type = "submit";
+    const cancel = button(t("Cancel"), null, "button secondary");
+    actions.append(go, cancel);
+    form.append(actions);
+    document.getElementById("message").before(form);
+    heading.focus();
+    const chosen = await new Promise((resolve) => {
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        resolve(true);
+      });
+      cancel.addEventListener("click", () => resolve(false));
+    });
+    form.remove();
+    if (!chosen) return null;
+    const bySlug = new Map(options.map((c) => [c.slug, c]));
+    return { mapping: Object.fromEntries(picks.map(([name, select]) => [name, bySlug.get(select.value) || null])),
+      names: Object.fromEntries(picks.map(([name, select]) => [name, select.value])), unit: unit ? unit.value : found.unit };
   }
+
+  // --- import: merged without duplicates, or refused whole with nothing stored changed
 
   async function importFile(file) {
     say("");
+    document.getElementById("import").disabled = true;
     try {
-      if (file.size > MAX_BYTES) throw `it is ${(file.size / 1e6).toFixed(1)} MB; a backup may be at most 5 MB`;
+      if (file.size > MAX_BYTES) throw t("it is %(size)s MB; a backup may be at most 5 MB", { size: number(Math.round(file.size / 1e5) / 10) });
       const text = await file.text();
-      const [sessions, sets] = await all();
+      const [formats, [sessions, sets]] = await Promise.all([files(), all()]);
       const existing = { sessions, sets };
-      const data = fromJson(text) || fromCsv(text, existing);
-      const haveSession = new Set(sessions.map((s) => s.id));
-      const haveSet = new Set(sets.map((s) => s.id));
-      // The same set twice: same id, or the same session start, routine, exercise and set number.
-      const started = new Map([...sessions, ...data.sessions].map((s) => [s.id, s]));
-      const natural = (s) => started.get(s.session) && `${stamp(started.get(s.session).started)}|${started.get(s.session).title}|${s.exercise}|${s.set}`;
-      const haveNatural = new Set(sets.map(natural));
-      for (const s of data.sets) if (!started.has(s.session)) throw `set ${s.id.slice(0, 60)} belongs to no session`;
-      const newSets = data.sets.filter((s) => !haveSet.has(s.id) && !haveNatural.has(natural(s)));
-      const newSessions = data.sessions.filter((s) => !haveSession.has(s.id) && newSets.some((x) => x.session === s.id));
-      // A session already here that a backup knows better (its finish, its routine page: a CSV of
-      // repcard before 0.3 has neither) is completed from it, never otherwise changed.
-      const byKey = new Map(sessions.map((s) => [s.id, s]).concat(sessions.map((s) => [stamp(s.started) + "|" + s.title, s])));
-      const mended = new Map();
-      for (const s of data.sessions) {
-        const found = byKey.get(s.id) || byKey.get(stamp(s.started) + "|" + s.title);
-        const have = found && (mended.get(found.id) || found);
-        if (have && ((!have.finished && s.finished) || (!have.routine && s.routine))) {
-          mended.set(have.id, Object.assign({}, have, { finished: have.finished || s.finished, routine: have.routine || s.routine }));
-        }
+      let data = formats.fromBackup(text, existing);
+      let names = null;
+      if (!data) {
+        const found = formats.read(text);
+        if (!found) throw t("its first line is not repcard's (%(columns)s), Strong's or Hevy's", { columns: formats.COLUMNS.join(",") });
+        if (!found.rows.length) throw t("it holds no sets");
+        const remembered = await inStores("readonly", (s) => done(s.meta.get("names")));
+        const [, summaries] = await log.overview();
+        const chosen = await chooseMapping(found, (remembered && remembered.map) || {}, await choices(summaries), formats.guess);
+        if (!chosen) throw t("cancelled");
+        data = formats.toLog(found, chosen.mapping, chosen.unit);
+        names = Object.assign((remembered && remembered.map) || {}, chosen.names);
       }
-      await inStores("readwrite", (st) => {
-        for (const s of newSessions) st.sessions.add(s);
-        for (const s of mended.values()) st.sessions.put(s);
-        for (const s of newSets) st.sets.add(s);
-      });
-      await summarise([...new Set(newSets.map((s) => s.exercise))]);
-      await drawHistory();
-      say(`Imported ${newSets.length} ${newSets.length === 1 ? "set" : "sets"} in ${newSessions.length} new ` +
-        `${newSessions.length === 1 ? "session" : "sessions"}; ${data.sets.length - newSets.length} already here` +
-        (mended.size ? `; ${mended.size} ${mended.size === 1 ? "session" : "sessions"} completed from it.` : "."));
+      say(await merge(data, existing, names));
     } catch (error) {
-      const reason = typeof error === "string" ? error : "it could not be read";
-      say(`Not imported: ${reason}. Nothing stored was changed.`);
+      const reason = typeof error === "string" ? error : t("it could not be read");
+      say(t("Not imported: %(reason)s. Nothing stored was changed.", { reason }));
+    } finally {
+      document.getElementById("import").disabled = false;
     }
   }
 
-  const page = document.getElementById("history");
+  async function merge(data, { sessions, sets }, names) {
+    const haveSession = new Set(sessions.map((s) => s.id));
+    const haveSet = new Set(sets.map((s) => s.id));
+    // The same set twice: same id, or the same session start, routine, exercise and set number.
+    const started = new Map([...sessions, ...data.sessions].map((s) => [s.id, s]));
+    const natural = (s) => started.get(s.session) &&
+      `${stamp(started.get(s.session).started)}|${started.get(s.session).title}|${s.exercise}|${s.warmup ? "w" : ""}${s.set}`;
+    const haveNatural = new Set(sets.map(natural));
+    for (const s of data.sets) if (!started.has(s.session)) throw t("set %(id)s belongs to no session", { id: s.id.slice(0, 60) });
+    const newSets = data.sets.filter((s) => !haveSet.has(s.id) && !haveNatural.has(natural(s)));
+    const newSessions = data.sessions.filter((s) => !haveSession.has(s.id) && newSets.some((x) => x.session === s.id));
+    // A session already here that a backup knows better (its finish, its routine page: a CSV of
+    // repcard before 0.3 has neither) is completed from it, never otherwise changed.
+    const byKey = new Map(sessions.map((s) => [s.id, s]).concat(sessions.map((s) => [stamp(s.started) + "|" + s.title, s])));
+    const mended = new Map();
+    for (const s of data.sessions) {
+      const found = byKey.get(s.id) || byKey.get(stamp(s.started) + "|" + s.title);
+      const have = found && (mended.get(found.id) || found);
+      if (have && ((!have.finished && s.finished) || (!have.routine && s.routine))) {
+        mended.set(have.id, Object.assign({}, have, { finished: have.finished || s.finished, routine: have.routine || s.routine }));
+      }
+    }
+    await inStores("readwrite", (st) => {
+      for (const s of newSessions) st.sessions.add(s);
+      for (const s of mended.values()) st.sessions.put(s);
+      for (const s of newSets) st.sets.add(s);
+      if (names) st.meta.put({ key: "names", map: names });
+    });
+    await summarise([...new Set(newSets.map((s) => s.exercise))]);
+    await drawHistory();
+    const said = [tn("Imported %(num)s set", "Imported %(num)s sets", newSets.length) + " " +
+      tn("in %(num)s new session", "in %(num)s new sessions", newSessions.length),
+    tn("%(num)s already here", "%(num)s already here", data.sets.length - newSets.length)];
+    if (mended.size) said.push(tn("%(num)s session completed from it", "%(num)s sessions completed from it", mended.size));
+    return said.join("; ") + ".";
+  }
+
   document.getElementById("export-csv").addEventListener("click", exportCsv);
-  document.getElementById("export-json").addEventListener("click", exportJson);
+  backup.wire(document.getElementById("save-backup"), document.getElementById("message"), drawStorage);
+  document.getElementById("more").addEventListener("click", () => {
+    shown += 2 * PAGE;
+    drawHistory();
+  });
   const input = document.getElementById("import");
   input.addEventListener("change", () => {
     if (input.files[0]) importFile(input.files[0]).then(() => (input.value = ""));
   });
+  // Laid out while drawn, so that what is in view is known, and shown once drawn with the charts
+  // of its first screen, whole: filled in on screen, it would jump as each part arrived.
+  page.classList.add("drawing");
+  page.hidden = false;
   Promise.all([drawHistory(), drawStorage()])
-    .then(() => (page.dataset.ready = "true"), (error) => say(`The log cannot be read in this browser: ${error.message || error}.`))
-    .then(() => (page.hidden = false));
+    .then(drawInView)
+    .then(() => {
+      drawn = true;
+      page.dataset.ready = "true";
+    }, (error) => say(t("The log cannot be read in this browser: %(error)s.", { error: error.message || error })))
+    .then(() => page.classList.remove("drawing"));
 });

@@ -17,8 +17,12 @@
   // To the nearest multiple of `step`, without floating-point dust (2.5 * 17 = 42.5, not 42.50000001).
   const roundTo = (weight, step) => Math.round(Math.round(weight / step) * step * 1000) / 1000;
 
-  const text = (x) => String(Math.round(x * 100) / 100);
-  const kilos = (weight, unit) => `${text(weight)} ${unit}`;
+  // The page's words (assets/text.js), or the sources' English where there is no page (the tests' node).
+  const fill = (message, values) => message.replace(/%\((\w+)\)s|%%/g, (found, name) => (name ? String(values[name]) : "%"));
+  const words = () => (typeof window === "object" && window.repcardText && window.repcardText.words) ||
+    { t: fill, number: (x) => String(Math.round(x * 100) / 100) };
+  const t = (message, values = {}) => words().t(message, values);
+  const kilos = (weight, unit) => `${words().number(weight)} ${unit}`;
 
   // "40 kg × 12, 12": what a session did, the weight named again only when it changes.
   function done(sets) {
@@ -93,7 +97,7 @@
     // Last time's top weight, in the lifter's unit; converted from the other, to the lifter's plates.
     const lastWeight = weights.length ? Math.max(...weights.map((s) =>
       (s.unit === unit ? s.weight : roundTo(convert(s.weight, s.unit, unit), step)))) : null;
-    const seen = last ? `${done(last.sets)} last time` : "";
+    const seen = last ? t("%(sets)s last time", { sets: done(last.sets) }) : "";
     const each = (reps) => Array.from({ length: target.sets }, (_, i) => (Array.isArray(reps) ? reps[i] : reps));
     const plan = (weight, reps, why) => ({ weight, unit, reps: each(reps), why });
     const more = (amount, from) => { // a weight step up, never lost to rounding
@@ -103,46 +107,49 @@
     const start = () => (rule && rule.start != null ? roundTo(convert(rule.start, rule.startUnit, unit), step) : null);
 
     if (week.deload) {
-      if (lastWeight == null) return plan(null, target.low, `Deload week: ${week.deload}% of your working weight`);
+      if (lastWeight == null) return plan(null, target.low, t("Deload week: %(percent)s%% of your working weight", { percent: week.deload }));
       const light = roundTo(lastWeight * week.deload / 100, step);
-      return plan(light, target.low, `Deload week: ${week.deload}% of ${kilos(lastWeight, unit)} — ` +
-        `${kilos(light, unit)} today, ${target.low} reps`);
+      return plan(light, target.low, t("Deload week: %(percent)s%% of %(weight)s — %(light)s today, %(reps)s reps",
+        { percent: week.deload, weight: kilos(lastWeight, unit), light: kilos(light, unit), reps: target.low }));
     }
     if (!rule) return null;
     if (rule.kind === "reps") {
-      const why = `Week ${week.number}: ${target.low} reps, ${rule.addReps === 1 ? "one more" : `${rule.addReps} more`} ` +
-        `each week up to ${rule.upTo}`;
-      return plan(lastWeight, target.low, lastWeight == null ? why : `${why}; ${kilos(lastWeight, unit)} as last time`);
+      const values = { week: week.number, reps: target.low, more: rule.addReps, top: rule.upTo };
+      const why = rule.addReps === 1 ? t("Week %(week)s: %(reps)s reps, one more each week up to %(top)s", values)
+        : t("Week %(week)s: %(reps)s reps, %(more)s more each week up to %(top)s", values);
+      return plan(lastWeight, target.low, lastWeight == null ? why
+        : t("%(why)s; %(weight)s as last time", { why, weight: kilos(lastWeight, unit) }));
     }
     const low = target.low || rule.low; // the page's: a week may change a rule's range
     const high = target.high || rule.high || low;
     if (lastWeight == null) {
       const first = start();
       const range = low === high ? `${low}` : `${low}–${high}`;
-      return plan(first, low, first == null ? `First time: choose a weight you can lift ${range} times, well`
-        : `First session: ${kilos(first, unit)}, ${range} reps`);
+      return plan(first, low, first == null ? t("First time: choose a weight you can lift %(range)s times, well", { range })
+        : t("First session: %(weight)s, %(range)s reps", { weight: kilos(first, unit), range }));
     }
     if (rule.kind === "double") {
       if (last.sets.every((s) => (s.reps || 0) >= high)) {
         const heavier = more(rule.add, rule.unit);
-        return plan(heavier, low, `${seen}: all at the top — ${kilos(heavier, unit)} today, aim for ${low}`);
+        return plan(heavier, low, t("%(seen)s: all at the top — %(weight)s today, aim for %(reps)s", { seen, weight: kilos(heavier, unit), reps: low }));
       }
       const aims = []; // one more rep than last time's same set, within the range
       for (let i = 0; i < target.sets; i++) {
         const s = last.sets[i];
         aims.push(s ? Math.min(high, Math.max(low, (s.reps || 0) + 1)) : aims[i - 1] ?? low);
       }
-      return plan(lastWeight, aims, `${seen} — ${kilos(lastWeight, unit)} again, aim for ${aims.join(", ")} (top: ${high})`);
+      return plan(lastWeight, aims, t("%(seen)s — %(weight)s again, aim for %(reps)s (top: %(top)s)",
+        { seen, weight: kilos(lastWeight, unit), reps: aims.join(", "), top: high }));
     }
     // linear: more each session (or each new week) in which every set made its reps
     if (rule.every === "week" && last.week === week.number) {
-      return plan(lastWeight, low, `${seen} this week — ${kilos(lastWeight, unit)} again; more next week`);
+      return plan(lastWeight, low, t("%(seen)s this week — %(weight)s again; more next week", { seen, weight: kilos(lastWeight, unit) }));
     }
     if (last.sets.every((s) => (s.reps || 0) >= low)) {
       const heavier = more(rule.add, rule.unit);
-      return plan(heavier, low, `${seen}: every set made ${low} — ${kilos(heavier, unit)} today`);
+      return plan(heavier, low, t("%(seen)s: every set made %(reps)s — %(weight)s today", { seen, reps: low, weight: kilos(heavier, unit) }));
     }
-    return plan(lastWeight, low, `${seen}: not every set made ${low} — ${kilos(lastWeight, unit)} again`);
+    return plan(lastWeight, low, t("%(seen)s: not every set made %(reps)s — %(weight)s again", { seen, reps: low, weight: kilos(lastWeight, unit) }));
   }
 
   // The figures for set `n` today: the plan's, except that a weight the lifter changed on an earlier

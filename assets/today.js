@@ -9,6 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const log = window.repcardLog;
   const rules = window.repcardProgram;
   const root = document.documentElement.dataset.root || "./";
+  const { t } = window.repcardText.words;
+  const languagePath = app.languagePath; // the program's pages are this language's
 
   // Where the lifter restarted or moved to: sessions before `since`, and weeks before `week`, do not count.
   const keyOf = (box) => "repcard:program:" + new URL(box.dataset.program, location.href).pathname;
@@ -39,20 +41,23 @@ document.addEventListener("DOMContentLoaded", () => {
     } catch (error) {
       // no database (a private window may refuse it): today is the first week not moved past
     }
-    const next = rules.nextSession(program, sessions, state, Date.now(), app.IDLE, app.sitePath);
+    const next = rules.nextSession(program, sessions, state, Date.now(), app.IDLE, languagePath);
     const line = box.querySelector(".next-session");
     const start = box.querySelector(".start");
     const card = box.querySelector(".week-card");
     start.hidden = Boolean(next.finished);
     if (card) card.hidden = Boolean(next.finished);
     if (next.finished) {
-      line.textContent = `All ${program.weeks.length} weeks done. Restart the program to go through it again.`;
+      line.textContent = t("All %(weeks)s weeks done. Restart the program to go through it again.", { weeks: program.weeks.length });
     } else {
       const week = program.weeks.find((w) => w.number === next.week);
-      line.textContent = `Today: week ${next.week} of ${program.weeks.length}, session ${next.session} of ` +
-        `${program.perWeek}, ${week.titles[next.session - 1]}` +
-        `${week.deload ? ` — a deload week, ${week.deload}% of your working weight` : ""}.`;
-      start.textContent = `${next.going ? "Continue" : "Start"} week ${next.week}, session ${next.session}`;
+      const values = { week: next.week, weeks: program.weeks.length, session: next.session, sessions: program.perWeek,
+        title: week.titles[next.session - 1], percent: week.deload };
+      line.textContent = week.deload
+        ? t("Today: week %(week)s of %(weeks)s, session %(session)s of %(sessions)s, %(title)s — a deload week, %(percent)s%% of your working weight.", values)
+        : t("Today: week %(week)s of %(weeks)s, session %(session)s of %(sessions)s, %(title)s.", values);
+      start.textContent = next.going ? t("Continue week %(week)s, session %(session)s", values)
+        : t("Start week %(week)s, session %(session)s", values);
       start.href = root + next.path + "workout/";
       if (card) card.href = root + next.path + "card/";
       const select = document.querySelector(".move .week");
@@ -72,13 +77,13 @@ document.addEventListener("DOMContentLoaded", () => {
   controls.querySelector(".move-to").addEventListener("click", () => {
     const week = Number(controls.querySelector(".week").value);
     keep(box, { since: Date.now(), week });
-    said.textContent = `Moved to week ${week}: its sessions count from now.`;
+    said.textContent = t("Moved to week %(week)s: its sessions count from now.", { week });
     show(box);
   });
   // Restart sits at the foot of the page, apart from Start: no tap lands on it by chance.
   controls.querySelector(".restart").addEventListener("click", () => {
     keep(box, { since: Date.now(), week: 1 });
-    said.textContent = "Restarted at week 1. The log keeps every set you did.";
+    said.textContent = t("Restarted at week 1. The log keeps every set you did.");
     show(box);
   });
   controls.hidden = false;

@@ -1,11 +1,13 @@
 // Workout mode: one step at a time, Reps and Weight for each set (logged by log.js), last time's
-// figures, rest and timed-set countdowns with a beep and a buzz, and the screen kept on.
+// figures, records as they happen (records.js), rest and timed-set countdowns with a beep and a
+// buzz, the screen kept on, and a backup offered at the end when one is due (backup.js).
 // Loaded by the workout page only; starts once app.js (which loads after it) has run.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
   const app = window.repcard;
   const log = window.repcardLog;
+  const { t, tn, number } = window.repcardText.words;
   const workout = document.getElementById("workout");
   const steps = [...workout.querySelectorAll(".step")];
   const $ = (id) => document.getElementById(id);
@@ -91,10 +93,10 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     const sets = steps.filter((li) => li.classList.contains("set"));
     const doneSets = sets.filter((li) => p().done.includes(li.dataset.step)).length;
-    $("progress").textContent = `${doneSets} of ${sets.length} sets done`;
+    $("progress").textContent = tn("%(done)s of %(num)s set done", "%(done)s of %(num)s sets done", sets.length, { done: doneSets });
     const finished = step.classList.contains("finish");
     $("done").hidden = finished;
-    $("done").textContent = step.classList.contains("rest") ? "Skip the rest" : "Done";
+    $("done").textContent = step.classList.contains("rest") ? t("Skip the rest") : t("Done");
     $("back").disabled = index === 0;
     clearInterval(timer);
     if (step.classList.contains("rest")) countDown(step, p().restStarted, Number(step.dataset.rest));
@@ -106,6 +108,7 @@ document.addEventListener("DOMContentLoaded", () => {
       p().finished = Date.now();
       app.save();
       finishSession();
+      log.queue(() => window.repcardBackup.offer($("backup-offer")));
     }
     if (finished) {
       releaseScreen();
@@ -123,7 +126,8 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!session || !sets.length) return;
       const end = session.finished || Math.max(...sets.map((s) => s.at));
       const minutes = Math.max(1, Math.round((end - session.started) / 60000));
-      line.textContent = `${sets.length} ${sets.length === 1 ? "set" : "sets"} in ${minutes} min · volume ${log.volume(sets)}`;
+      line.textContent = tn("%(num)s set in %(minutes)s min · volume %(volume)s", "%(num)s sets in %(minutes)s min · volume %(volume)s",
+        sets.length, { minutes, volume: log.volume(sets) });
     }).catch(() => {
       // no database: the finish says only that it is done
     });
@@ -149,7 +153,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (display.textContent !== shown) display.textContent = shown;
       step.classList.toggle("rest-over", over);
       // Rewriting a button's text while it is pressed loses the tap in WebKit: only on a change.
-      const label = over ? "Go on" : "Skip the rest";
+      const label = over ? t("Go on") : t("Skip the rest");
       if (step.classList.contains("rest") && $("done").textContent !== label) $("done").textContent = label;
       if (over && !p().alerted[id]) {
         p().alerted[id] = true;
@@ -182,7 +186,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const box = document.createElement("p");
         box.className = "countdown";
         box.innerHTML = '<button class="button secondary" type="button"></button> <span class="big timer"></span>';
-        box.firstChild.textContent = `Start the ${step.dataset.low} s timer`;
+        box.firstChild.textContent = t("Start the %(seconds)s s timer", { seconds: step.dataset.low });
         box.firstChild.addEventListener("click", () => {
           p().timers[id] = Date.now();
           delete p().alerted[id];
@@ -197,10 +201,12 @@ document.addEventListener("DOMContentLoaded", () => {
     if ("sides" in step.dataset && !step.querySelector(".side")) { // Reps.per_side
       const side = document.createElement("p");
       side.className = "side";
-      side.innerHTML = '<button class="button secondary" type="button" aria-live="polite">Left side now</button>';
+      side.innerHTML = '<button class="button secondary" type="button" aria-live="polite"></button>';
+      side.firstChild.textContent = t("Left side now");
       side.firstChild.addEventListener("click", (event) => {
         const b = event.currentTarget;
-        b.textContent = b.textContent.startsWith("Left") ? "Right side now" : "Left side now";
+        b.dataset.right = b.dataset.right ? "" : "1";
+        b.textContent = b.dataset.right ? t("Right side now") : t("Left side now");
       });
       step.querySelector(".set").after(side);
     }
@@ -238,16 +244,16 @@ document.addEventListener("DOMContentLoaded", () => {
   function startOver(event) {
     const button = event.currentTarget;
     if (!armed) {
-      button.textContent = "Tap again to start over";
+      button.textContent = t("Tap again to start over");
       armed = setTimeout(() => {
         armed = 0;
-        button.textContent = "Start over";
+        button.textContent = t("Start over");
       }, 4000);
       return;
     }
     clearTimeout(armed);
     armed = 0;
-    button.textContent = "Start over";
+    button.textContent = t("Start over");
     app.progress = app.fresh();
     app.save();
     newSession();
@@ -264,26 +270,26 @@ document.addEventListener("DOMContentLoaded", () => {
     const status = $("wake");
     if (p().finished) return;
     if (!("wakeLock" in navigator)) {
-      status.textContent = "This browser cannot keep the screen on; everything else works.";
+      status.textContent = t("This browser cannot keep the screen on; everything else works.");
       return;
     }
     if (wakeLock && !wakeLock.released) return;
     try {
       wakeLock = await navigator.wakeLock.request("screen");
       if (p().finished) return releaseScreen();
-      status.textContent = "Screen stays on during the workout.";
+      status.textContent = t("Screen stays on during the workout.");
       wakeLock.addEventListener("release", () => {
-        if (!p().finished) status.textContent = "Screen may sleep.";
+        if (!p().finished) status.textContent = t("Screen may sleep.");
       });
     } catch (error) {
-      status.textContent = "Screen may sleep (the browser refused to keep it on).";
+      status.textContent = t("Screen may sleep (the browser refused to keep it on).");
     }
   }
 
   function releaseScreen() {
     if (wakeLock && !wakeLock.released) wakeLock.release();
     wakeLock = null;
-    $("wake").textContent = "Workout over: the screen may sleep again.";
+    $("wake").textContent = t("Workout over: the screen may sleep again.");
   }
 
   // --- the log: Reps, Weight and unit for the set on screen, last time's figures beside it
@@ -336,7 +342,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function fill(name, value) {
-    if (!field(name).dataset.edited) field(name).value = value == null ? "" : log.number(value);
+    if (!field(name).dataset.edited) field(name).value = value == null ? "" : number(value); // "42,5" in French
   }
 
   function restoreTyped(id) {
@@ -351,10 +357,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function lastTime(slug) {
-    if (!lastCache.has(slug)) {
-      const session = p().session;
-      lastCache.set(slug, log.byExercise(slug).then((sets) => log.lastSets(sets, session)));
-    }
+    if (!lastCache.has(slug)) lastCache.set(slug, log.lastTime(slug, p().session));
     return lastCache.get(slug);
   }
 
@@ -362,7 +365,7 @@ document.addEventListener("DOMContentLoaded", () => {
   function loggedNow(step) {
     const session = p().session;
     if (!session) return Promise.resolve([]);
-    return log.idle().then(() => log.byExercise(slugOf(step))).then((sets) => sets.filter((s) => s.session === session));
+    return log.idle().then(() => log.inSession(session)).then((sets) => sets.filter((s) => s.exercise === slugOf(step)));
   }
 
   // --- a program's week (issue 21): today's figures from the program's rules and the log, decided by
@@ -374,7 +377,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function planned(step) {
     const rules = window.repcardProgram;
-    const week = program && rules.weekOf(program, app.routinePath, app.sitePath);
+    const week = program && rules.weekOf(program, app.routinePath, app.languagePath);
     if (!week) return Promise.resolve(null);
     const slug = slugOf(step);
     if (!plans.has(slug)) {
@@ -382,7 +385,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const target = { low: Number(step.dataset.low) || null, high: Number(step.dataset.high) || null,
         sets: steps.filter((li) => li.classList.contains("set") && slugOf(li) === slug).length };
       plans.set(slug, Promise.all([log.byExercise(slug), log.sessions()]).then(([sets, sessions]) =>
-        rules.prescribe(program.rules[slug] || null, rules.historyOf(program, sets, sessions, session, app.sitePath),
+        rules.prescribe(program.rules[slug] || null, rules.historyOf(program, sets, sessions, session, app.languagePath),
           week, target, unit(), program.steps)));
     }
     return plans.get(slug);
@@ -397,7 +400,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (shownStep === step.dataset.step) return; // keep what was typed
     shownStep = step.dataset.step;
     for (const input of box.querySelectorAll("input")) delete input.dataset.edited;
-    field("what").textContent = isTimedUnit(step) ? "Seconds" : "Reps";
+    field("what").textContent = isTimedUnit(step) ? t("Seconds") : t("Reps");
     field("last").textContent = field("hint").textContent = "";
     const low = Number(step.dataset.low) || null;
     for (const input of box.querySelectorAll("input")) input.removeAttribute("aria-invalid");
@@ -427,16 +430,17 @@ document.addEventListener("DOMContentLoaded", () => {
         fill("weight", from.weight);
         if (from.weight != null && !field("weight").dataset.edited) field("unit").value = from.unit;
       }
-      field("last").textContent = last.length ? "Last time: " + log.figures(last) : "Last time: none yet";
+      field("last").textContent = last.length ? t("Last time: %(figures)s", { figures: log.figures(last) }) : t("Last time: none yet");
       // Double progression: every set at the range's top last time, so more load — or, for a move
       // done without weight that has a harder variation, that variation.
       const high = Number(step.dataset.high);
       if (plan) {
         field("hint").textContent = plan.why;
       } else if (high > low && last.length && last.every((s) => s.reps >= high)) {
-        const next = last.some((s) => s.weight != null) || !step.dataset.harder ? "add weight?"
-          : `try the harder variation: ${step.dataset.harder}`;
-        field("hint").textContent = `${low}–${high}: last time ${last.map((s) => s.reps).join(", ")}, every set at the top — ${next}`;
+        const next = last.some((s) => s.weight != null) || !step.dataset.harder ? t("add weight?")
+          : t("try the harder variation: %(variation)s", { variation: step.dataset.harder });
+        field("hint").textContent = t("%(low)s–%(high)s: last time %(reps)s, every set at the top — %(next)s",
+          { low, high, reps: last.map((s) => s.reps).join(", "), next });
       }
     }).catch(() => {
       // no database (e.g. a private window that refuses it): the workout works without the log
@@ -455,11 +459,14 @@ document.addEventListener("DOMContentLoaded", () => {
     if (shownStep !== step.dataset.step) return true; // fields not shown yet: the prefill is logged
     const problems = [];
     const figures = {};
-    for (const [name, label, whole] of [["reps", field("what").textContent, true], ["weight", "Weight", false]]) {
+    for (const [name, label, whole] of [["reps", field("what").textContent, true], ["weight", t("Weight"), false]]) {
       figures[name] = log.amount(field(name).value, whole);
       const bad = figures[name] === undefined;
       field(name).toggleAttribute("aria-invalid", bad);
-      if (bad) problems.push(`${label}: type a number from 0 to ${log.MAX_AMOUNT}${whole ? "" : ", like 42.5 or 42,5"}.`);
+      if (bad) {
+        problems.push(whole ? t("%(field)s: type a number from 0 to %(most)s.", { field: label, most: log.MAX_AMOUNT })
+          : t("%(field)s: type a number from 0 to %(most)s, like 42.5 or 42,5.", { field: label, most: log.MAX_AMOUNT }));
+      }
     }
     if (problems.length) {
       field("problem").textContent = problems.join(" ");
@@ -467,19 +474,23 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     const previous = lastShown;
     const big = [];
-    if (previous && figures.reps != null && previous.reps > 0 && figures.reps > 2 * previous.reps) big.push(`${figures.reps} reps`);
+    if (previous && figures.reps != null && previous.reps > 0 && figures.reps > 2 * previous.reps) {
+      big.push(tn("%(num)s rep", "%(num)s reps", figures.reps));
+    }
     if (previous && figures.weight != null && previous.weight > 0 && previous.unit === field("unit").value &&
-        figures.weight > 2 * previous.weight) big.push(`${log.number(figures.weight)} ${previous.unit}`);
-    const asked = big.join(" and ");
+        figures.weight > 2 * previous.weight) big.push(`${number(figures.weight)} ${previous.unit}`);
+    const asked = big.length > 1 ? t("%(some)s and %(last)s", { some: big[0], last: big[1] }) : big.join("");
     if (big.length && confirming !== asked) {
       confirming = asked;
-      field("problem").textContent = `${asked}: over twice last time's ${log.figures([previous])}. Tap Done again to log it.`;
+      field("problem").textContent = t("%(figures)s: over twice last time's %(last)s. Tap Done again to log it.",
+        { figures: asked, last: log.figures([previous]) });
       return false;
     }
     return true;
   }
 
   function record(step) {
+    $("record").textContent = "";
     if (shownStep !== step.dataset.step) showLog(step);
     let session = null;
     if (!p().session) {
@@ -510,6 +521,7 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       await log.summarise([entry.exercise]);
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+      await announce(entry);
     });
   }
 
@@ -518,11 +530,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const session = p().session;
     const id = step.dataset.step;
     shownStep = null;
+    $("record").textContent = "";
     if (!session) return;
     log.queue(async () => {
       const key = session + "|" + id;
       const entry = await log.inStores("readonly", (s) => log.done(s.sets.get(key)));
-      const text = (x) => (x == null ? "" : log.number(x));
+      const text = (x) => (x == null ? "" : number(x));
       if (entry) p().typed[id] = { reps: text(entry.reps), weight: text(entry.weight), unit: entry.unit };
       app.save();
       await log.inStores("readwrite", (s) => s.sets.delete(key));
@@ -542,6 +555,23 @@ document.addEventListener("DOMContentLoaded", () => {
     }));
   }
 
+  // --- records (issue 22): a set that beats the exercise's heaviest weight, its most reps at that
+  // weight or its best estimated 1RM says so on the spot, once (records.js decides what counts).
+
+  async function announce(entry) {
+    const heard = (p().records = p().records || []);
+    if (heard.includes(entry.id)) return;
+    const [summary, today] = await Promise.all([log.summary(entry.exercise), log.inSession(entry.session)]);
+    const others = summary ? summary.sessions.filter((e) => e.session !== entry.session) : [];
+    const earlier = today.filter((s) => s.exercise === entry.exercise && s.id !== entry.id && !s.warmup && s.at < entry.at)
+      .map((s) => [s.weight, s.unit, s.reps, s.at, s.timed]);
+    const kinds = window.repcardRecords.beaten(window.repcardRecords.bests(others, earlier), entry);
+    if (!kinds.length) return;
+    heard.push(entry.id);
+    app.save();
+    $("record").textContent = window.repcardRecords.recordText(entry, kinds);
+  }
+
   function newSession() {
     shownStep = null;
     lastCache.clear();
@@ -553,6 +583,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("done").addEventListener("click", advance);
   $("back").addEventListener("click", goBack);
   $("reset").addEventListener("click", startOver);
+  window.repcardBackup.wire($("save-backup"), $("backup-said"));
   for (const b of workout.querySelectorAll(".adjust .less")) b.addEventListener("click", () => shiftRest(-15));
   for (const b of workout.querySelectorAll(".adjust .more")) b.addEventListener("click", () => shiftRest(15));
   document.addEventListener("pointerdown", () => {

@@ -1,17 +1,27 @@
-"""A year of logged workouts in the browser: how long the history page and workout start take.
+"""Years of logged workouts on a phone's CPU: the history page, an exercise's chart, workout mode's
+last time.
 
-    .venv/bin/python bench/gymlog.py [RUNS]      (default 5 runs; prints medians)
+    .venv/bin/python bench/gymlog.py [RUNS] [YEARS]      (default 5 runs of 3 years; prints medians)
 
-Fills the log (IndexedDB, through log.js) with a year of synthetic history — 4 sessions a week,
-every set of the seed routine with reps and a weight — in Debian's Chromium on a 360 px phone, then
-times, from navigation start:
-  - the history page until every session and exercise is drawn (#history[data-ready]);
-  - workout mode until the first set shows last time's figures.
-A benchmark, not a test: the figures depend on the machine. Prints the page's storage estimate too.
+Fills the log (IndexedDB, through log.js, so each exercise's summary is kept as on a phone) with
+YEARS of synthetic history — 4 sessions a week, every set of the seed routine with reps and a
+weight: 624 sessions and 7,488 sets for three years — in Debian's Chromium on a 360 px phone. Then,
+with the CPU slowed 4× (Emulation.setCPUThrottlingRate, as Lighthouse's mobile run does), it traces
+each page from the navigation until it is ready:
+  - the history page, until every session and exercise it shows at first is drawn (#history[data-ready]);
+  - an exercise page, until its chart is drawn (#exercise-progress[data-ready]);
+  - workout mode, until the first set shows last time's figures (and today's prescription, where
+    the routine has one: assets/program.js, issue 21, is not on this branch).
+For each: main-thread time (the renderer main thread's tasks, summed), the longest task, and tasks
+over 50 ms (long tasks), all at 4× slower; and the wall time from navigation. Then the same pages
+unthrottled, whose main thread's CPU time times 4 is what a 4× slower CPU spends whatever else runs
+on the machine, with an empty log beside it: what the pages cost without history. A benchmark, not
+a test: the figures depend on the machine and on what else runs on it.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import tempfile
@@ -25,11 +35,12 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SiteServer  # noqa: E402
 from tests.conftest import SEED, build_site  # noqa: E402
 
-WEEKS = 52
 PER_WEEK = 4
+SLOWDOWN = 4  # Lighthouse's mobile CPU
+LONG_TASK_MS = 50
 
+# Written as workout mode writes: one transaction, the sets through log.js (summaries kept).
 FILL = """async ([weeks, perWeek, plan]) => {
-  const log = window.repcardLog;
   const day = 864e5;
   const start = Date.now() - weeks * 7 * day;
   const sessions = [], sets = [];
@@ -41,49 +52,157 @@ FILL = """async ([weeks, perWeek, plan]) => {
       step: slug + ":" + set, exercise: slug, name, set, reps: 8 + (w + i) % 5, weight: 10 + w / 4,
       unit: "kg", timed: false, at: started + i * 9e4 }));
   }
-  await log.inStores("readwrite", (s) => {
+  await repcardLog.inStores("readwrite", (s) => {
     for (const x of sessions) s.sessions.put(x);
     for (const x of sets) s.sets.put(x);
   });
   return [sessions.length, sets.length];
 }"""
 
-SINCE_NAVIGATION = "performance.now()"
+# Says when a page is ready, as a console message with the time since navigation (measurement only:
+# the pages do not know of it). It watches only what says "ready", so it costs the page nearly nothing;
+# the harness waits for the message instead of running code in the page while it loads.
+READY = """(() => {
+  const ready = () => {
+    console.debug("repcard-ready " + performance.now());
+    console.timeStamp("repcard-ready");
+  };
+  const path = location.pathname;
+  if (path.includes("history") || path.includes("exercises")) {
+    const selector = path.includes("history") ? "#history[data-ready]" : "#exercise-progress[data-ready]";
+    new MutationObserver((changes, observer) => {
+      if (document.querySelector(selector)) ready(), observer.disconnect();
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+  } else if (path.includes("workout")) {
+    document.addEventListener("DOMContentLoaded", () => {
+      const last = document.querySelector(".step.current .log .last") || document.querySelector(".log .last");
+      new MutationObserver((changes, observer) => {
+        if (last.textContent) ready(), observer.disconnect();
+      }).observe(last, { subtree: true, childList: true, characterData: true });
+    });
+  }
+})();"""
+
+# The sets of the workout page on screen: [exercise slug, name, set number] each.
+PLAN = """[...document.querySelectorAll('.step.set')].map((li) => [li.dataset.step.split(':')[0],
+  li.querySelector('h2').textContent.replace(/^\\s*\\S+\\s+/, '').trim(), Number(li.dataset.step.split(':')[1])])"""
+
+
+def fill(page, workout_url: str, years: float) -> tuple[int, int]:
+    """The log of the page's site filled with `years` of the workout's every set: (sessions, sets)."""
+    page.goto(workout_url)
+    return page.evaluate(FILL, [round(52 * years), PER_WEEK, page.evaluate(PLAN)])
+
+
+CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
+
+
+def main_thread(trace: bytes, slowdown: float) -> dict[str, float]:
+    """From a trace of one navigation: the ready page's renderer main thread's tasks until ready,
+    each counted once (a task nested in another is part of it).
+
+    `main`, `longest`, `long`: the tasks' time as traced (throttled, it is 4x slower; on a machine
+    shared with other work it also holds the time the thread waited for a core). `cpu` and its
+    kin: their CPU time (the thread's own, which other processes leave out) times `slowdown`, read
+    from an unthrottled run, as Chromium's throttle spends CPU time of its own. `drawing`: the
+    same CPU time from the task that runs the site's first script (log.js) on.
+    """
+    events = json.loads(trace)["traceEvents"]
+    ready = next((e for e in events if e.get("name") == "TimeStamp"
+                  and e.get("args", {}).get("data", {}).get("message") == "repcard-ready"), None)
+    if ready is None:
+        raise LookupError("the trace lacks the page's ready mark")
+    thread = (ready["pid"], ready["tid"])  # tracing starts on about:blank: all that follows is this page's
+    tasks = sorted((e["ts"], e["ts"] + e.get("dur", 0), e.get("tdur", 0)) for e in events
+                   if (e["pid"], e["tid"]) == thread and e.get("ph") == "X" and e["ts"] <= ready["ts"]
+                   and e.get("name") in ("RunTask", "ThreadControllerImpl::RunTask"))
+    merged: list[list[float]] = []
+    for start, end, cpu in tasks:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, cpu])
+    first = min(e["ts"] for e in events if (e["pid"], e["tid"]) == thread and e.get("name") == "EvaluateScript"
+                and "/assets/" in e.get("args", {}).get("data", {}).get("url", ""))
+    wall = [(end - start) / 1000 for start, end, _ in merged]
+    cpu = [slowdown * c / 1000 for _, _, c in merged]
+    return {"main": sum(wall), "longest": max(wall, default=0), "long": sum(1 for x in wall if x > LONG_TASK_MS),
+            "cpu": sum(cpu), "cpu_longest": max(cpu, default=0), "cpu_long": sum(1 for x in cpu if x > LONG_TASK_MS),
+            "drawing": sum(slowdown * c / 1000 for start, end, c in merged if end >= first)}
+
+
+def measure(browser, page, url: str, slowdown: float) -> dict[str, float]:
+    for attempt in range(3):  # now and then a trace comes back without the ready mark: again
+        page.goto("about:blank")  # the page before leaves nothing behind in the trace
+        browser.start_tracing(page=page, categories=CATEGORIES)
+        with page.expect_console_message(lambda m: m.text.startswith("repcard-ready"), timeout=60_000) as message:
+            page.goto(url, wait_until="commit")
+        wall = float(message.value.text.split()[1])
+        try:
+            return main_thread(browser.stop_tracing(), slowdown) | {"wall": wall}
+        except LookupError:
+            if attempt == 2:
+                raise
+
+
+def median_of(runs: list[dict[str, float]], key: str) -> str:
+    return f"{statistics.median(r[key] for r in runs):.0f} ms ({min(r[key] for r in runs):.0f}–{max(r[key] for r in runs):.0f})"
+
+
+def traced(name: str, runs: list[dict[str, float]]) -> str:
+    return (f"  {name}: main thread {median_of(runs, 'main')}, longest task {max(r['longest'] for r in runs):.0f} ms, "
+            f"tasks over {LONG_TASK_MS} ms in a run: {max(r['long'] for r in runs):.0f} at most; "
+            f"ready {median_of(runs, 'wall')} after navigating")
+
+
+def cpu_time(name: str, runs: list[dict[str, float]], empty: list[dict[str, float]]) -> str:
+    return (f"  {name}: main thread {median_of(runs, 'cpu')}, of it from the site's scripts on "
+            f"{median_of(runs, 'drawing')}; longest task {max(r['cpu_longest'] for r in runs):.0f} ms; "
+            f"with an empty log {median_of(empty, 'cpu')}, scripts on {median_of(empty, 'drawing')}")
+
+
+PAGES = {"history page": "history/", "exercise chart": "exercises/romanian-deadlift/", "workout mode, last time": "workout/"}
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    years = float(sys.argv[2]) if len(sys.argv) > 2 else 3
+    found: dict[tuple[str, str], list] = {}  # (log, throttle) -> {page: runs}
     with tempfile.TemporaryDirectory() as tmp:
         site = build_site(SEED, Path(tmp) / "site")
         server = SiteServer(site)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport=PHONE)
+            context.add_init_script(READY)
             page = context.new_page()
-            page.goto(server.url + "workout/")
-            plan = page.evaluate("""[...document.querySelectorAll('.step.set')].map(li => [
-              li.dataset.step.split(':')[0], li.querySelector('h2').textContent.replace(/^\\s*\\S+\\s+/, '').trim(),
-              Number(li.dataset.step.split(':')[1])])""")
-            counts = page.evaluate(FILL, [WEEKS, PER_WEEK, plan])
+            cdp = context.new_cdp_session(page)
+
+            def each_page(log: str) -> None:
+                for rate in (SLOWDOWN, 1):
+                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                    found[log, rate] = {name: [] for name in PAGES}
+                    for _ in range(runs):
+                        for name, path in PAGES.items():
+                            found[log, rate][name].append(measure(browser, page, server.url + path, SLOWDOWN))
+
+            each_page("empty")
+            counts = fill(page, server.url + "workout/", years)
             usage = page.evaluate("navigator.storage.estimate().then(e => e.usage)")
-            history, workout = [], []
-            for _ in range(runs):
-                page.goto(server.url + "history/")
-                page.wait_for_selector("#history[data-ready=true]", state="attached")
-                history.append(page.evaluate(SINCE_NAVIGATION))
-                page.goto(server.url + "workout/")
-                page.wait_for_function("(document.querySelector('.step.current .last') || {}).textContent")
-                workout.append(page.evaluate(SINCE_NAVIGATION))
-            drawn = page.goto(server.url + "history/") and page.wait_for_selector("#history[data-ready=true]",
-                                                                                  state="attached")
-            sessions_shown = page.locator(".sessions > li").count() if drawn else 0
+            each_page("years")
             browser.close()
         server.close()
-    print(f"a year of history: {counts[0]} sessions, {counts[1]} sets, about {usage / 1e6:.1f} MB of storage")
-    print(f"history page, all {sessions_shown} sessions drawn: median {statistics.median(history):.0f} ms "
-          f"(each: {', '.join(f'{x:.0f}' for x in history)})")
-    print(f"workout start, last time shown: median {statistics.median(workout):.0f} ms "
-          f"(each: {', '.join(f'{x:.0f}' for x in workout)})")
+    print(f"{years:g} years of history: {counts[0]} sessions, {counts[1]} sets, about {usage / 1e6:.1f} MB of storage; "
+          f"{runs} runs of each page, medians (and ranges)")
+    print(f"As traced with Chromium's CPU throttled {SLOWDOWN}x (Emulation.setCPUThrottlingRate):")
+    for name in PAGES:
+        print(traced(name, found["years", SLOWDOWN][name]))
+    print("  the same with an empty log:")
+    for name in PAGES:
+        print(traced(name, found["empty", SLOWDOWN][name]))
+    print(f"CPU time of an unthrottled run times {SLOWDOWN} (what other work on the machine cannot lengthen):")
+    for name in PAGES:
+        print(cpu_time(name, found["years", 1][name], found["empty", 1][name]))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     make screenshots                      (builds the sample routine and the sample library, writes docs/*.png)
     .venv/bin/python docs/screenshots.py program     (only the program's, and the home page that lists it)
+    .venv/bin/python docs/screenshots.py languages   (only French, Arabic and the German card)
 
 The card is printed to PDF by Chromium and turned into a PNG by pdftoppm, as paper would show it.
 """
@@ -28,8 +29,16 @@ LIBRARY_PAGES = [("home", ""), ("exercise-photos", "exercises/glute-bridge/"), (
 CARDS = {"card-whole-workout": "routines/whole-workout/card/", "card-before-a-run": "routines/before-a-run/card/"}
 
 PHONE_PAGES = [("routine", ""), ("exercise", "exercises/hip-extension-with-leg-curl/"), ("workout", "workout/")]
+IMPORTS = ROOT / "tests/fixtures/imports"
 # What a session logs for the log's pictures: {exercise: (reps, weight)}.
 ENTRIES = {"glute-bridge": ("10", "12"), "hip-extension-with-leg-curl": ("12", "20"), "romanian-deadlift": ("10", "30")}
+
+
+def draw_every_chart(page) -> None:
+    """The history page draws each exercise's chart as it comes into view: all of them, before a picture."""
+    for section in page.locator(".exercise-log").all():
+        section.scroll_into_view_if_needed()
+        section.locator("svg.chart").wait_for()
 
 
 def log_pictures(browser, url: str, scheme: str) -> None:
@@ -61,6 +70,7 @@ def log_pictures(browser, url: str, scheme: str) -> None:
     page.evaluate("repcardLog.idle()")
     page.goto(url + "history/")
     page.wait_for_selector("#history[data-ready=true]")
+    draw_every_chart(page)
     page.locator("#sessions").scroll_into_view_if_needed()
     page.evaluate("document.getElementById('sessions').previousElementSibling.scrollIntoView()")
     page.screenshot(path=DOCS / f"history-{scheme}.png")
@@ -71,6 +81,68 @@ def log_pictures(browser, url: str, scheme: str) -> None:
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=DOCS / f"export-{scheme}.png")
     (DOCS / "export-sample.csv").write_text(csv)
+    context.close()
+
+
+# Six months of a lifter's log, as a person's looks: weights that climb, stall and drop back after
+# a week off, reps that wander; two or three sessions a week.
+LIFTER = """async () => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const day = 864e5;
+  const now = new Date(); now.setHours(18, 0, 0, 0);
+  const plan = [["romanian-deadlift", "Romanian Deadlift", 3, 40], ["glute-bridge", "Glute Bridge", 2, 20],
+                ["band-walking", "Band Walking", 2, null]];
+  const sessions = [], sets = [];
+  let load = 1;
+  for (let w = 25; w >= 0; w--) {
+    if (w === 12) continue; // a week off
+    load = w === 11 ? load - 0.1 : Math.min(load + (random() < 0.6 ? 0.05 : 0), 1.9);
+    for (const d of (random() < 0.5 ? [0, 3] : [0, 2, 4])) {
+      const started = now.getTime() - (w * 7 + 5 - d) * day;
+      if (started > Date.now()) continue;
+      const id = "lifter-" + w + "-" + d;
+      sessions.push({ id, routine: "/repcard/", title: "Wake Up Your Glutes and Hamstrings", started, finished: started + 35 * 6e4 });
+      let at = started;
+      for (const [slug, name, count, base] of plan) {
+        const weight = base == null ? null : Math.round(base * load / 2.5) * 2.5;
+        for (let set = 1; set <= count; set++) sets.push({ id: id + "|" + slug + ":" + set, session: id, step: slug + ":" + set,
+          exercise: slug, name, set, reps: base == null ? 15 + Math.floor(random() * 6) : 8 + Math.floor(random() * 5),
+          weight, unit: "kg", timed: false, at: at += 15e4 });
+      }
+    }
+  }
+  await repcardLog.inStores("readwrite", (s) => { for (const x of sessions) s.sessions.put(x); for (const x of sets) s.sets.put(x); });
+  return sessions.length;
+}"""
+
+
+def progress_pictures(browser, url: str, scheme: str) -> None:
+    """An exercise's chart, the weeks' bars, a record in workout mode and an import's names (issue 22)."""
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(url + "history/")
+    page.evaluate(LIFTER)
+    page.goto(url + "exercises/romanian-deadlift/")
+    page.wait_for_selector("#exercise-progress[data-ready=true] svg.chart")
+    page.evaluate("document.getElementById('exercise-progress').scrollIntoView()")
+    page.screenshot(path=DOCS / f"progress-chart-{scheme}.png")
+    page.goto(url + "history/")
+    page.wait_for_selector("#history[data-ready=true]")
+    page.evaluate("document.getElementById('weeks').scrollIntoView()")
+    page.screenshot(path=DOCS / f"progress-weeks-{scheme}.png")
+    page.goto(url + "workout/")
+    page.wait_for_function("document.querySelector('.step.current .log .last').textContent.startsWith('Last time: ')")
+    page.get_by_label("Weight").fill("45")  # the glute bridge's best was 37.5 kg
+    page.locator("#done").click()
+    page.wait_for_function("document.getElementById('record').textContent")
+    page.screenshot(path=DOCS / f"progress-record-{scheme}.png")
+    page.goto(url + "history/")
+    page.wait_for_selector("#history[data-ready=true]")
+    page.locator("#import").set_input_files(str(IMPORTS / "strong.csv"))
+    page.wait_for_selector("#mapping")
+    page.evaluate("document.getElementById('mapping').scrollIntoView(), scrollBy(0, -12)")
+    page.screenshot(path=DOCS / f"progress-import-{scheme}.png")
     context.close()
 
 
@@ -143,7 +215,67 @@ def program_pictures(browser, url: str, tmp: Path) -> None:
     print_card(browser, url + PROGRAM + "week-3/card/", DOCS / "card-week-3", tmp)
 
 
+MULTILINGUAL = ROOT / "tests/fixtures/multilingual"
+ARABIC = ROOT / "tests/fixtures/arabic"
+
+
+def language_pictures(browser, tmp: Path) -> None:
+    """The site in the author's language (issue 24): workout mode and the history in French, the
+    Arabic site right to left, and the card printed in German."""
+    site = build_site(MULTILINGUAL, tmp / "multilingual", "--cache", tmp / "cache")
+    server = SiteServer(site)
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport=PHONE, color_scheme=scheme, timezone_id="Europe/Paris", locale="fr-FR")
+        page = context.new_page()
+        page.clock.install(time=datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc))
+        page.goto(server.url + "fr/routines/whole-workout/workout/")
+        while "finish" not in page.locator(".step.current").get_attribute("class"):
+            step = page.locator(".step.current").get_attribute("data-step")
+            reps, weight = ENTRIES.get(step.split(":")[0], ("", ""))
+            if reps:
+                page.get_by_label("Répétitions").fill(reps)
+                page.get_by_label("Charge").fill(weight.replace(".", ","))
+            page.locator("#done").click()
+            page.clock.run_for(150_000)
+        page.evaluate("repcardLog.idle()")
+        page.clock.set_system_time(datetime(2026, 11, 23, 18, 5, tzinfo=timezone.utc))
+        page.goto(server.url + "fr/routines/whole-workout/workout/")
+        for _ in range(6):
+            page.locator("#done").click()
+        page.wait_for_function("document.querySelector('.step.current .hint').textContent")
+        page.screenshot(path=DOCS / f"fr-workout-{scheme}.png")
+        page.goto(server.url + "fr/history/")
+        page.wait_for_selector("#history[data-ready=true]")
+        draw_every_chart(page)
+        page.evaluate("document.getElementById('sessions').previousElementSibling.scrollIntoView()")
+        page.screenshot(path=DOCS / f"fr-history-{scheme}.png")
+        context.close()
+    server.close()
+    arabic = SiteServer(build_site(ARABIC, tmp / "arabic"))
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport=PHONE, color_scheme=scheme)
+        page.goto(arabic.url)
+        page.screenshot(path=DOCS / f"ar-routine-{scheme}.png")
+        page.goto(arabic.url + "workout/")
+        page.wait_for_selector('.step.current .log .last:not(:empty)')
+        page.screenshot(path=DOCS / f"ar-workout-{scheme}.png")
+        page.close()
+    print_card(browser, arabic.url + "card/", DOCS / "card-ar", tmp)
+    arabic.close()
+    (tmp / "repcard.toml").write_text('language = "de"\n')
+    german = SiteServer(build_site(SEED, tmp / "german", "--config", tmp / "repcard.toml",
+                                   "--base-url", "https://example.github.io/repcard/"))
+    print_card(browser, german.url + "card/", DOCS / "card-de", tmp)
+    german.close()
+
+
 def main() -> None:
+    if sys.argv[1:] == ["languages"]:
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            language_pictures(browser, Path(tmp))
+            browser.close()
+        return
     if sys.argv[1:] == ["program"]:
         with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
             site = build_site(LIBRARY, Path(tmp) / "library", "--base-url", "https://example.github.io/repcard/",
@@ -168,8 +300,10 @@ def main() -> None:
                     page.screenshot(path=DOCS / f"{name}-{scheme}.png")
                 page.close()
                 log_pictures(browser, server.url, scheme)
+                progress_pictures(browser, server.url, scheme)
             print_card(browser, server.url + "card/", DOCS / "card", Path(tmp))
             library_pictures(browser, Path(tmp))
+            language_pictures(browser, Path(tmp))
             browser.close()
         server.close()
     print(f"wrote {', '.join(sorted(p.name for p in DOCS.glob('*.png')))}")

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 from .model import Circuit, Routine, Slot
+from .words import ENGLISH, Words
 
 PAGE_WIDTH = 190.0  # mm: A4's 210 less two 10 mm margins
 PAGE_HEIGHT = 259.0  # mm: Letter's 279.4 less two 10 mm margins, rounded down
@@ -122,10 +123,12 @@ class Kept:
         self.estimates: dict[tuple[Circuit, bool], Estimates] = {}  # by circuit, and whether it is the last
 
 
-def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter", kept: Kept | None = None) -> CardLayout:
+def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter", words: Words = ENGLISH,
+              kept: Kept | None = None) -> CardLayout:
     """The roomiest layout that fits one sheet of `paper` with every text in full; else, with
-    long texts cut, the roomiest that fits; else the densest one (the caller warns). `kept`:
-    the estimates of the last plan of this routine's card, updated to this one's."""
+    long texts cut, the roomiest that fits; else the densest one (the caller warns). `words`:
+    the site's language, whose words the card prints and this measures (German's are long);
+    `kept`: the estimates of the last plan of this routine's card, updated to this one's."""
     equipment = routine.equipment  # gathered from every exercise: once, not at each layout
     last = len(routine.circuits) - 1
     keys = [(c, i == last) for i, c in enumerate(routine.circuits)]
@@ -135,7 +138,7 @@ def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter", kept
         kept.estimates = dict(zip(keys, known))  # the circuits gone, gone with them
     def planned(n: int) -> CardLayout:
         columns, scale, cut = LAYOUTS[n]
-        estimate = _Estimate(columns, scale, cut)
+        estimate = _Estimate(columns, scale, cut, words)
         height = estimate.card(routine, equipment, known, n, with_qr)
         cuts = (*estimate.cuts, *(cut for found in known for cut in found[n][1]))
         return CardLayout(columns, scale, height, cuts, estimate.split, paper)
@@ -153,31 +156,21 @@ def plan_card(routine: Routine, with_qr: bool, paper: str = "A4 or Letter", kept
     raise AssertionError("unreachable: the last layout is returned")
 
 
-def flow(circuit: Circuit, last: bool) -> str:
-    """The circuit's order on the card: `1A → 1B × 2 · rest 60 s`; a rest follows every
-    round but the routine's very last. (An exercise with fewer sets than the circuit has
-    rounds shows its own sets, `2 × 10 reps`, and as many tick boxes.)"""
-    text = " → ".join(s.pair for s in circuit.slots) + f" × {circuit.rounds}"
-    if circuit.rounds > 1 or not last:
-        text += f" · rest {circuit.rest} s"
-    return text
-
-
-def qr_svg(url: str) -> str:
-    """The URL as an inline SVG QR code: error correction Q, the 4-module quiet zone kept."""
+def qr_svg(url: str, title: str) -> str:
+    """The URL as an inline SVG QR code: error correction Q, the 4-module quiet zone kept;
+    `title` says what it is, in the site's language."""
     import segno  # only sites with a --base-url have a QR code; the rest skip its import
 
     code = segno.make(url, error="q", boost_error=False, micro=False)
-    return code.svg_inline(omitsize=True, border=4, dark="#000", light="#fff", svgclass="qr-code",
-                            title=f"QR code: {url}")
+    return code.svg_inline(omitsize=True, border=4, dark="#000", light="#fff", svgclass="qr-code", title=title)
 
 
 class _Estimate:
     """The printed height of a card at one layout, noting the texts it had to cut."""
 
-    def __init__(self, columns: int, scale: float, cut: bool):
+    def __init__(self, columns: int, scale: float, cut: bool, words: Words):
         self.column = (PAGE_WIDTH - COLUMN_GAP * (columns - 1)) / columns
-        self.columns, self.scale, self.cut = columns, scale, cut
+        self.columns, self.scale, self.cut, self.words = columns, scale, cut, words
         self.cuts: list[Cut] = []
         self.split = 0
 
@@ -216,11 +209,11 @@ class _Estimate:
 
     def header(self, routine: Routine, equipment: tuple[str, ...], with_qr: bool) -> float:
         box = PAGE_WIDTH - (QR_SIZE + 4 if with_qr else 0)
-        needed = "You need: " + ", ".join(equipment) if equipment else ""
-        checkin = "Check in: " + routine.checkin if routine.checkin else ""
-        week = routine.week  # a program's week: card.html's line under the title, never cut
-        week_line = " · ".join(filter(None, (week.label, week.program_title, week.deload and
-                                             f"deload: {week.deload}% of the working weight", week.note))) if week else ""
+        _ = self.words._  # the words card.html prints before each line
+        needed = _("You need:") + " " + ", ".join(equipment) if equipment else ""
+        checkin = _("Check in:") + " " + routine.checkin if routine.checkin else ""
+        # a program's week: card.html's line under the title, never cut
+        week_line = self.words.week_line(routine.week) if routine.week else ""
         text = (self.height(self.width(routine.title, TITLE), box, TITLE, routine.source, "title")
                 + self.height(self.width(week_line, META), box, META)
                 + self.height(self.width(needed, META), box, META)  # gathered from every exercise: never cut
@@ -230,12 +223,13 @@ class _Estimate:
     def circuit(self, circuit: Circuit, source: str, last: bool, known: Estimates, layout: int
                 ) -> tuple[float, tuple[Cut, ...]]:
         """The circuit's height and cuts at this layout, kept in `known` for the next plan."""
-        alone = _Estimate(self.columns, self.scale, self.cut)
+        alone = _Estimate(self.columns, self.scale, self.cut, self.words)
         known[layout] = alone.estimate_circuit(circuit, source, last), tuple(alone.cuts)
         return known[layout]
 
     def estimate_circuit(self, circuit: Circuit, source: str, last: bool) -> float:
-        heading = self.width(f"{circuit.number}  {circuit.label}", CIRCUIT) + self.width(flow(circuit, last), FLOW)
+        heading = self.width(f"{circuit.number}  {self.words.circuit_label(circuit)}", CIRCUIT) + \
+            self.width(self.words.flow(circuit, last), FLOW)
         note = self.width(circuit.note, NOTE)
         return (self.height(heading, self.column, CIRCUIT)  # a name and the order: never cut
                 + self.height(note, self.column, NOTE, source, f"circuits.{circuit.number}.note")
@@ -246,10 +240,10 @@ class _Estimate:
         exercise = slot.exercise
         box = self.column - (SLOT_COLUMN + 2) * self.scale
         name_box = box - (slot.sets * (TICK_BOX + TICK_GAP) + 2) * self.scale
-        detail = self.width(f"{slot.sets} × {slot.reps}", REPS) + \
+        detail = self.width(f"{slot.sets} × {self.words.reps(slot.reps)}", REPS) + \
             self.width(f" · {exercise.cue}" if exercise.cue else "", CUE)
-        variations = f"This week, {slot.variation.label}: {slot.variation.text}" if slot.variation else \
-            " · ".join(f"{v.label}: {v.text}" for v in exercise.variations)
+        variations = f"{self.words.this_week(slot.variation)} {slot.variation.text}" if slot.variation else \
+            " · ".join(f"{self.words.variation_label(v)}: {v.text}" for v in exercise.variations)
         return (self.height(self.width(exercise.title, NAME), name_box, NAME, exercise.source, "title")
                 + self.height(detail, box, REPS, exercise.source, "cue")
                 + self.height(self.width(variations, VARIATIONS), box, VARIATIONS, exercise.source, "variations")

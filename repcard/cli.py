@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
         base_url=values.get("base_url", "") if args.base_url is None else args.base_url,
         cache=args.cache or folder(values, "cache", path, root),
         overrides=path.parent,
-        settings=config.Settings(**{key: values[key] for key in ("weight_unit", "paper", "raw_html") if key in values}),
+        settings=config.Settings(**{key: values[key] for key in ("weight_unit", "paper", "raw_html", "language") if key in values}),
         strict=args.strict)
     if args.verbose:
         say_overrides(options)

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .card import PAPERS
+from .i18n import shipped
 from .model import Problem
 from .read import read_text
 
@@ -32,6 +33,7 @@ class Settings:
     weight_unit: str = "kg"  # workout mode's unit until the person picks one
     paper: str = "A4 or Letter"  # the sheet the card is planned and printed on
     raw_html: bool = False  # raw HTML in Markdown bodies let through, site-wide
+    language: str = "en"  # the language of the site's words, unless index.md says; a multilingual site's own
 
 
 class Wrong(ValueError):
@@ -58,7 +60,8 @@ def folder(value: object) -> Path:
 
 def one_of(*choices: str) -> Callable[[object], str]:
     """A word from `choices`, in any case; the value is the choice as written here."""
-    said = ", ".join(f'"{choice}"' for choice in choices[:-1]) + f' or "{choices[-1]}"'
+    said = ", ".join(f'"{choice}"' for choice in choices[:-1]) + f' or "{choices[-1]}"' if len(choices) > 1 \
+        else f'"{choices[0]}"'
 
     def check(value: object) -> str:
         for choice in choices:
@@ -74,8 +77,7 @@ def boolean(value: object) -> bool:
     return value
 
 
-# Every key repcard.toml may hold, at its top level, with its check. `language` joins them
-# with translations (issue 24).
+# Every key repcard.toml may hold, at its top level, with its check.
 KEYS: dict[str, Callable[[object], object]] = {
     "content": folder,  # the content folder (default "content")
     "output": folder,  # where the site is written (default "site")
@@ -84,6 +86,7 @@ KEYS: dict[str, Callable[[object], object]] = {
     "weight_unit": one_of("kg", "lb"),
     "paper": one_of(*PAPERS),
     "raw_html": boolean,
+    "language": one_of(*shipped()),  # the languages repcard has catalogues for
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from . import workers
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .fields import slug_problem
+from .i18n import shipped
 from .model import ContentError, Exercise, Problem, Routine, Site
 from .program import ProgramSpec, parse_program
 from .weeks import build_program
@@ -134,7 +135,8 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
             warnings += said
         else:
             unreadable.add(Path(key[0]).stem)
-    for stale in cache.keys() - set(keys):  # deleted or edited files
+    folder = str(exercise_dir) + "/"  # the cache may hold another language's folder too
+    for stale in {key for key in cache if key[0].startswith(folder)} - set(keys):  # deleted or edited files
         del cache[stale]
     problems += exercise_problems
     problems += [problem for e, _ in library.values() for problem in check_images(e, content_dir)]
@@ -178,7 +180,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     if problems or not header:
         raise ContentError(problems)
     site = Site(header.title, header.description, header.intro_html, by_title(e for e, _ in library.values()),
-                tuple(routines), tuple(warnings), programs)
+                tuple(routines), tuple(warnings), programs, header.language)
     last = tuple(warnings[len(first) + sum(map(len, exercise_warnings.values())):])
     return site, Facts({key[0]: key for key in keys}, {e.slug: p for e, p in library.values()},
                        (exercise_warnings, first, last), specs, raw_allowed)
@@ -186,6 +188,17 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
 
 def by_title(exercises) -> tuple[Exercise, ...]:
     return tuple(sorted(exercises, key=lambda e: (e.title.casefold(), e.slug)))
+
+
+def language_folders(content_dir: Path) -> dict[str, Path] | None:
+    """A multilingual site's content: a folder per language, content/<lang>/, each a whole site
+    (index.md, exercises/, routines/, programs/) whose files keep the same names in every
+    language, so that an exercise is known by one slug. None for a site in one language."""
+    if (content_dir / "index.md").exists() or not content_dir.is_dir():
+        return None
+    found = {path.name: path for path in sorted(content_dir.iterdir())
+             if path.name in shipped() and (path / "index.md").exists()}
+    return found or None
 
 
 def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routine],

@@ -16,13 +16,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 
-from . import card, changes, render, workers, write
+from . import card, changes, content, render, workers, write
 from .config import Settings
+from .content import ParseCache
 from .graph import Graph, Input
+from .i18n import Language
 from .loader import Loader
-from .model import Problem, Routine, Site
+from .model import ContentError, Problem, Routine, Site
 from .pages import Page, Pictures, page_url, pages, robots, service_worker, sitemap
+from .scripts import ScriptWords
 from .static import Static
+from .words import Words
 from .write import Known, Linked, Whole
 
 SiteFile = tuple[str, Iterable[bytes]]  # a path inside the output folder, its bytes in pieces
@@ -50,17 +54,27 @@ class Card:
 
 
 @dataclass
-class BuildCache:
-    """What one build leaves for the next (the dev server's): the content as loaded, the files
-    copied, the compiled templates, and every file of the site with what it was made from."""
+class Edition:
+    """One language of the site as the last build left it: its content as loaded (the loader
+    keeps it), the files it copied, its cards and what its photos are shown as."""
 
-    loader: Loader | None = None
+    loader: Loader
     static: Static = field(default_factory=Static)
-    env: render.Environment | None = None
     model: Site | None = None  # the content the site on disk shows
-    pages: frozenset[str] = frozenset()  # and its pages' paths
     cards: dict[str, Card] = field(default_factory=dict)  # by routine path
     pictures: Pictures = field(default_factory=dict)
+
+
+@dataclass
+class BuildCache:
+    """What one build leaves for the next (the dev server's): each language's content as loaded
+    and files copied, the compiled templates, and every file of the site with what it was made from."""
+
+    editions: dict[str, Edition] = field(default_factory=dict)  # by the language of content/<lang>/ ("": content/)
+    envs: dict[str, render.Environment] = field(default_factory=dict)  # by language code
+    languages: tuple[tuple[str, str], ...] = ()  # each edition's language and prefix, as the site on disk has them
+    scripts: ScriptWords | None = None  # the scripts whose words the pages on disk carry
+    pages: frozenset[str] = frozenset()  # the site's pages' paths
     files: dict[str, Made] = field(default_factory=dict)
     graph: Graph = field(default_factory=Graph)
     total: int = 0  # the service worker's version, before its last digits are taken (render.version)
@@ -70,60 +84,125 @@ class BuildCache:
 
     def forget_site(self) -> None:
         """What the output folder holds is not known: the next build makes every file."""
-        self.model, self.site, self.files, self.graph, self.pages, self.total = None, None, {}, Graph(), frozenset(), 0
+        for edition in self.editions.values():
+            edition.model = None
+        self.site, self.files, self.graph, self.pages, self.total, self.languages = None, {}, Graph(), frozenset(), 0, ()
 
 
 SERVICE_WORKER = "sw.js"
+SEARCH_FILES = ("sitemap.xml", "robots.txt")
 
 
-def plan(kept: BuildCache, template_folders: tuple[Path, ...], asset_folders: tuple[Path, ...], cache: Path,
-         base_url: str, settings: Settings, changed: set[Path] | None, keep: bool,
-         prune_photos: bool = False) -> tuple[Plan, list[Problem]]:
+def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, template_folders: tuple[Path, ...],
+         asset_folders: tuple[Path, ...], cache: Path, base_url: str, settings: Settings, changed: set[Path] | None,
+         keep: bool, prune_photos: bool = False) -> tuple[Plan, list[Problem]]:
     """Read and validate the content, and decide what to make; with the warnings to say.
 
+    A site in one language is content/ itself; a multilingual one a folder per language
+    (content.language_folders), each loaded and drawn as an edition of its own: the site's
+    language at the root, every other under /<lang>/, one service worker over them all.
     `changed`: the paths the watcher saw change since the last build with `kept` (None:
     unknown, every file is looked at); `keep`: whether `kept` is the dev server's, to keep
     what is made (otherwise pages stream). Raises ContentError before the first file."""
     changed = None if changed is None or kept.pending is None else kept.pending | changed
     kept.pending = changed  # until a build is written: a failed one leaves its changes to the next
-    site = kept.loader.load(changed)
-    fired = set() if kept.model is None else changes.changes(kept.model, site)
+    loaded = _load(kept, content_dir, parsed, settings, changed)
+    languages = tuple((code, f"{code}/" if n else "") for n, (code, _, _) in enumerate(loaded))
     stale = _stale_templates(template_folders, changed, kept)
-    everything = kept.model is None or stale is None or not keep  # every file made anew, none compared
-    env = kept.env if kept.env is not None and stale == set() else render.make_environment(template_folders)
-    fired |= {changes.template(name) for name in stale or ()}
-    static, pictures, warnings = kept.static.update(site, asset_folders, cache, changed, prune_photos)
-    fired |= {changes.photos(slug) for slug in {s for s, _ in pictures.keys() ^ kept.pictures.keys()} |
-              {s for (s, src), shown in pictures.items() if kept.pictures.get((s, src), shown) != shown}}
-    cards = _cards(kept, site, base_url, settings.paper, keep, fired)
-    warnings = list(site.warnings) + [w for c in cards.values() for w in c.warnings] + warnings
-    listed = pages(site, {path: c.layout for path, c in cards.items()}, base_url, pictures)
+    everything = stale is None or not keep or kept.languages != languages  # every file made anew, none compared
+    fired = {changes.template(name) for name in stale or ()}
+    static: dict[str, bytes | Linked] = {}
+    warnings: list[Problem] = []
+    sites, renderers, listed, cards, pictures, local = {}, {}, {}, {}, {}, {}
+    for code, edition, site in loaded:
+        prefix = dict(languages)[code]
+        words = Words(Language(code))
+        found = set() if edition.model is None or everything else changes.changes(edition.model, site)
+        files, shown, said = edition.static.update(site, () if prefix else asset_folders, cache, changed,
+                                                   prune_photos, any(s.routines for _, _, s in loaded))
+        static |= {prefix + path: data for path, data in files.items()}
+        found |= {changes.photos(slug) for slug in {s for s, _ in shown.keys() ^ edition.pictures.keys()} |
+                  {s for (s, src), seen in shown.items() if edition.pictures.get((s, src), seen) != seen}}
+        cards[code] = _cards(edition, site, base_url, settings.paper, keep, found, words, prefix)
+        warnings += list(site.warnings) + [w for c in cards[code].values() for w in c.warnings] + said
+        fired |= {_in(prefix, i) for i in found}
+        sites[prefix], pictures[code] = site, shown
+        its = pages(site, {path: c.layout for path, c in cards[code].items()}, base_url + prefix, shown, words, prefix)
+        local[prefix] = frozenset(path.removeprefix(prefix) for path in its)
+        listed |= its
+    scripts = ScriptWords(static)
+    if kept.scripts is not None and kept.scripts.sources != scripts.sources and languages != (("en", ""),):
+        everything = True  # the words the pages carry for their scripts may have changed
+    envs = {code: (kept.envs.get(code) if stale == set() else None) or
+            render.make_environment(template_folders, Language(code)) for code, _ in languages}
+    every = tuple((Language(code), prefix, local[prefix]) for code, prefix in languages)
+    for code, prefix in languages:
+        envs[code].globals["script_words"] = partial(scripts.page_messages, Language(code))  # this build's scripts
+        renderers[prefix] = render.Renderer(envs[code], sites[prefix], base_url, settings, pictures[code] or None,
+                                            prefix, every if len(languages) > 1 else ())
     if base_url:  # search engines want absolute addresses
-        listed |= {"sitemap.xml": partial(sitemap, list(listed)), "robots.txt": robots}
-    made = Plan(kept, site, render.Renderer(env, site, base_url, settings, pictures), listed, static, cards,
-                everything, keep, frozenset(stale or ()))
+        listed |= {"sitemap.xml": partial(sitemap, list(listed), tuple(p for _, p in languages)), "robots.txt": robots}
+    if len(languages) > 1 and set(listed) - set(SEARCH_FILES) != kept.pages:
+        everything = True  # every page's language switcher says which languages have it
+    made = Plan(kept, loaded, languages, renderers, listed, static, cards, envs, scripts, everything, keep,
+                frozenset(stale or ()))
     if not everything:
         made.reached = kept.graph.reading(fired) | (made.current - kept.files.keys())
-        if set(listed) - {"sitemap.xml", "robots.txt"} != kept.pages:
+        if set(listed) - set(SEARCH_FILES) != kept.pages:
             made.reached.add("sitemap.xml")
     return made, warnings
+
+
+def _load(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, settings: Settings,
+          changed: set[Path] | None) -> list[tuple[str, Edition, Site]]:
+    """Each language's content as it stands, the site's language first; raises ContentError
+    with every problem of every language."""
+    folders = content.language_folders(content_dir) or {"": content_dir}
+    for gone in kept.editions.keys() - folders.keys():
+        del kept.editions[gone]
+    problems: list[Problem] = []
+    loaded = []
+    for code, folder in folders.items():
+        edition = kept.editions.get(code)
+        if edition is None:
+            edition = kept.editions[code] = Edition(Loader(folder, parsed, settings.raw_html))
+        try:
+            site = edition.loader.load(changed)
+        except ContentError as error:
+            problems += error.problems
+            continue
+        if code and site.language and site.language != code:
+            problems.append(Problem(str(folder / "index.md"), None, f"language: {site.language} in the folder of "
+                                    f"{code}: a multilingual site's language is its folder's name; remove the key"))
+        loaded.append((code or site.language or settings.language, edition, site))
+    if problems:
+        raise ContentError(problems)
+    return sorted(loaded, key=lambda found: (found[0] != settings.language, found[0]))
+
+
+def _in(prefix: str, item: Input) -> Input:
+    """An input of a language's edition: the site's language's as it is, another's under its prefix."""
+    return (prefix, *item) if prefix else item
 
 
 class Plan:
     """A build's files to write (drawn as they are asked for, sw.js last), the paths to remove,
     and what to keep once they are written (`commit`)."""
 
-    def __init__(self, kept: BuildCache, site: Site, renderer: render.Renderer, listed: dict[str, Callable[[], Page]],
-                 static: dict[str, bytes | Linked], cards: dict[str, Card], everything: bool, keep: bool,
+    def __init__(self, kept: BuildCache, loaded: list[tuple[str, Edition, Site]], languages: tuple[tuple[str, str], ...],
+                 renderers: dict[str, render.Renderer], listed: dict[str, Callable[[], Page]],
+                 static: dict[str, bytes | Linked], cards: dict[str, dict[str, Card]],
+                 envs: dict[str, render.Environment], scripts: ScriptWords, everything: bool, keep: bool,
                  stale: frozenset[str]) -> None:
-        self.kept, self.site, self.renderer, self.listed, self.static = kept, site, renderer, listed, static
-        self.cards = cards
+        self.kept, self.loaded, self.languages, self.renderers = kept, loaded, languages, renderers
+        self.listed, self.static, self.cards, self.envs, self.scripts = listed, static, cards, envs, scripts
         self.everything, self.keep, self.stale = everything, keep, stale
         self.current = set(listed) | set(static) | {SERVICE_WORKER}
         self.removed = sorted(set(kept.files) - self.current)
         self.reached = set(self.current)  # the files to look at: every one, unless the graph says fewer
         # A routine's pages list every exercise (25 MB at 10,000): streamed, never whole in memory.
-        self.long = {f"{r.path}{page}index.html" for r in site.every_routine for page in ("", "workout/", "card/")}
+        self.long = {f"{prefix}{r.path}{page}index.html" for prefix, renderer in renderers.items()
+                     for r in renderer.site.every_routine for page in ("", "workout/", "card/")}
         self.made: dict[str, Made] = {}
         self.inputs: dict[str, frozenset[Input]] = {}
         known = kept.files
@@ -143,12 +222,13 @@ class Plan:
                 yield from self.draw(make())
         for path, data in self.static.items():
             yield from self._copy(path, data)
-        # Offline, a phone keeps every page and the photos of the moves its routines use, not the
-        # whole library's.
-        pictures = self.renderer.pictures or {}
-        library_only = {p.path for (slug, _), shown in pictures.items() if not self.site.uses(slug) for p in shown}
+        # Offline, a phone keeps every page (of every language) and the photos of the moves its
+        # routines use, not the whole library's.
+        library_only = {prefix + p.path for prefix, renderer in self.renderers.items()
+                        for (slug, _), shown in (renderer.pictures or {}).items() if not renderer.site.uses(slug)
+                        for p in shown}
         urls = [page_url(path) for path in sorted(self.current - {SERVICE_WORKER}) if path not in library_only]
-        yield from self.draw(service_worker(render.version(self.total), urls))
+        yield from self.draw(service_worker(render.version(self.total), urls, tuple(p for _, p in self.languages[1:])))
 
     def shares(self, path: str, digest: bytes) -> None:
         """The file's share of the service worker's version, in place of its last one."""
@@ -160,7 +240,7 @@ class Plan:
 
     def draw(self, page: Page) -> Iterator[SiteFile]:
         """The page, if it is new or may have changed; noted in any case (its inputs may have)."""
-        renderer = self.renderer
+        renderer = self.renderers[page.edition]
         if not self.keep and page.path in self.long:
             yield page.path, renderer.stream(page, partial(self.shares, page.path))
             return
@@ -169,17 +249,17 @@ class Plan:
             self.shares(page.path, digest)
             yield page.path, Whole((data,), digest)
             return
-        site = self.site
+        site = renderer.site
         key = None if page.key is None else (renderer.base_url, renderer.settings, site.title, site.description,
                                              site.classic, page.key)
         before = None if self.everything else self.kept.files.get(page.path)
         if before and key is not None and before.key == key and before.drawn.templates.isdisjoint(self.stale):
             self.made[page.path] = before
-            self.inputs[page.path] = page.inputs | _read(before.drawn.templates)
+            self.inputs[page.path] = _inputs(page) | _read(before.drawn.templates)
             return
         drawn = renderer.draw(page, before.drawn if before else None, self.stale)
         self.made[page.path] = Made(drawn.file.digest, key, drawn)
-        self.inputs[page.path] = page.inputs | _read(drawn.templates)
+        self.inputs[page.path] = _inputs(page) | _read(drawn.templates)
         if before is None or before.digest != drawn.file.digest:
             self.shares(page.path, drawn.file.digest)
             yield page.path, drawn.file
@@ -206,13 +286,23 @@ class Plan:
         kept.files.update(self.made)
         for path, read in self.inputs.items():
             kept.graph.record(path, read)
-        kept.model, kept.pages = self.site, frozenset(self.listed) - {"sitemap.xml", "robots.txt"}
-        kept.env, kept.pictures, kept.cards = self.renderer.env, self.renderer.pictures, self.cards
+        for code, edition, site in self.loaded:
+            edition.model, edition.cards = site, self.cards[code]
+            edition.pictures = self.renderers[dict(self.languages)[code]].pictures or {}
+        kept.pages = frozenset(self.listed) - set(SEARCH_FILES)
+        kept.envs, kept.languages, kept.scripts = self.envs, self.languages, self.scripts
         kept.total, kept.pending = self.total, set()
 
 
-def _cards(kept: BuildCache, site: Site, base_url: str, paper: str, keep: bool, fired: set[Input]) -> dict[str, Card]:
-    """Each routine's card: planned again if the routine changed (`fired` gains it if its layout did)."""
+def _inputs(page: Page) -> frozenset[Input]:
+    """What the page reads, named as its edition's inputs are (_in)."""
+    return frozenset(_in(page.edition, item) for item in page.inputs) if page.edition else page.inputs
+
+
+def _cards(kept: Edition, site: Site, base_url: str, paper: str, keep: bool, fired: set[Input], words: Words,
+           prefix: str) -> dict[str, Card]:
+    """Each routine's card, in `words`' language: planned again if the routine changed (`fired`
+    gains it if its layout did)."""
     cards = {}
     for routine in site.every_routine:
         before = kept.cards.get(routine.path)
@@ -220,7 +310,7 @@ def _cards(kept: BuildCache, site: Site, base_url: str, paper: str, keep: bool, 
             cards[routine.path] = before
             continue
         estimates = before.estimates if before else card.Kept() if keep else None
-        cards[routine.path] = Card(routine, *_plan_card(routine, base_url, paper, estimates), estimates)
+        cards[routine.path] = Card(routine, *_plan_card(routine, base_url, paper, estimates, words, prefix), estimates)
         if not before or before.layout != cards[routine.path].layout:
             fired.add(changes.card(routine.path))
     return cards
@@ -228,7 +318,7 @@ def _cards(kept: BuildCache, site: Site, base_url: str, paper: str, keep: bool, 
 
 DRAW_APART_FROM = 300  # pages to draw before worker processes pay for their start-up
 DRAW_APART_TO = 3000  # and at most: past that, the copies of the site each worker makes weigh too much
-_DRAWING: tuple[render.Renderer, dict[str, Callable[[], Page]]] | None = None  # what forked workers draw from
+_DRAWING: tuple[dict[str, render.Renderer], dict[str, Callable[[], Page]]] | None = None  # what forked workers draw from
 
 
 def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[str], count: int,
@@ -236,7 +326,7 @@ def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[
     """The pages at `apart` drawn by `count` workers forked from this process (they see its site
     as it stands), while this one draws those `here`."""
     global _DRAWING
-    _DRAWING = plan.renderer, makers
+    _DRAWING = plan.renderers, makers
     try:
         with workers.InOrder(_draw, apart, count, chunk=32) as drawn:
             _DRAWING = None  # the workers have their own copy
@@ -251,8 +341,8 @@ def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[
 
 def _draw(paths: list[str]) -> list[tuple[str, bytes, bytes]]:
     """In a worker: the pages at `paths`, each with its bytes and digest."""
-    renderer, makers = _DRAWING
-    return [(path, *_drawn(renderer, makers[path]())) for path in paths]
+    renderers, makers = _DRAWING
+    return [(path, *_drawn(renderers[page.edition], page)) for path in paths for page in [makers[path]()]]
 
 
 def _drawn(renderer: render.Renderer, page: Page) -> tuple[bytes, bytes]:
@@ -264,7 +354,7 @@ def _drawn(renderer: render.Renderer, page: Page) -> tuple[bytes, bytes]:
 
 def _stale_templates(folders: tuple[Path, ...], changed: set[Path] | None, kept: BuildCache) -> set[str] | None:
     """The names of the templates changed since the last build; None when that is not known."""
-    if changed is None or kept.env is None:
+    if changed is None or not kept.envs:
         return None
     names: set[str] = set()
     for folder in (folder.resolve() for folder in folders):
@@ -282,11 +372,12 @@ def _read(templates: frozenset[str]) -> frozenset[Input]:
     return frozenset(map(changes.template, templates))
 
 
-def _plan_card(routine: Routine, base_url: str, paper: str, kept: card.Kept | None
+def _plan_card(routine: Routine, base_url: str, paper: str, kept: card.Kept | None, words: Words, prefix: str
                ) -> tuple[card.CardLayout, list[Problem]]:
-    """The routine's card, with a warning for each text it cuts and when it needs more pages."""
-    layout = card.plan_card(routine, bool(base_url), paper, kept)
-    where = f"{routine.path}card/index.html"
+    """The routine's card in `words`' language, with a warning for each text it cuts and when it
+    needs more pages; `prefix`: where the language's pages are ("fr/")."""
+    layout = card.plan_card(routine, bool(base_url), paper, words, kept)
+    where = f"{prefix}{routine.path}card/index.html"
     warnings = [repcard_warning(str(cut).replace("card/index.html", where)) for cut in layout.cuts]
     if layout.pages > 1:
         warnings.append(repcard_warning(f"{where} needs {layout.pages} pages of {paper}, not one: "

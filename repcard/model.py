@@ -33,6 +33,12 @@ class ContentError(Exception):
         self.problems = problems
 
 
+# How a unit says "on each side", in the languages repcard speaks: `8 each leg`, `8 de chaque côté`,
+# `8 pro Seite`, `8 por lado`, `8 لكل جانب`.
+PER_SIDE = (r"\beach\b|\b(per|a) (side|leg|arm)\b|\b(chaque|par) (côté|jambe|bras)\b|\b(je|pro) (Seite|Bein|Arm)\b"
+            r"|\b(cada|por) (lado|pierna|brazo)\b|كل (جانب|ساق|ذراع)")
+
+
 @dataclass(frozen=True)
 class Reps:
     """What one set asks for: a count or a range, plus any unit or side text.
@@ -53,7 +59,7 @@ class Reps:
     @property
     def per_side(self) -> bool:
         """Done on each side in turn: `8 each leg`, `20 total each side`, `10 per arm`."""
-        return re.search(r"\beach\b|\b(per|a) (side|leg|arm)\b", self.unit) is not None
+        return re.search(PER_SIDE, self.unit) is not None
 
     @property
     def count(self) -> str:
@@ -62,9 +68,8 @@ class Reps:
         return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
 
     def __str__(self) -> str:
-        if not self.count:
-            return self.unit
-        return f"{self.count} {self.unit or 'reps'}"
+        """The count and the author's unit, without words of repcard's own (words.Words.reps adds "reps")."""
+        return f"{self.count} {self.unit}".strip()
 
 
 @dataclass(frozen=True)
@@ -191,10 +196,6 @@ class Circuit:
     rest: int  # seconds after each round
     slots: tuple[Slot, ...]
 
-    @property
-    def label(self) -> str:
-        return self.name or f"Circuit {self.number}"
-
     @cached_property
     def rounds(self) -> int:
         return max(slot.sets for slot in self.slots)
@@ -213,10 +214,10 @@ class Circuit:
         return tuple(steps)
 
     @property
-    def sitting_out(self) -> tuple[tuple[Slot, str], ...]:
-        """Slots with fewer sets than the circuit has rounds, and the rounds they sit
-        out ("round 3", "rounds 3–4"): an exercise drops out of the last rounds."""
-        return tuple((s, _rounds_range(s.sets + 1, self.rounds)) for s in self.slots if s.sets < self.rounds)
+    def sitting_out(self) -> tuple[tuple[Slot, int, int], ...]:
+        """Slots with fewer sets than the circuit has rounds, and the first and last rounds they
+        sit out: an exercise drops out of the last rounds."""
+        return tuple((s, s.sets + 1, self.rounds) for s in self.slots if s.sets < self.rounds)
 
 
 @_hashed_once
@@ -242,8 +243,9 @@ class Step:
 class NextUp:
     """What follows some sets of an exercise: rests, then the next set ('' = the end)."""
 
-    sets: str  # "each set", "set 1", "sets 1–2"
+    sets: tuple[int, ...]  # the set numbers it follows, in order
     steps: tuple[Step, ...]
+    each: bool = False  # it follows every set of the exercise
 
 
 @dataclass(frozen=True)
@@ -358,6 +360,7 @@ class Site:
     warnings: tuple[Problem, ...] = ()  # said by the build, which goes on
     # In file order: program_model.Program, weeks of routines that progress (it imports this module).
     programs: tuple = ()
+    language: str = ""  # what index.md says the site's language is ("": repcard.toml's, or English)
 
     @property
     def every_routine(self) -> tuple[Routine, ...]:
@@ -415,13 +418,5 @@ def _grouped(sequels: list[tuple[int, tuple[Step, ...]]]) -> tuple[NextUp, ...]:
         else:
             groups.append(([set_number], sequel))
     if len(groups) == 1 and len(sequels) > 1:
-        return (NextUp("each set", groups[0][1]),)
-    return tuple(NextUp(_set_range(numbers), sequel) for numbers, sequel in groups)
-
-
-def _rounds_range(first: int, last: int) -> str:
-    return f"round {first}" if first == last else f"rounds {first}–{last}"
-
-
-def _set_range(numbers: list[int]) -> str:
-    return f"set {numbers[0]}" if len(numbers) == 1 else f"sets {numbers[0]}–{numbers[-1]}"
+        return (NextUp(tuple(groups[0][0]), groups[0][1], each=True),)
+    return tuple(NextUp(tuple(numbers), sequel) for numbers, sequel in groups)

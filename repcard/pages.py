@@ -9,16 +9,16 @@ what they show beyond the site's title (render.py adds that and the templates), 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 
 from . import changes as c
 from . import seo
 from .card import CardLayout, qr_svg
-from .card import flow as card_flow
 from .graph import Input
 from .model import Picture, Routine, Site, term_slug
 from .program_model import Program
+from .words import ENGLISH, Words
 
 Pictures = dict[tuple[str, str], tuple[Picture, ...]]  # (exercise slug, photo src) -> what the photo is shown as
 
@@ -36,13 +36,35 @@ class Page:
     # around its circuits, which render.py keeps one by one)
     key: tuple | None = None
     inputs: frozenset[Input] = frozenset()  # what it reads: a change to one has it looked at again
+    edition: str = ""  # where its language's pages are: "" for the site's language, "fr/" for another
 
 
-def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "", pictures: Pictures | None = None
-          ) -> dict[str, Callable[[], Page]]:
+# Files no page loads as it shows, read by a page's script only when asked (the exercises the
+# history page's import can match another app's names to): a change to them alone still lets the
+# dev server update an open page in place (serve.py).
+FETCHED_LATER = "history/exercises.json"
+
+
+def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "", pictures: Pictures | None = None,
+          words: Words = ENGLISH, prefix: str = "") -> dict[str, Callable[[], Page]]:
     """Every page the site has, by path, in a fixed order: each with what makes it, so that a
     rebuild knows every path and spends nothing on the pages an edit does not reach (and a
-    build of 10,000 exercises holds one page at a time)."""
+    build of 10,000 exercises holds one page at a time). `words`: the site's language;
+    `prefix`: where its pages go ("fr/" for a multilingual site's other languages), and
+    `base_url` the address of that language's root."""
+    found = _pages(site, cards, base_url, pictures, words)
+    if not prefix:
+        return found
+    return {prefix + path: partial(_moved, make, prefix) for path, make in found.items()}
+
+
+def _moved(make: Callable[[], Page], prefix: str) -> Page:
+    page = make()
+    return replace(page, path=prefix + page.path, edition=prefix)
+
+
+def _pages(site: Site, cards: dict[str, CardLayout], base_url: str, pictures: Pictures | None, words: Words
+           ) -> dict[str, Callable[[], Page]]:
     found: dict[str, Callable[[], Page]] = {}
     every = frozenset({c.SITE})
     if not site.classic:
@@ -52,17 +74,19 @@ def pages(site: Site, cards: dict[str, CardLayout], base_url: str = "", pictures
             inputs=every | {c.INTRO, c.LIBRARY, c.ROUTINES, c.PROGRAMS, *map(c.card, cards),
                             *(c.routine(r.path) for r in site.routines), *(c.program(p.slug) for p in site.programs)})
     for routine in site.routines:
-        found |= routine_pages(routine, cards[routine.path], base_url)
+        found |= routine_pages(routine, cards[routine.path], base_url, words)
     for program in site.programs:  # its page, then each week's sessions as routines of their own
         found[f"{program.path}index.html"] = partial(program_page, program)
         for routine in program.routines:
-            found |= routine_pages(routine, cards[routine.path], base_url, program)
+            found |= routine_pages(routine, cards[routine.path], base_url, words, program)
     if site.routines:  # the sets logged in this browser, every routine's
         found["history/index.html"] = lambda: Page("history/index.html", "history.html", key=("history",), inputs=every)
+        found[FETCHED_LATER] = partial(import_choices, site)
     for exercise in site.exercises:
-        found[f"exercises/{exercise.slug}/index.html"] = partial(exercise_page, site, exercise.slug, base_url, pictures)
+        found[f"exercises/{exercise.slug}/index.html"] = partial(exercise_page, site, exercise.slug, base_url, pictures,
+                                                                 words)
     if not site.classic:  # the library, browsable without script
-        found |= library_pages(site)
+        found |= library_pages(site, words)
         for kind, terms in (("muscles", site.muscles), ("equipment", site.equipment)):
             for term, exercises in terms.items():
                 found[f"{kind}/{term_slug(term)}/index.html"] = partial(term_page, kind, term, exercises)
@@ -77,7 +101,15 @@ def program_page(program: Program) -> Page:
                 inputs=frozenset({c.SITE, c.program(program.slug)}))
 
 
-def exercise_page(site: Site, slug: str, base_url: str, pictures: Pictures | None) -> Page:
+def import_choices(site: Site) -> Page:
+    """What an import from another app can match its exercise names to (read by history.js)."""
+    choices = [{"slug": e.slug, "title": e.title} for e in site.exercises]
+    return Page(FETCHED_LATER, "exercises.json", {"choices": choices},
+                key=("choices", tuple((e.slug, e.title) for e in site.exercises)),
+                inputs=frozenset({c.SITE, c.LIBRARY}))
+
+
+def exercise_page(site: Site, slug: str, base_url: str, pictures: Pictures | None, words: Words) -> Page:
     """An exercise's page: the move, and where it sits in each routine and program that uses it."""
     exercise = site.exercise(slug)
     uses = site.uses(slug)
@@ -95,7 +127,7 @@ def exercise_page(site: Site, slug: str, base_url: str, pictures: Pictures | Non
                                                    for near in use.routine.around(use.slot.circuit))}
     inputs |= {c.program(program.slug) for program in site.programs if program.use_of(exercise)}
     return Page(f"exercises/{slug}/index.html", "exercise.html", context,
-                partial(seo.exercise_data, exercise, uses, base_url),
+                partial(seo.exercise_data, exercise, uses, base_url, words),
                 key=(exercise, tuple((u.routine.slug, u.routine.title, u.slot) for u in uses), programs, nexts,
                      context["previous"], context["next"],
                      tuple((pictures or {}).get((slug, p.src)) for p in exercise.photos)),
@@ -113,10 +145,10 @@ def term_page(kind: str, term: str, exercises: tuple) -> Page:
 LIBRARY_PAGE = 200  # exercises one page lists at most; past that, a page per initial keeps pages light
 
 
-def library_pages(site: Site) -> dict[str, Callable[[], Page]]:
+def library_pages(site: Site, words: Words) -> dict[str, Callable[[], Page]]:
     """The index of every exercise: one page, or for a large library a page of initials
     that leads to a page per initial (a phone scans 800 moves faster that way too)."""
-    everything = {"heading": "Every exercise", "kind": None, "listed": site.exercises, "initials": {}}
+    everything = {"heading": words._("Every exercise"), "kind": None, "listed": site.exercises, "initials": {}}
     terms = (tuple(site.muscles), tuple(site.equipment))  # the index links every term
     index_inputs = frozenset({c.SITE, c.LIBRARY, c.TERMS})
     if len(site.exercises) <= LIBRARY_PAGE:
@@ -133,17 +165,17 @@ def library_pages(site: Site) -> dict[str, Callable[[], Page]]:
         "exercises/index.html", "library.html", everything | {"listed": (), "initials": counts},
         key=("library", counts, terms, len(site.exercises)), inputs=index_inputs)}
     for initial, exercises in initials.items():
-        found[f"library/{slugs[initial]}/index.html"] = partial(initial_page, initial, slugs[initial], tuple(exercises))
+        found[f"library/{slugs[initial]}/index.html"] = partial(initial_page, initial, slugs[initial], tuple(exercises), words)
     return found
 
 
-def initial_page(initial: str, slug: str, exercises: tuple) -> Page:
+def initial_page(initial: str, slug: str, exercises: tuple, words: Words) -> Page:
     return Page(f"library/{slug}/index.html", "library.html",
-                {"heading": f"Exercises: {initial}", "kind": "initial", "listed": exercises, "initials": {}},
+                {"heading": words._("Exercises: %(initial)s", initial=initial), "kind": "initial", "listed": exercises, "initials": {}},
                 key=("library", initial, exercises), inputs=frozenset({c.SITE, c.LIBRARY, *map(c.exercise, (e.slug for e in exercises))}))
 
 
-def routine_pages(routine: Routine, card: CardLayout, base_url: str, program: Program | None = None
+def routine_pages(routine: Routine, card: CardLayout, base_url: str, words: Words, program: Program | None = None
                   ) -> dict[str, Callable[[], Page]]:
     """A routine's page, its workout mode and its printable card; `program` for a program's week.
 
@@ -156,12 +188,13 @@ def routine_pages(routine: Routine, card: CardLayout, base_url: str, program: Pr
     inputs = frozenset({c.SITE, c.routine(routine.path), c.card(routine.path), *([c.program(program.slug)] if program else [])})
     return {
         f"{routine.path}index.html": lambda: Page(f"{routine.path}index.html", "routine.html", context,
-                                                  partial(seo.routine_data, routine, base_url), inputs=inputs),
+                                                  partial(seo.routine_data, routine, base_url, words), inputs=inputs),
         f"{routine.path}workout/index.html": lambda: Page(f"{routine.path}workout/index.html", "workout.html", context,
                                                           inputs=inputs),
         f"{routine.path}card/index.html": lambda: Page(
             f"{routine.path}card/index.html", "card.html",
-            context | {"card": card, "card_flow": card_flow, "qr": _qr_svg(url) if url else ""}, inputs=inputs),
+            context | {"card": card, "qr": _qr_svg(url, words._("QR code: %(url)s", url=url)) if url else ""},
+            inputs=inputs),
     }
 
 
@@ -175,9 +208,14 @@ def page_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-def sitemap(paths: list[str]) -> Page:
-    """Search engines' list of the pages, with absolute addresses (built only with a base URL)."""
-    urls = [page_url(path).removeprefix("./") for path in sorted(paths) if path.endswith("index.html")]
+def sitemap(paths: list[str], prefixes: tuple[str, ...] = ("",)) -> Page:
+    """Search engines' list of the pages, with absolute addresses (built only with a base URL):
+    the site's language's first, then each other language's (`prefixes`, the site's "" first)."""
+    def edition(path: str) -> int:
+        return next((n for n, prefix in enumerate(prefixes) if prefix and path.startswith(prefix)), 0)
+
+    urls = [page_url(path).removeprefix("./") for path in sorted(paths, key=lambda path: (edition(path), path))
+            if path.endswith("index.html")]
     return Page("sitemap.xml", "sitemap.xml", {"pages": urls}, key=("sitemap", tuple(urls)), inputs=frozenset({c.PAGES}))
 
 
@@ -185,6 +223,8 @@ def robots() -> Page:
     return Page("robots.txt", "robots.txt", key=("robots",))
 
 
-def service_worker(version: str, urls: list[str]) -> Page:
-    """The service worker: it saves every file at `urls` under a cache named after `version`."""
-    return Page("sw.js", "sw.js", {"version": version, "urls": urls}, key=("sw", version, tuple(urls)))
+def service_worker(version: str, urls: list[str], languages: tuple[str, ...] = ()) -> Page:
+    """The service worker: it saves every file at `urls` under a cache named after `version`;
+    `languages`: a multilingual site's other languages' folders ("fr/")."""
+    return Page("sw.js", "sw.js", {"version": version, "urls": urls, "languages": list(languages)},
+                key=("sw", version, tuple(urls), languages))

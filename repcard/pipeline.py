@@ -19,7 +19,6 @@ import jinja2
 
 from . import content, make, theme, write
 from .config import Settings
-from .loader import Loader
 from .make import BuildCache
 from .model import ContentError, Problem
 
@@ -57,10 +56,9 @@ def planned(options: Options, cache: BuildCache | None = None, changed: set[Path
     site does not use and no build read for a month.
     """
     kept = cache if cache is not None else BuildCache()
-    if kept.loader is None:
-        kept.loader = Loader(options.content, parsed, options.settings.raw_html)
-    plan, warnings = make.plan(kept, options.template_folders, options.asset_folders, options.cache, options.base_url,
-                               options.settings, changed, keep=cache is not None, prune_photos=prune_photos)
+    plan, warnings = make.plan(kept, options.content, parsed, options.template_folders, options.asset_folders,
+                               options.cache, options.base_url, options.settings, changed, keep=cache is not None,
+                               prune_photos=prune_photos)
     say(warnings, options.strict, cache)
     plan.files = _naming_template_problems(plan.files, options.template_folders)
     return plan

@@ -162,7 +162,7 @@ def _parse_weeks(fields: Fields) -> tuple[WeekSpec, ...]:
 def _week_span(key: Any) -> tuple[int, int] | str:
     """`3` or `1-2` (also `1–2`, `1 to 2`) -> (first, last); else what is wrong."""
     text = str(key).strip()
-    if type(key) is int or text.isdigit():
+    if type(key) is int or re.fullmatch(r"[0-9]+", text):  # not str.isdigit: "¹" is a digit int() refuses
         first = last = int(text)
     elif match := WEEK_RANGE.fullmatch(text):
         first, last = int(match[1]), int(match[2])

@@ -32,10 +32,6 @@ class WeekOf:
     note: str
     deload: int  # percent of the working weight; 0 in a working week
 
-    @property
-    def label(self) -> str:
-        return f"Week {self.number} of {self.weeks}"
-
 
 @dataclass(frozen=True)
 class Amount:
@@ -66,20 +62,6 @@ class Rule:
     up_to: int = 0
     start: Amount | None = None  # the first session's weight, before anything is logged
     line: int | None = None
-
-    @property
-    def summary(self) -> str:
-        """The rule in words, for the program's and the exercise's pages."""
-        if self.kind == "double":
-            text = (f"{self.reps.count} reps; once every set reaches {self.reps.high}, add {self.add} and start "
-                    f"again at {self.reps.low} (double progression)")
-        elif self.kind == "linear":
-            text = (f"add {self.add} each {self.every} in which every set made its reps, else the same weight "
-                    "again (linear progression)")
-        else:
-            more = "one more rep" if self.add_reps == 1 else f"{self.add_reps} more reps"
-            text = f"{more} each week, up to {self.up_to}"
-        return text + (f"; start at {self.start}" if self.start else "")
 
     def reps_in_week(self, reps: Reps, week: int) -> Reps:
         """A "reps" rule's reps in `week`: the week's own, `add_reps` more a week after the first."""
@@ -123,7 +105,11 @@ class ProgramUse:
 
     title: str
     path: str
-    how: tuple[str, ...]  # sentences: the weeks and routines, the rule, the variations, deloads
+    weeks: tuple[int, ...]  # the weeks that do it
+    routines: tuple[str, ...]  # the titles of the routines it is done in
+    rule: Rule | None  # how it progresses
+    varied: tuple[tuple[str, tuple[int, ...]], ...]  # each variation label the weeks ask for, and those weeks
+    deloads: tuple[tuple[int, int], ...]  # (week, percent) of each deload week that does it
 
 
 @dataclass(frozen=True)
@@ -165,29 +151,13 @@ class Program:
         slots = [(w, r, slot) for w in self.weeks for r in w.routines if (slot := r.slot_of(exercise))]
         if not slots:
             return None
-        weeks = week_span([w.number for w, _, _ in slots])
-        how = [f"{weeks[:1].upper()}{weeks[1:]}, in {' and '.join(dict.fromkeys(r.title for _, r, _ in slots))}."]
-        if rule := next((r for r in self.rules if r.exercise.slug == exercise.slug), None):
-            how.append(f"{rule.summary[:1].upper()}{rule.summary[1:]}.")
+        rule = next((r for r in self.rules if r.exercise.slug == exercise.slug), None)
         varied: dict[str, list[int]] = {}
         for week, _, slot in slots:
             if slot.variation:
                 varied.setdefault(slot.variation.label, []).append(week.number)
-        how += [f"The {label} variation in {week_span(numbers)}." for label, numbers in varied.items()]
-        how += [f"Week {w.number} is a deload: {w.deload}% of the working weight." for w in self.weeks
-                if w.deload and any(w is used for used, _, _ in slots)]
-        return ProgramUse(self.title, self.path, tuple(how))
+        deloads = tuple((w.number, w.deload) for w in self.weeks if w.deload and any(w is used for used, _, _ in slots))
+        return ProgramUse(self.title, self.path, tuple(w.number for w, _, _ in slots),
+                          tuple(dict.fromkeys(r.title for _, r, _ in slots)), rule,
+                          tuple((label, tuple(numbers)) for label, numbers in varied.items()), deloads)
 
-
-def week_span(numbers: list[int]) -> str:
-    """[1, 2, 3, 6] -> 'weeks 1–3 and 6'; [5] -> 'week 5'."""
-    numbers = sorted(set(numbers))
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    parts = [f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
-    text = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-    return ("week " if len(numbers) == 1 else "weeks ") + text

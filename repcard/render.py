@@ -22,9 +22,10 @@ from markupsafe import Markup
 
 from . import csp, seo
 from .config import Settings
-from .card import flow as card_flow
+from .i18n import Language
 from .model import Circuit, Routine, Site, term_slug
 from .pages import Page, Pictures, page_url
+from .words import Words
 from .write import Whole
 
 
@@ -45,10 +46,15 @@ class Environment(jinja2.Environment):
         return super().select_template(names, parent, globals)
 
 
-def make_environment(templates: Path | Sequence[Path]) -> Environment:
+def make_environment(templates: Path | Sequence[Path], language: Language = Language("en")) -> Environment:
     """Templates looked up in `templates`, the first folder holding a name winning: a site's
     own folder, then the theme's (theme.search_path). Compiled once: the dev server makes a
-    new environment when a template changes rather than ask the disk at every page."""
+    new environment when a template changes rather than ask the disk at every page.
+
+    One environment a language: its gettext (Jinja's i18n extension, new-style:
+    `_("Set %(n)s", n=...)`, escaped as autoescape says), its `words` (words.py) and
+    `script_words`, the messages a page's scripts use, which the build sets for its scripts
+    (scripts.py)."""
     env = Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,  # every template is HTML; content text is escaped unless marked safe
@@ -57,11 +63,14 @@ def make_environment(templates: Path | Sequence[Path]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(language.translations, newstyle=True)
     env.filters["term_slug"] = term_slug
-    env.globals["card_flow"] = card_flow  # a circuit's order on the card, which its fragment draws
     env.policies["json.dumps_function"] = seo.dumps  # a routine's JSON-LD: each exercise's plan serialised once
     env.globals["csp"] = Markup(csp.site_policy(env))  # our own text: its quotes need no escaping
+    env.globals |= {"lang": language, "words": Words(language),
+                    "script_words": lambda names: {}}
     return env
 
 
@@ -119,11 +128,14 @@ Call = list[tuple[str, dict, tuple, tuple]]  # the fragments one call in a templ
 
 @dataclass(frozen=True)
 class Renderer:
-    """Draws the pages of one site with one set of templates.
+    """Draws the pages of one site's edition (its language's) with one set of templates.
 
     `base_url` is the absolute address of the site's root, or "" when unknown (all links
-    are relative, through `root`, so the site works at any URL prefix); `pictures` what each
-    photo is shown as; `settings` what repcard.toml sets for the pages.
+    are relative, through `root`, the language's root, and `site_root`, so the site works at
+    any URL prefix); `prefix` where the edition's pages are ("" for the site's language, "fr/"
+    for another); `pictures` what each photo is shown as; `settings` what repcard.toml sets
+    for the pages; `languages` a multilingual site's editions, the site's own first: each
+    language, its prefix and its pages' paths (for the switcher and hreflang).
     """
 
     env: Environment
@@ -131,6 +143,8 @@ class Renderer:
     base_url: str = ""
     settings: Settings = Settings()
     pictures: Pictures | None = None
+    prefix: str = ""
+    languages: tuple[tuple[Language, str, frozenset[str]], ...] = ()
 
     def variables(self, page: Page, calls: list[Call], memo: Memo) -> dict:
         """What the page's template sees; its `fragment`, `circuits` and `each` note what they are
@@ -164,10 +178,20 @@ class Renderer:
             calls.append([(template, {name: item}, (template, name, id(item)), (item,)) for item in items])
             return _mark(len(calls) - 1)
 
-        return {"site": self.site, "settings": self.settings, "path": page.path,
-                "url_path": page_url(page.path).removeprefix("./"), "root": relative_root(page.path),
-                "base_url": self.base_url, "structured_data": data(memo) if callable(data) else data,
-                "renditions": self.pictures or {}, "fragment": fragment, "circuits": circuits, "each": each, **page.context}
+        path = page.path.removeprefix(self.prefix)  # where it is in its language's pages
+        site_root = relative_root(page.path)
+        # The same page in each language (True), or that language's home page when it has no such page.
+        others = [(language, site_root + prefix + (page_url(path) if path in paths else "./").removeprefix("./"),
+                   path in paths) for language, prefix, paths in self.languages]
+        return {"site": self.site, "settings": self.settings, "path": path,
+                "url_path": page_url(path).removeprefix("./"), "root": relative_root(path), "site_root": site_root,
+                "base_url": self.base_url + self.prefix, "site_url": self.base_url, "languages": others,
+                "structured_data": data(memo) if callable(data) else data, "renditions": self.pictures or {},
+                "fragment": fragment, "circuits": circuits, "each": each, **page.context}
+
+    def root(self, page: Page) -> str:
+        """The page's way back to its language's root, which its fragments' links start from."""
+        return relative_root(page.path.removeprefix(self.prefix))
 
     def fragment(self, root: str, template: str, shown: dict) -> str:
         return self.env.get_template(template).render(shown, root=root)
@@ -175,7 +199,7 @@ class Renderer:
     def stream(self, page: Page, done: Callable[[bytes], None]) -> Iterator[bytes]:
         """The page's bytes in pieces of about CHUNK, drawn as they are asked for; its digest,
         the same as `draw` gives, handed to `done` once the last has passed."""
-        root = relative_root(page.path)
+        root = self.root(page)
         calls: list[Call] = []
         around = self.env.get_template(page.template).generate(self.variables(page, calls, Memo()))
         digests: list[bytes] = []
@@ -205,7 +229,7 @@ class Renderer:
     def draw(self, page: Page, before: Drawn | None = None, stale: frozenset[str] = frozenset()) -> Drawn:
         """The page whole, with what drew it. Its fragments are drawn only when `before` has none
         drawn from the same values by templates none of which is `stale` (changed since)."""
-        root = relative_root(page.path)
+        root = self.root(page)
         calls: list[Call] = []
         memo = Memo(before.memo if before else None)
         self.env.reading = reading = set(csp.INLINE_SCRIPTS)

@@ -7,6 +7,7 @@ import difflib
 from dataclasses import dataclass
 
 from .exercise import Placement
+from .i18n import shipped
 from .fields import MAX_REST, MAX_SETS, SLUG, Fields, _parse_pair, _parse_reps_field
 from .markup import render_markdown, unsafe_link_problems
 from .frontmatter import Document, _kind, split_document
@@ -16,7 +17,7 @@ from .model import Circuit, Exercise, Problem, RawBody, Reps, Routine, Slot
 ROUTINE_KEYS = ("title", "description", "checkin", "rest", "circuits")
 CIRCUIT_KEYS = ("name", "note", "rest")
 SITE_KEYS = ("title", "description")  # index.md when the routines live in routines/
-INDEX_ONLY_KEYS = ("raw_html",)  # the site's settings, in index.md whichever the layout
+INDEX_ONLY_KEYS = ("raw_html", "language")  # the site's settings, in index.md whichever the layout
 ROUTINE_FILE_KEYS = ROUTINE_KEYS + ("exercises",)  # routines/<slug>.md
 SLOT_KEYS = ("exercise", "sets", "reps")
 
@@ -49,6 +50,7 @@ class RoutineHeader:
     slots: tuple[SlotSpec, ...] = ()  # a routine file's `exercises:`
     raw_intro: RawBody | None = None
     raw_html: bool = False  # index.md's setting: let raw HTML in bodies through
+    language: str = ""  # index.md's setting: the language of the site's words ("": not said)
 
 
 def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
@@ -71,12 +73,16 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
     raw_html = fields.get("raw_html")
     if raw_html not in (None, True, False):
         fields.add("raw_html", "raw_html: expected true (let raw HTML in bodies through) or false (show it as text)")
+    language = fields.get("language")
+    if language is not None and language not in shipped():
+        fields.add("language", f"language: expected one of the languages repcard speaks, {', '.join(shipped())}; "
+                               f"got {language!r}")
     intro = render_markdown(doc.body)
     fields.problems += unsafe_link_problems(doc, intro)
     if fields.problems:
         return None, fields.problems
     return RoutineHeader(title, description, checkin, rest, circuits, intro.html, doc, slots,
-                         intro.raw(doc.body_line), raw_html is True), []
+                         intro.raw(doc.body_line), raw_html is True, language or ""), []
 
 
 def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from typing import Any, Protocol
 
 from .model import Circuit, Exercise, Reps, Routine, Slot, Use
+from .words import ENGLISH, Words
 
 CONTEXT = "https://schema.org"
 
@@ -58,13 +59,13 @@ def dumps(value: Any, **options: Any) -> str:
                            for key in sorted(value)) + "}"
 
 
-def exercise_plan(slot: Slot, rest: int, url: str) -> dict[str, Any]:
-    """One exercise's prescription in a routine: sets, reps and rest."""
+def exercise_plan(slot: Slot, rest: int, url: str, words: Words = ENGLISH) -> dict[str, Any]:
+    """One exercise's prescription in a routine: sets, reps and rest, said in the site's language."""
     plan: dict[str, Any] = {
         "@type": "ExercisePlan",
         "name": slot.title,
-        "exerciseType": "Strength training",
-        "additionalVariable": f"{slot.sets} {'set' if slot.sets == 1 else 'sets'} of {slot.reps}",
+        "exerciseType": words.exercise_type(circuit=False),
+        "additionalVariable": words.prescription(slot.sets, slot.reps),
         "restPeriods": _seconds(rest),
     }
     if (repetitions := _repetitions(slot.reps)) is not None:
@@ -76,24 +77,26 @@ def exercise_plan(slot: Slot, rest: int, url: str) -> dict[str, Any]:
     return plan
 
 
-def _circuit_plans(circuit: Circuit, base_url: str) -> str:
+def _circuit_plans(circuit: Circuit, base_url: str, words: Words) -> str:
     """The JSON of the circuit's exercises' plans, joined by commas (a text, lighter to keep than dicts)."""
-    return ", ".join(json.dumps(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/"),
+    return ", ".join(json.dumps(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/", words),
                                 sort_keys=True) for s in circuit.slots)
 
 
-def routine_data(routine: Routine, base_url: str, memo: Memo | None = None) -> dict[str, Any]:
-    """The routine as an ExercisePlan with each exercise's. `memo` (the page's, render.py) keeps each
-    circuit's plans for the page's next drawing, which then works out only the changed circuits'."""
+def routine_data(routine: Routine, base_url: str, words: Words = ENGLISH, memo: Memo | None = None) -> dict[str, Any]:
+    """The routine as an ExercisePlan with each exercise's; `base_url`: the address of the site's root
+    in the page's language. `memo` (the page's, render.py) keeps each circuit's plans for the page's
+    next drawing, which then works out only the changed circuits'."""
     def plans(c: Circuit) -> str:
-        return memo.get_or((c, base_url), partial(_circuit_plans, c, base_url)) if memo is not None else \
-            _circuit_plans(c, base_url)
+        return memo.get_or((c, base_url), partial(_circuit_plans, c, base_url, words)) if memo is not None else \
+            _circuit_plans(c, base_url, words)
 
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ExercisePlan",
         "name": routine.title,
-        "exerciseType": "Circuit training",
+        "exerciseType": words.exercise_type(circuit=True),
+        "inLanguage": words.language.code,
         "restPeriods": _seconds(routine.rest),
         "hasPart": Listed(map(plans, routine.circuits)),
     }
@@ -104,12 +107,14 @@ def routine_data(routine: Routine, base_url: str, memo: Memo | None = None) -> d
     return data
 
 
-def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str, memo: Memo | None = None) -> dict[str, Any]:
+def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str, words: Words = ENGLISH,
+                  memo: Memo | None = None) -> dict[str, Any]:
     """The exercise's steps as a HowTo, and its plan in each routine that uses it."""
     url = base_url and f"{base_url}exercises/{exercise.slug}/"
     how_to: dict[str, Any] = {
         "@type": "HowTo",
-        "name": f"How to do {exercise.title}",
+        "name": words.how_to(exercise.title),
+        "inLanguage": words.language.code,
         "step": [{"@type": "HowToStep", "position": n, "text": text}
                  for n, text in enumerate(list_items(exercise.body_html, generated=_generated(exercise)), 1)],
     }
@@ -117,7 +122,7 @@ def exercise_data(exercise: Exercise, uses: tuple[Use, ...], base_url: str, memo
         how_to["tool"] = [{"@type": "HowToTool", "name": item} for item in exercise.equipment]
     if url:
         how_to["url"] = url
-    plans = [exercise_plan(use.slot, use.circuit.rest, url) for use in uses]
+    plans = [exercise_plan(use.slot, use.circuit.rest, url, words) for use in uses]
     return {"@context": CONTEXT, "@graph": [*plans, how_to]}
 
 

@@ -30,6 +30,7 @@ from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
 from . import csp, write
+from .pages import FETCHED_LATER
 from .model import Problem
 from .pipeline import BuildCache, Options, build, report
 
@@ -259,11 +260,12 @@ def reload_browsers(loop: IOLoop, what: str) -> None:
 
 def what_changed(before: write.Site | None, after: write.Site | None) -> str:
     """ONLY_PAGES when the rebuild rewrote HTML pages and nothing else a page loads (the
-    service worker, which the dev server replaces, aside); otherwise "*"."""
+    service worker, which the dev server replaces, and what scripts fetch later, aside);
+    otherwise "*"."""
     if before is None or after is None or before.digests.keys() != after.digests.keys():
         return "*"
     changed = [path for path, digest in after.digests.items() if before.digests[path] != digest]
-    return ONLY_PAGES if all(path.endswith(".html") or path == "sw.js" for path in changed) else "*"
+    return ONLY_PAGES if all(path.endswith((".html", FETCHED_LATER)) or path == "sw.js" for path in changed) else "*"
 
 
 def serve(options: Options, host: str, port: int) -> int:

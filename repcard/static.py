@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from . import card, read
 from .model import ContentError, Exercise, Picture, Problem, Site
 from .pages import Pictures
+from .scripts import served
 from .write import Linked
 
 CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.py
@@ -41,12 +42,18 @@ class Static:
     photos: dict[str, Copied] = field(default_factory=dict)
 
     def update(self, site: Site, asset_folders: tuple[Path, ...], cache: Path, changed: set[Path] | None,
-               prune: bool = False) -> tuple[Files, Pictures, list[Problem]]:
+               prune: bool = False, card_sizes: bool = False) -> tuple[Files, Pictures, list[Problem]]:
         """Every file to copy, what each photo is shown as, and warnings. Raises ContentError
-        naming every image that cannot be read and every photo that is no image."""
-        if changed is None or any(path.is_relative_to(folder.resolve()) or folder.resolve().is_relative_to(path)
-                                  for path in changed for folder in asset_folders):
-            assets = read.load_assets(asset_folders)
+        naming every image that cannot be read and every photo that is no image. Without
+        `asset_folders`, only the site's own images and photos (a multilingual site's other
+        languages: the assets are the site's language's); `card_sizes` when another language
+        has routines and so a card."""
+        if asset_folders and (changed is None or any(
+                path.is_relative_to(folder.resolve()) or folder.resolve().is_relative_to(path)
+                for path in changed for folder in asset_folders)):
+            # scripts served without their comment lines (scripts.served)
+            assets = {path: served(data) if path.endswith(".js") else data
+                      for path, data in read.load_assets(asset_folders).items()}
             self.assets = {path: self.assets[path] if self.assets.get(path) == data else data
                            for path, data in assets.items()}  # unchanged: the same object
         # Only a file that is no Markdown can be an image (or a folder that holds some).
@@ -57,7 +64,7 @@ class Static:
         warnings = _resize([copied for copied in photos.values() if not copied.pictures], cache, prune)
         self.images, self.photos = images, photos
         files = dict(self.assets)
-        if site.routines:  # the card's sizes, from their one source
+        if asset_folders and (site.routines or card_sizes):  # the card's sizes, from their one source
             files[CARD_SIZES] = _card_sizes()
         for copied in (*images.values(), *photos.values()):
             files |= copied.files

@@ -2,6 +2,7 @@
 // Its scope is the folder it is served from, so the site works under any URL prefix.
 const CACHE = {{ ("repcard-" ~ version) | tojson }};
 const FILES = {{ urls | tojson }};
+const LANGUAGES = {{ languages | tojson }}; // a multilingual site's other languages' folders: "fr/"
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -51,18 +52,20 @@ async function page(request, event) {
   try {
     return await network;
   } catch (error) {
-    return notFound(); // offline, and not a page of this site
+    return notFound(url); // offline, and not a page of this site
   }
 }
 
-// The saved 404 page, with a <base> at the site's root so that its relative links, styles and
-// scripts work from whatever address was missed.
-async function notFound() {
-  const saved = await caches.match(new URL("404.html", self.registration.scope).href);
+// The saved 404 page in the language of the address missed, with a <base> at that language's root
+// so that its relative links, styles and scripts work from whatever address was missed.
+async function notFound(url) {
+  const folder = LANGUAGES.find((prefix) => url.href.startsWith(self.registration.scope + prefix)) || "";
+  const root = self.registration.scope + folder;
+  const saved = await caches.match(new URL("404.html", root).href);
   if (!saved) return Response.error();
   let html = await saved.text();
   if (!/<base\s/i.test(html)) {
-    const base = `<base href="${self.registration.scope.replace(/["<>&]/g, "")}">`;
+    const base = `<base href="${root.replace(/["<>&]/g, "")}">`;
     html = html.replace(/<meta charset="utf-8">/i, (meta) => meta + "\n" + base);
   }
   return new Response(html, { status: 404, headers: { "Content-Type": "text/html; charset=utf-8" } });

@@ -10,6 +10,7 @@ from repcard.content import load
 from repcard.exercise import parse_exercise
 from repcard.fields import parse_reps
 from repcard.model import ContentError, Reps
+from repcard.words import ENGLISH
 from repcard.routine import parse_routine
 
 from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, write_tree
@@ -35,8 +36,8 @@ def load_problems(root: Path) -> list[str]:
 def test_seed_routine_has_three_pairs_in_doing_order():
     routine = load(SEED).routines[0]
     assert routine.title == "Wake Up Your Glutes and Hamstrings"
-    assert [c.label for c in routine.circuits] == ["Alarm Clock", "Circuit 2", "Circuit 3"]
-    assert [(e.pair, e.title, e.sets, str(e.reps)) for e in routine.slots] == [
+    assert [ENGLISH.circuit_label(c) for c in routine.circuits] == ["Alarm Clock", "Circuit 2", "Circuit 3"]
+    assert [(e.pair, e.title, e.sets, ENGLISH.reps(e.reps)) for e in routine.slots] == [
         ("1A", "Glute Bridge", 2, "10 reps"),
         ("1B", "Band Walking", 2, "20 total each side"),
         ("2A", "Hip Extension With Leg Curl", 2, "10–12 reps"),
@@ -102,7 +103,7 @@ def test_crlf_line_endings_and_a_byte_order_mark_are_read():
 ])
 def test_reps_are_modelled_as_count_or_range_plus_unit(value, expected, shown):
     assert parse_reps(value) == expected
-    assert str(expected) == shown
+    assert ENGLISH.reps(expected) == shown  # the words are the site's language's (words.py)
 
 
 @pytest.mark.parametrize("value, shown, timed, per_side", [
@@ -119,7 +120,7 @@ def test_reps_are_modelled_as_count_or_range_plus_unit(value, expected, shown):
 ])
 def test_timed_and_per_side_sets_are_known_in_their_common_forms(value, shown, timed, per_side):
     reps = parse_reps(value)
-    assert (str(reps), reps.timed, reps.per_side) == (shown, timed, per_side)
+    assert (ENGLISH.reps(reps), reps.timed, reps.per_side) == (shown, timed, per_side)
 
 
 @pytest.mark.parametrize("value, message", [
@@ -262,7 +263,7 @@ def test_circuits_take_a_name_or_a_name_with_note_and_rest(tmp_path):
         "exercises/c.md": exercise_text("C", "3A"),
     })
     circuits = load(root).routines[0].circuits
-    assert [(c.label, c.note, c.rest) for c in circuits] == [
+    assert [(ENGLISH.circuit_label(c), c.note, c.rest) for c in circuits] == [
         ("Warm-up", "", 45), ("Main", "Go", 90), ("Circuit 3", "", 45)]
 
 

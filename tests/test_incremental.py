@@ -92,7 +92,7 @@ def test_editing_the_routine_rest(project):
 def test_editing_a_template(project):
     def edit(options):
         template = options.templates / "exercise.html"
-        template.write_text(template.read_text().replace("<h2>Steps</h2>", "<h2>How to</h2>"))
+        template.write_text(template.read_text().replace("<h2>{{ _(\"Steps\") }}</h2>", "<h2>How to</h2>"))
 
     change_then_compare(project, edit)
     options, _, _ = project
@@ -164,7 +164,7 @@ def replace_in(path: Path, old: str, new: str) -> Path:
     lambda o: replace_in(o.content / "routines/before-a-run.md", "title: ", "title: Edited "),
     lambda o: replace_in(o.templates / "library.html", "{{ heading }}", "{{ heading }} (edited)"),
     lambda o: replace_in(o.templates / "base.html", "<body", "<body data-edited"),
-    lambda o: replace_in(o.templates / "workout-circuit.html", "<h2>Rest</h2>", "<h2>Rest now</h2>"),
+    lambda o: replace_in(o.templates / "workout-circuit.html", "<h2>{{ _(\"Rest\") }}</h2>", "<h2>Rest now</h2>"),
 ], ids=["exercise-title", "exercise-muscles", "new-muscle-elsewhere", "exercise-body", "site-title", "routine-title", "library-template",
         "base-template", "workout-circuit-template"])
 def test_library_rebuilds_with_the_watchers_paths_equal_a_clean_build(library, change):
@@ -207,7 +207,7 @@ def test_with_the_watchers_paths_deleting_an_exercise_and_adding_one(project):
     lambda o: replace_in(o.content / "index.md", "circuits:\n", "circuits:\n  2: Newly Named\n"),
     lambda o: replace_in(o.content / "index.md", "rest: 45", "rest: 30"),
     lambda o: replace_in(o.templates / "routine-circuit.html", '<p class="rest">', '<p class="rest edited">'),
-    lambda o: replace_in(o.templates / "workout-circuit.html", "<h2>Rest</h2>", "<h2>Rest now</h2>"),
+    lambda o: replace_in(o.templates / "workout-circuit.html", "<h2>{{ _(\"Rest\") }}</h2>", "<h2>Rest now</h2>"),
     lambda o: replace_in(o.templates / "card-circuit.html", '<li class="ex">', '<li class="ex edited">'),
     lambda o: replace_in(o.templates / "macros.html", ", then rest ", ", then a rest of "),
 ], ids=["exercise-title", "exercise-sets", "exercise-cue", "circuit-rest", "circuit-name-and-note", "circuit-named",
@@ -246,7 +246,7 @@ def test_a_fragment_sees_only_what_it_is_given(project):
     """Its names and the page's root are its cache key: one that read anything else could
     be reused after that changed, so the build refuses it."""
     options, cache, _ = project
-    template = replace_in(options.templates / "card-circuit.html", "{{ circuit.label }}", "{{ routine.title }}")
+    template = replace_in(options.templates / "card-circuit.html", "{{ words.circuit_label(circuit) }}", "{{ routine.title }}")
     [problem] = build(options, cache, {template.resolve()})
     assert problem.path == str(template) and "routine" in problem.message
 
@@ -330,3 +330,38 @@ def test_a_rebuild_shares_the_last_builds_unchanged_routines_circuits_and_slots(
     assert len(changed) == 1 and new.circuits[changed[0]] != old.circuits[changed[0]]
     assert all(a is b for a, b in zip(old.slots, new.slots) if a.slug != edited.stem)  # its partners too
     assert shared(None, again) is again
+
+
+@pytest.mark.parametrize("change", [
+    lambda c: replace_in(c / "fr/exercises/step-ups.md", "title: ", "title: Nouvelles "),  # one language's move
+    lambda c: replace_in(c / "en/exercises/step-ups.md", "title: ", "title: New "),  # the site's language's
+    lambda c: replace_in(c / "fr/index.md", "title: ", "title: Nouveau "),  # a language's title
+    lambda c: write_tree(c / "fr/exercises", {"pont.md": "---\ntitle: Pont\n---\n1. Montez.\n"}) or
+    c / "fr/exercises/pont.md",  # a page one language has and the other lacks
+], ids=["french-exercise", "english-exercise", "french-title", "french-page-added"])
+def test_a_two_language_sites_rebuilds_with_the_watchers_paths_equal_a_clean_build(tmp_path, change):
+    """Each language is an edition of its own: an edit to one reaches its pages (and the other's
+    switcher when a page comes or goes), and the rebuild is byte for byte a clean build."""
+    content = Path(shutil.copytree(ROOT / "tests/fixtures/multilingual", tmp_path / "content"))
+    project = built_with_a_cache(content, tmp_path)
+    change_then_compare(project, lambda options: change(options.content), watched=True)
+
+
+def test_a_page_one_language_gains_is_linked_from_the_others_switcher(tmp_path):
+    content = Path(shutil.copytree(ROOT / "tests/fixtures/multilingual", tmp_path / "content"))
+    write_tree(content / "en/exercises", {"bridge.md": "---\ntitle: Bridge\n---\n1. Lift.\n"})
+    options, cache, _ = project = built_with_a_cache(content, tmp_path)
+    assert 'href="../../fr/exercises/bridge/"' not in (options.output / "exercises/bridge/index.html").read_text()
+    change_then_compare(project, lambda options: write_tree(options.content / "fr/exercises", {
+        "bridge.md": "---\ntitle: Pont\n---\n1. Montez.\n"}) or options.content / "fr/exercises/bridge.md", watched=True)
+    assert 'href="../../fr/exercises/bridge/"' in (options.output / "exercises/bridge/index.html").read_text()
+
+
+def test_an_edit_in_one_language_rewrites_no_page_of_the_other(tmp_path):
+    content = Path(shutil.copytree(ROOT / "tests/fixtures/multilingual", tmp_path / "content"))
+    options, cache, _ = built_with_a_cache(content, tmp_path)
+    english = {page: page.stat().st_ino for page in options.output.rglob("*.html") if "fr" not in page.parts}
+    replace_in(content / "fr/exercises/step-ups.md", "title: ", "title: Nouvelles ")
+    assert build(options, cache, {(content / "fr/exercises/step-ups.md").resolve()}) == []
+    assert "Nouvelles" in (options.output / "fr/exercises/step-ups/index.html").read_text()
+    assert {page for page, inode in english.items() if page.stat().st_ino != inode} == set()

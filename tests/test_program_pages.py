@@ -84,9 +84,10 @@ def test_the_program_script_loads_only_on_the_pages_that_use_it(site):
     def scripts(path):
         return sorted(src.rsplit("/", 1)[1] for src in re.findall(r'<script src="([^"]+)"', site[path].decode()))
 
-    assert scripts("programs/six-weeks/week-3/workout/index.html") == ["app.js", "log.js", "program.js", "workout.js"]
-    assert scripts("programs/six-weeks/index.html") == ["app.js", "log.js", "program.js", "today.js"]
-    assert scripts("index.html") == ["app.js", "log.js", "program.js", "today.js"]  # it lists the program
+    assert scripts("programs/six-weeks/week-3/workout/index.html") == ["app.js", "backup.js", "log.js", "program.js",
+                                                                        "records.js", "text.js", "workout.js"]
+    assert scripts("programs/six-weeks/index.html") == ["app.js", "log.js", "program.js", "text.js", "today.js"]
+    assert scripts("index.html") == ["app.js", "log.js", "program.js", "text.js", "today.js"]  # it lists the program
     for page in ("routines/whole-workout/workout/index.html", "programs/six-weeks/week-3/index.html",
                  "programs/six-weeks/week-3/card/index.html", "exercises/step-ups/index.html"):
         assert "program.js" not in scripts(page), page

@@ -21,8 +21,8 @@ VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 # schema.org properties this site may use, per type (from the types' pages on schema.org).
 SCHEMA = {
     "ExercisePlan": {"name", "description", "url", "exerciseType", "repetitions", "restPeriods",
-                     "additionalVariable", "hasPart"},
-    "HowTo": {"name", "step", "tool", "url"},
+                     "additionalVariable", "hasPart", "inLanguage"},
+    "HowTo": {"name", "step", "tool", "url", "inLanguage"},
     "HowToStep": {"position", "text"},
     "HowToTool": {"name"},
     "QuantitativeValue": {"value", "minValue", "maxValue", "unitCode", "unitText"},
@@ -162,7 +162,7 @@ def test_routine_json_ld_is_an_exercise_plan_with_every_exercise(published):
     assert parts[0]["repetitions"] == {"@type": "QuantitativeValue", "value": 10}
     assert parts[2]["repetitions"] == {"@type": "QuantitativeValue", "minValue": 10, "maxValue": 12}
     assert parts[1]["repetitions"]["unitText"] == "total each side"
-    assert parts[0]["additionalVariable"] == "2 sets of 10 reps"
+    assert parts[0]["additionalVariable"] == "2 sets × 10 reps"
 
 
 def test_exercise_json_ld_has_the_plan_and_the_steps_as_a_how_to(published):

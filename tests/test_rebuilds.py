@@ -312,5 +312,5 @@ def test_every_rebuild_equals_a_clean_build(tmp_path_factory, layout, data):
         assert site.keys() == expected.keys(), step
         differ = [path for path in site if site[path] != expected[path]]
         assert not differ, f"after {step}, these differ from a clean build: {differ}"
-        assert p.cache.model == load(p.content), step  # the content as patched is the content as loaded
+        assert p.cache.editions[""].model == load(p.content), step  # the content as patched is the content as loaded
     shutil.rmtree(p.root, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -32,7 +33,22 @@ def test_the_site_has_the_promised_paths(site):
              "romanian-deadlift"])
     ] + ["history/index.html", "index.html", "workout/index.html"]
     assert {"assets/style.css", "assets/app.js", "assets/log.js", "assets/workout.js", "assets/history.js",
+            "assets/records.js", "assets/progress.js", "assets/chart.js", "assets/files.js", "assets/backup.js",
             "manifest.webmanifest", "sw.js"} <= set(site)
+
+
+def test_the_history_lists_every_exercise_an_import_can_match_a_name_to(site):
+    choices = json.loads(site["history/exercises.json"])
+    assert {"slug": "romanian-deadlift", "title": "Romanian Deadlift"} in choices and len(choices) == 6
+    assert b"history/exercises.json" in site["sw.js"]  # offline too
+
+
+def test_charts_load_only_on_the_pages_that_show_them(site):
+    for path, page in site.items():
+        if path.endswith(".html"):
+            charted = path.startswith(("exercises/", "history/"))
+            assert (b"assets/chart.js" in page) == charted, path
+            assert b"assets/files.js" not in page, path  # loaded by the history page when a file is chosen
 
 
 def test_routine_page_lists_circuits_in_order_with_sets_and_reps(site):
@@ -153,8 +169,6 @@ def test_exercise_page_says_what_comes_next_including_rest_and_the_next_circuit(
 
 
 def test_manifest_and_service_worker_use_relative_urls(site):
-    import json
-
     manifest = json.loads(site["manifest.webmanifest"])
     assert manifest["start_url"] == "./" and manifest["scope"] == "./"
     for icon in manifest["icons"]:

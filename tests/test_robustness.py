@@ -232,10 +232,12 @@ def test_hostile_text_reaches_every_html_page_as_text(hostile_site):
     for path in sorted(hostile_site.rglob("*.html")):
         html = path.read_text()
         page = parse(html)
-        # Only the site's own scripts: app.js, card.js, the log's, the JSON-LD block, and workout
-        # mode's one line that sets its layout before the first paint.
+        # Only the site's own scripts: text.js, app.js, card.js, the log's and its charts', the JSON-LD block,
+        # and workout mode's one line that sets its layout before the first paint.
         scripts = page.find_all("script")
-        assert all(s.attrs.get("src", "").endswith(("app.js", "card.js", "log.js", "workout.js", "history.js")) or
+        own = ("text.js", "app.js", "card.js", "log.js", "workout.js", "history.js", "records.js", "progress.js", "chart.js",
+               "backup.js", "exercise.js")
+        assert all(s.attrs.get("src", "").endswith(own) or
                    s.attrs.get("type") == "application/ld+json" or
                    s.text == 'document.documentElement.classList.add("workout-mode");' for s in scripts), path
         assert "<script>alert" not in html and "</title><script" not in html, path

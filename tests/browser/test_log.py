@@ -141,7 +141,7 @@ def go_through(page, entries, stop_after=None) -> int:
 
 
 def a_day_passes(page):
-    """Every stored time moves a day back: each routine page's progress, and each session and set in the log."""
+    """Every stored time moves a day back: each routine page's progress, and each session, set and summary in the log."""
     page.evaluate("""(() => {
       for (const key of Object.keys(localStorage).filter((k) => k.startsWith("repcard:progress:"))) {
         const progress = JSON.parse(localStorage.getItem(key));
@@ -156,8 +156,16 @@ def a_day_passes(page):
         cursor.update(record);
         cursor.continue();
       }; };
-      return repcardLog.inStores("readwrite", (s) => { back(s.sessions, ["started", "finished"]); back(s.sets, ["at"]); })
-        .then(() => true);
+      const summaries = (store) => { store.openCursor().onsuccess = (event) => {
+        const cursor = event.target.result;
+        if (!cursor) return;
+        for (const entry of cursor.value.sessions) { entry.at -= arg; entry.end -= arg; }
+        cursor.update(cursor.value);
+        cursor.continue();
+      }; };
+      return repcardLog.inStores("readwrite", (s) => {
+        back(s.sessions, ["started", "finished"]); back(s.sets, ["at"]); summaries(s.summaries);
+      }).then(() => true);
     })()""", DAY)
 
 
@@ -186,7 +194,7 @@ def test_a_session_logged_then_last_time_and_a_fresh_session_the_next_day(page, 
     assert page.text(".sessions > li summary").endswith(" · Wake Up Your Glutes and Hamstrings")
     assert page.text(".sessions .meta").endswith(" min · 12 sets · volume 720 kg")  # 2×10×12 + 2×12×20
     assert "Glute Bridge · set 2: 12 kg × 10" in page.text(".sessions .logged")
-    assert page.text(".exercise-log[data-exercise=hip-extension-with-leg-curl] .best").startswith("Best set: 20 kg × 12 (")
+    assert page.text(".exercise-log[data-exercise=hip-extension-with-leg-curl] .records").startswith("Heaviest: 20 kg × 12, ")
 
     a_day_passes(page)
     page.goto(served.url + "workout/")
@@ -244,7 +252,8 @@ def export_of(page, button) -> str:
     return page.evaluate("window.exportedBlob.text()")
 
 
-def import_text(page, name, text) -> str:
+def choose_file(page, name, text) -> None:
+    """A file chosen in the history page's import field, the message of the one before cleared."""
     page.evaluate("""(() => {
       document.getElementById("message").textContent = "";
       const files = new DataTransfer();
@@ -254,6 +263,10 @@ def import_text(page, name, text) -> str:
       input.dispatchEvent(new Event("change", { bubbles: true }));
       return true;
     })()""", [name, text])
+
+
+def import_text(page, name, text) -> str:
+    choose_file(page, name, text)
     return page.wait_for("document.getElementById('message').textContent", timeout=15)
 
 
@@ -270,9 +283,9 @@ def test_export_csv_and_json_then_import_them_into_an_empty_log_and_again(page, 
     assert rows[2][2:8] == ["Band Walking", "1", "20", "", "", ""]
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
     assert all(stamp.match(r[0]) and stamp.match(r[8]) and stamp.match(r[9]) for r in rows[1:])  # start, set, finish
-    assert rows[1][10:] == ["glute-bridge", "/repcard/"] and rows[2][10] == "band-walking"
-    backup = export_of(page, "#export-json")
-    assert json.loads(backup)["version"] == 1 and len(json.loads(backup)["sets"]) == 12
+    assert rows[1][10:] == ["glute-bridge", "/repcard/", ""] and rows[2][10] == "band-walking"  # no warm-up
+    backup = export_of(page, "#save-backup")
+    assert json.loads(backup)["version"] == 2 and len(json.loads(backup)["sets"]) == 12
     page.wait_for("!document.getElementById('storage').innerText.includes('Last backup: never')")
     assert import_text(page, "again.json", backup) == "Imported 0 sets in 0 new sessions; 12 already here."
     assert import_text(page, "again.csv", text) == "Imported 0 sets in 0 new sessions; 12 already here."
@@ -286,7 +299,7 @@ def test_export_csv_and_json_then_import_them_into_an_empty_log_and_again(page, 
 
 
 CSV_COLUMNS = ["date", "routine", "exercise", "set", "reps", "weight", "unit",
-               "seconds", "logged", "finished", "exercise_slug", "routine_page"]
+               "seconds", "logged", "finished", "exercise_slug", "routine_page", "warmup"]
 
 
 def test_a_csv_of_the_first_seven_columns_still_imports_and_a_json_backup_completes_it(page, served):
@@ -295,7 +308,7 @@ def test_a_csv_of_the_first_seven_columns_still_imports_and_a_json_backup_comple
     open_history(page, served)
     rows = list(csv.reader(io.StringIO(export_of(page, "#export-csv"))))
     old = "".join(",".join(r[:7]) + "\r\n" for r in rows)  # as repcard wrote it before
-    backup = export_of(page, "#export-json")
+    backup = export_of(page, "#save-backup")
     start(page, served, "history/")
     page.wait_for("document.getElementById('history').dataset.ready === 'true'")
     assert import_text(page, "old.csv", old) == "Imported 12 sets in 1 new session; 0 already here."
@@ -323,7 +336,7 @@ def backup_with(**changes) -> dict:
 REFUSED = {
     "not.json": "{not json",
     "other.json": json.dumps({"app": "other"}),
-    "new.json": json.dumps(backup_with(version=2)),
+    "new.json": json.dumps(backup_with(version=3)),
     "reps.json": json.dumps(backup_with(set={"reps": "10; DROP"})),
     "weight.json": json.dumps(backup_with(set={"weight": 1e308})),
     "implausible.json": json.dumps(backup_with(set={"weight": 100000, "reps": 100000})),  # over the fields' 9999
@@ -333,7 +346,7 @@ REFUSED = {
     "bad.csv": "date,routine,exercise,set,reps,weight,unit\r\n2026-11-20 18:00,Legs,Bridge,one,10,12,kg\r\n",
     "cells.csv": "date,routine\r\n",
     "null.json": "null",  # JSON, so said to be no backup rather than a bad CSV
-    "seconds.csv": ",".join(CSV_COLUMNS) + "\r\n2026-11-20 18:00:00,Legs,Plank,1,10,,,30,2026-11-20 18:01:00,,plank,\r\n",
+    "seconds.csv": ",".join(CSV_COLUMNS) + "\r\n2026-11-20 18:00:00,Legs,Plank,1,10,,,30,2026-11-20 18:01:00,,plank,,\r\n",
 }
 
 
@@ -351,7 +364,7 @@ def test_a_hostile_or_oversized_backup_is_refused_and_nothing_stored_is_lost(pag
         if name == "null.json":
             assert "it is not a repcard backup" in message
         if name == "new.json":
-            assert "version 2; this page reads version 1" in message
+            assert "version 3; this page reads versions 1 and 2" in message
 
     # Hostile text is taken as text: shown as text, and written to CSV so no spreadsheet runs it.
     hostile = backup_with(session={"title": HOSTILE}, set={"name": HOSTILE})
@@ -442,7 +455,7 @@ V1 = """new Promise((resolve, reject) => {
 
 
 def test_what_version_1_stored_is_read_by_this_version(page, served):
-    """A log written by release 1 (schema and records as documented in assets/log.js)."""
+    """A log written by release 1 (schema and records as documented in README.md), migrated to version 2."""
     start(page, served, "")
     page.evaluate(V1, DB)
     # and progress as release 0 kept it: one key per site, no times
@@ -450,6 +463,12 @@ def test_what_version_1_stored_is_read_by_this_version(page, served):
     open_history(page, served)
     assert page.text(".sessions summary") == "Wed 18 Nov 2026, 07:00 · Old routine"
     assert page.text(".sessions .meta") == "40 min · 2 sets · volume 480 kg"
+    # Migrated to version 2 in upgrade(): nothing lost, and each exercise's summary made from its sets.
+    assert page.evaluate("repcardLog.open().then((db) => [db.version, [...db.objectStoreNames].sort()])") == \
+        [2, ["meta", "sessions", "sets", "summaries"]]
+    assert page.evaluate("repcardLog.all().then(([sessions, sets]) => [sessions.length, sets.length])") == [1, 2]
+    assert page.evaluate("repcardLog.summary('glute-bridge').then((s) => s.sessions.map((e) => [e.session, e.sets, "
+                         "e.figures, e.best]))") == [["v1", 2, "20 kg × 12, 12", [20, "kg", 12]]]
     page.goto(served.url + "workout/")
     assert step_of(page) == "band-walking:1"  # the old progress, carried over
     page.click("#back")
@@ -605,8 +624,8 @@ def test_a_whole_session_with_entries_then_last_time_and_a_fresh_session_a_day_l
     # 2 x 10 x 12 kg + 2 x 12 x 20 kg, and Band Walking's set 2 at the 14 kg typed before the reload
     assert session.locator(".meta").inner_text() == "30 min · 12 sets · volume 1,000 kg"
     assert "Glute Bridge · set 2: 12 kg × 10" in session.locator(".logged").inner_text()
-    best = page.locator(".exercise-log[data-exercise=hip-extension-with-leg-curl] .best").inner_text()
-    assert best == "Best set: 20 kg × 12 (Fri 20 Nov 2026)"
+    best = page.locator(".exercise-log[data-exercise=hip-extension-with-leg-curl] .records").inner_text()
+    assert best.splitlines() == ["Heaviest: 20 kg × 12, Fri 20 Nov 2026", "Best estimated 1RM: 28 kg, Fri 20 Nov 2026"]
 
     page.clock.set_system_time(datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc))  # the next morning
     page.goto(served.url + "workout/")

@@ -195,7 +195,7 @@ def test_random_taps_reloads_locks_and_clock_jumps_log_exactly_what_a_model_of_t
                 page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
             elif action == "clock":  # minutes pass with the screen on: the timers run
                 page.clock.fast_forward(rng.randint(1, 10) * 60_000)
-            page.wait_for_function("document.documentElement.classList.contains('workout-started')")
+            page.wait_for_function("() => document.documentElement.classList.contains('workout-started')")
             assert kind(page) == steps[where], (seed, actions)
             settled(page)
             sessions, sets = page.evaluate("repcardLog.all().then(([sessions, sets]) => [sessions.length, "
