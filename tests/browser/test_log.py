@@ -415,6 +415,7 @@ def test_an_older_session_stays_open_after_an_edit_which_says_so_there_or_is_can
     assert page.text("#summary").startswith("2 sessions")
     page.click("#sessions > li:nth-child(2) summary")  # yesterday's, closed at first
     older = "#sessions > li:nth-child(2)"
+    page.wait_for("document.querySelector(arg)", arg=f"{older} .logged li button")  # its sets drawn as it opens
     page.click(f"{older} .logged li button")  # Edit
     type_into(page, f"{older} .logged li .edit .reps", "1x")
     page.click(f"{older} .logged li .edit button")  # Save: refused beside the field
