@@ -109,11 +109,12 @@ def test_history_walked_in_french_and_the_log_shared_with_the_english_pages(page
 
 def test_the_switcher_leads_to_the_same_page_in_the_other_language(page, two_languages):
     page.goto(two_languages.url + "routines/whole-workout/")
-    page.click('nav.languages a[hreflang="fr"]')
-    assert page.url.endswith("/repcard/fr/routines/whole-workout/")
+    page.click('nav.languages a[hreflang="fr"]')  # a click may return before the next page is there (WebKit)
+    page.wait_for("location.pathname.endsWith(arg)", arg="/repcard/fr/routines/whole-workout/")
     assert page.text("h1") == "La séance complète"
     page.click('nav.languages a[hreflang="en"]')
-    assert page.url.endswith("/repcard/routines/whole-workout/") and page.text("h1") == "The Whole Workout"
+    page.wait_for("location.pathname === arg", arg="/repcard/routines/whole-workout/")
+    assert page.text("h1") == "The Whole Workout"
 
 
 @pytest.fixture(scope="module")
