@@ -95,7 +95,7 @@ SEARCH_FILES = ("sitemap.xml", "robots.txt")
 
 def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, template_folders: tuple[Path, ...],
          asset_folders: tuple[Path, ...], cache: Path, base_url: str, settings: Settings, changed: set[Path] | None,
-         keep: bool, prune_photos: bool = False) -> tuple[Plan, list[Problem]]:
+         keep: bool, prune_photos: bool = False, compiled: Path | None = None) -> tuple[Plan, list[Problem]]:
     """Read and validate the content, and decide what to make; with the warnings to say.
 
     A site in one language is content/ itself; a multilingual one a folder per language
@@ -103,7 +103,8 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
     language at the root, every other under /<lang>/, one service worker over them all.
     `changed`: the paths the watcher saw change since the last build with `kept` (None:
     unknown, every file is looked at); `keep`: whether `kept` is the dev server's, to keep
-    what is made (otherwise pages stream). Raises ContentError before the first file."""
+    what is made (otherwise pages stream); `compiled`: where compiled templates are kept
+    (render.CompiledTemplates). Raises ContentError before the first file."""
     changed = None if changed is None or kept.pending is None else kept.pending | changed
     kept.pending = changed  # until a build is written: a failed one leaves its changes to the next
     loaded = _load(kept, content_dir, parsed, settings, changed)
@@ -134,7 +135,7 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
     if kept.scripts is not None and kept.scripts.sources != scripts.sources and languages != (("en", ""),):
         everything = True  # the words the pages carry for their scripts may have changed
     envs = {code: (kept.envs.get(code) if stale == set() else None) or
-            render.make_environment(template_folders, Language(code)) for code, _ in languages}
+            render.make_environment(template_folders, Language(code), compiled) for code, _ in languages}
     every = tuple((Language(code), prefix, local[prefix]) for code, prefix in languages)
     for code, prefix in languages:
         envs[code].globals["script_words"] = partial(scripts.page_messages, Language(code))  # this build's scripts

@@ -58,7 +58,8 @@ def planned(options: Options, cache: BuildCache | None = None, changed: set[Path
     kept = cache if cache is not None else BuildCache()
     plan, warnings = make.plan(kept, options.content, parsed, options.template_folders, options.asset_folders,
                                options.cache, options.base_url, options.settings, changed, keep=cache is not None,
-                               prune_photos=prune_photos)
+                               prune_photos=prune_photos,
+                               compiled=options.cache / "templates" / _code_fingerprint()[:16])  # this repcard's
     say(warnings, options.strict, cache)
     plan.files = _naming_template_problems(plan.files, options.template_folders)
     return plan

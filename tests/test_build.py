@@ -232,3 +232,27 @@ def test_build_py_without_its_packages_says_how_to_get_them_in_one_line():
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [line] = result.stderr.splitlines()
     assert line.startswith("repcard: the Python package '") and "run `make build` once" in line
+
+
+def test_compiled_templates_are_kept_in_the_cache_and_an_edited_one_compiled_again(tmp_path):
+    import shutil
+
+    from repcard.pipeline import Options, build
+
+    templates = shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    options = Options(SEED, tmp_path / "one", "", templates, cache=tmp_path / "cache")
+    assert build(options) == []
+    kept = sorted((tmp_path / "cache/templates").rglob("*.cache"))
+    assert len(kept) >= 10  # every template the seed's pages use, compiled once
+    (templates / "404.html").write_text((templates / "404.html").read_text().replace('_("Not found")', '"Gone"'))
+    assert build(Options(SEED, tmp_path / "two", "", templates, cache=tmp_path / "cache")) == []
+    assert "<h1>Gone</h1>" in (tmp_path / "two/404.html").read_text()
+    assert read_tree(tmp_path / "one").keys() == read_tree(tmp_path / "two").keys()
+    assert not list((tmp_path / "cache").rglob("*.tmp"))  # each written whole
+
+
+def test_a_cache_folder_that_is_a_file_costs_only_time(tmp_path):
+    (tmp_path / "cache").write_text("not a folder")
+    result = run_build("--content", SEED, "--output", tmp_path / "site", "--cache", tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site/index.html").is_file()

@@ -224,7 +224,7 @@ def test_a_dev_server_killed_while_renaming_leaves_a_marker_and_the_next_build_r
     assert f"repcard: {out} was left half-updated by a dev server that stopped; building it whole" \
         in result.stderr
     assert not write.half_updated(out)
-    assert beside(out) == ["content", "site"]
+    assert beside(out) == ["cache", "content", "site"]  # the cache folder it was given, and nothing else
     assert read_tree(out) == clean_site(Options(content, out, ""), tmp_path / "clean")
 
 
