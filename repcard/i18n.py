@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+# Babel and its locale data (8 MB of a process) load only for a site in another language than the sources'.
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.messages.catalog import Catalog
 
 LOCALE = Path(__file__).resolve().parent / "locale"
 SOURCE = "en"  # the language the sources are written in: its words need no catalogue
@@ -42,6 +43,8 @@ def shipped() -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def catalogue(code: str) -> Catalog:
     """A language's messages, as Babel reads its .po."""
+    from babel.messages.pofile import read_po
+
     with open(LOCALE / code / "LC_MESSAGES" / f"{DOMAIN}.po", "rb") as file:
         return read_po(file, locale=code, domain=DOMAIN)
 
@@ -51,6 +54,8 @@ def translations(code: str) -> gettext.NullTranslations:
     """The language's gettext translations, compiled in memory from its .po (English: the sources' own words)."""
     if code == SOURCE:
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+
     compiled = io.BytesIO()
     write_mo(compiled, catalogue(code))  # fuzzy entries are left out, as msgfmt does
     compiled.seek(0)
@@ -65,11 +70,15 @@ class Language:
 
     @cached_property
     def locale(self) -> Locale:
+        from babel import Locale
+
         return Locale.parse(self.code)
 
     @property
     def dir(self) -> str:
-        """`rtl` or `ltr`, as <html dir> takes it."""
+        """`rtl` or `ltr`, as <html dir> takes it (the sources' English without asking Babel)."""
+        if self.code == SOURCE:
+            return "ltr"
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
     @property
@@ -157,6 +166,7 @@ ROOT = Path(__file__).resolve().parent.parent  # the checkout: babel.cfg, templa
 
 def extract() -> Catalog:
     """Every message of the sources, as `pybabel extract -F babel.cfg` finds them."""
+    from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
