@@ -249,7 +249,7 @@ CATCH_EXPORTS = """(() => {
 def export_of(page, button) -> str:
     page.evaluate(CATCH_EXPORTS)
     page.click(button)
-    page.wait_for("window.exported.length === 1")
+    page.wait_for("window.exported.length === 1", timeout=20)  # WebKit under load took over 5 s once
     return page.evaluate("window.exportedBlob.text()")
 
 
