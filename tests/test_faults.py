@@ -166,6 +166,28 @@ def test_a_full_disk_during_a_dev_server_update_leaves_the_site_as_it_was(served
     assert read_tree(options.output) == clean_site(options, tmp_path / "clean")
 
 
+def test_short_writes_still_write_every_byte(served, tmp_path, monkeypatch):
+    """A page's parts go out by writev(), which may write less than asked (a signal, a disk
+    nearly full): what it left is written next, as if every call were cut at an odd place."""
+    options, cache = served
+    retitle(options, "Short Write Day")
+    real_writev = os.writev
+
+    def short(fd, buffers):
+        kept, room = [], 777
+        for buffer in buffers:
+            kept.append(memoryview(buffer)[:room])
+            room -= len(kept[-1])
+            if not room:
+                break
+        return real_writev(fd, kept)
+
+    monkeypatch.setattr(write.os, "writev", short)
+    assert build(options, cache) == []
+    monkeypatch.undo()
+    assert read_tree(options.output) == clean_site(options, tmp_path / "clean")
+
+
 def test_a_dev_server_update_cut_short_is_rebuilt_whole_by_the_next_rebuild(served, tmp_path, monkeypatch,
                                                                             capsys):
     options, cache = served
