@@ -33,7 +33,8 @@ def uses(slug: str) -> Input:
 
 
 def term(kind: str, name: str) -> Input:
-    """The exercises, in order, that work a muscle or need a piece of equipment."""
+    """The exercises, in order, that work a muscle or need a piece of equipment, and anything in
+    them (the term's page lists each): one input for a list of 1,000, not 1,000."""
     return ("term", kind, name)
 
 
@@ -106,10 +107,9 @@ def _exercises(old: Site, new: Site) -> set[Input]:
         was, now = getattr(old, kind), getattr(new, kind)
         if was.keys() != now.keys():
             found.add(TERMS)
-        # The terms an edited exercise is listed under (the lists follow the titles' order).
-        names = {name.lower() for slug in (*edited, *gone) for e in (before.get(slug), after.get(slug)) if e
-                 for name in getattr(e, kind)}
-        found |= {term(kind, name) for name in names if _slugs(was.get(name, ())) != _slugs(now.get(name, ()))}
+        # The terms an edited exercise is listed under, before or after the edit.
+        found |= {term(kind, name.lower()) for slug in (*edited, *gone) for e in (before.get(slug), after.get(slug))
+                  if e for name in getattr(e, kind)}
     return found
 
 
@@ -161,7 +161,3 @@ def _members(c: Circuit | None) -> set[str]:
 
 def _program_members(p) -> set[str]:
     return {s.slug for r in p.routines for s in r.slots} if p else set()
-
-
-def _slugs(exercises) -> list[str]:
-    return [e.slug for e in exercises]

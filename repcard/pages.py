@@ -104,8 +104,7 @@ def program_page(program: Program) -> Page:
 def import_choices(site: Site) -> Page:
     """What an import from another app can match its exercise names to (read by history.js)."""
     choices = [{"slug": e.slug, "title": e.title} for e in site.exercises]
-    return Page(FETCHED_LATER, "exercises.json", {"choices": choices},
-                key=("choices", tuple((e.slug, e.title) for e in site.exercises)),
+    return Page(FETCHED_LATER, "exercises.json", {"choices": choices}, key=("choices", site.exercises),
                 inputs=frozenset({c.SITE, c.LIBRARY}))
 
 
@@ -139,7 +138,7 @@ def term_page(kind: str, term: str, exercises: tuple) -> Page:
     return Page(f"{kind}/{term_slug(term)}/index.html", "library.html",
                 {"heading": heading, "kind": kind, "listed": exercises, "initials": {}},
                 key=("library", heading, exercises),
-                inputs=frozenset({c.SITE, c.term(kind, term), *(c.exercise(e.slug) for e in exercises)}))
+                inputs=frozenset({c.SITE, c.term(kind, term)}))
 
 
 LIBRARY_PAGE = 200  # exercises one page lists at most; past that, a page per initial keeps pages light
