@@ -217,15 +217,15 @@ def _write(target: Path, chunks: Iterable[bytes]) -> bytes:
 def _write_parts(fd: int, parts: tuple[bytes, ...]) -> None:
     """The parts written as they are, a system call for each IOV_MAX of them: a long page's
     thousand fragments through a buffered file took 1.8-3.8 ms a 1.3 MB page, this 0.3-0.45 ms."""
-    views = [memoryview(part) for part in parts if part]
+    left = list(parts)
     first = 0
-    while first < len(views):
-        written = os.writev(fd, views[first:first + _IOV_MAX])
-        while first < len(views) and written >= len(views[first]):  # a short write goes on after it
-            written -= len(views[first])
+    while first < len(left):
+        written = os.writev(fd, left[first:first + _IOV_MAX])
+        while first < len(left) and written >= len(left[first]):  # a short write goes on after it
+            written -= len(left[first])
             first += 1
         if written:
-            views[first] = views[first][written:]
+            left[first] = memoryview(left[first])[written:]
 
 
 def update_site(files: Iterable[tuple[str, Iterable[bytes]]], removed: Iterable[str], out_dir: Path,
