@@ -1,17 +1,21 @@
 """Years of logged workouts on a phone's CPU: the history page, an exercise's chart, workout mode's
-last time.
+last time, and workout mode's prescription in a program's week.
 
     .venv/bin/python bench/gymlog.py [RUNS] [YEARS]      (default 5 runs of 3 years; prints medians)
 
 Fills the log (IndexedDB, through log.js, so each exercise's summary is kept as on a phone) with
 YEARS of synthetic history — 4 sessions a week, every set of the seed routine with reps and a
-weight: 624 sessions and 7,488 sets for three years — in Debian's Chromium on a 360 px phone. Then,
+weight: 624 sessions and 7,488 sets for three years — in Debian's Chromium on a 360 px phone; and
+the same years of a program's weeks (tests/fixtures/library's six-weeks, each session one of its
+weeks' in turn) in the log of that site. Then,
 with the CPU slowed 4× (Emulation.setCPUThrottlingRate, as Lighthouse's mobile run does), it traces
 each page from the navigation until it is ready:
   - the history page, until every session and exercise it shows at first is drawn (#history[data-ready]);
   - an exercise page, until its chart is drawn (#exercise-progress[data-ready]);
-  - workout mode, until the first set shows last time's figures (and today's prescription, where
-    the routine has one: assets/program.js, issue 21, is not on this branch).
+  - workout mode, until the first set shows last time's figures;
+  - a program week's workout mode, until the same, which waits for today's prescription
+    (assets/program.js: the exercise's every set and every session read, the program's history
+    of the move worked out, the rule applied).
 For each: main-thread time (the renderer main thread's tasks, summed), the longest task, and tasks
 over 50 ms (long tasks), all at 4× slower; and the wall time from navigation. Then the same pages
 unthrottled, whose main thread's CPU time times 4 is what a 4× slower CPU spends whatever else runs
@@ -32,22 +36,25 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SiteServer  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, PREFIX, SiteServer  # noqa: E402
 from tests.conftest import SEED, build_site  # noqa: E402
+
+LIBRARY = ROOT / "tests/fixtures/library"
 
 PER_WEEK = 4
 SLOWDOWN = 4  # Lighthouse's mobile CPU
 LONG_TASK_MS = 50
 
 # Written as workout mode writes: one transaction, the sets through log.js (summaries kept).
-FILL = """async ([weeks, perWeek, plan]) => {
+FILL = """async ([weeks, perWeek, plan, routines]) => {
   const day = 864e5;
   const start = Date.now() - weeks * 7 * day;
   const sessions = [], sets = [];
   for (let w = 0; w < weeks; w++) for (let k = 0; k < perWeek; k++) {
     const started = start + (w * 7 + k * 2) * day + 18 * 36e5;
     const id = "bench-" + w + "-" + k;
-    sessions.push({ id, routine: "/repcard/", title: "Bench routine", started, finished: started + 40 * 6e4 });
+    sessions.push({ id, routine: routines[(w * perWeek + k) % routines.length], title: "Bench routine", started,
+      finished: started + 40 * 6e4 });
     plan.forEach(([slug, name, set], i) => sets.push({ id: id + "|" + slug + ":" + set, session: id,
       step: slug + ":" + set, exercise: slug, name, set, reps: 8 + (w + i) % 5, weight: 10 + w / 4,
       unit: "kg", timed: false, at: started + i * 9e4 }));
@@ -88,10 +95,11 @@ PLAN = """[...document.querySelectorAll('.step.set')].map((li) => [li.dataset.st
   li.querySelector('h2').textContent.replace(/^\\s*\\S+\\s+/, '').trim(), Number(li.dataset.step.split(':')[1])])"""
 
 
-def fill(page, workout_url: str, years: float) -> tuple[int, int]:
-    """The log of the page's site filled with `years` of the workout's every set: (sessions, sets)."""
+def fill(page, workout_url: str, years: float, routines: list[str]) -> tuple[int, int]:
+    """The log of the page's site filled with `years` of the workout's every set, the sessions
+    those of `routines` (page paths) in turn: (sessions, sets)."""
     page.goto(workout_url)
-    return page.evaluate(FILL, [round(52 * years), PER_WEEK, page.evaluate(PLAN)])
+    return page.evaluate(FILL, [round(52 * years), PER_WEEK, page.evaluate(PLAN), routines])
 
 
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
@@ -161,7 +169,16 @@ def cpu_time(name: str, runs: list[dict[str, float]], empty: list[dict[str, floa
             f"with an empty log {median_of(empty, 'cpu')}, scripts on {median_of(empty, 'drawing')}")
 
 
-PAGES = {"history page": "history/", "exercise chart": "exercises/romanian-deadlift/", "workout mode, last time": "workout/"}
+PROGRAM = "programs/six-weeks/"
+# Each site: its fixture, the workout page whose sets fill the log, the routines its sessions were
+# of (page paths), and the pages measured.
+SITES = [
+    (SEED, "workout/", [PREFIX],
+     {"history page": "history/", "exercise chart": "exercises/romanian-deadlift/", "workout mode, last time": "workout/"}),
+    (LIBRARY, f"{PROGRAM}week-1/workout/", [f"{PREFIX}{PROGRAM}week-{n}/" for n in range(1, 7)],
+     {"workout mode, prescription": f"{PROGRAM}week-1/workout/"}),
+]
+PAGES = [name for *_, pages in SITES for name in pages]
 
 
 def main() -> None:
@@ -169,8 +186,7 @@ def main() -> None:
     years = float(sys.argv[2]) if len(sys.argv) > 2 else 3
     found: dict[tuple[str, str], list] = {}  # (log, throttle) -> {page: runs}
     with tempfile.TemporaryDirectory() as tmp:
-        site = build_site(SEED, Path(tmp) / "site")
-        server = SiteServer(site)
+        servers = [SiteServer(build_site(content, Path(tmp) / content.name)) for content, *_ in SITES]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport=PHONE)
@@ -183,17 +199,20 @@ def main() -> None:
                     cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
                     found[log, rate] = {name: [] for name in PAGES}
                     for _ in range(runs):
-                        for name, path in PAGES.items():
-                            found[log, rate][name].append(measure(browser, page, server.url + path, SLOWDOWN))
+                        for server, (*_, pages) in zip(servers, SITES):
+                            for name, path in pages.items():
+                                found[log, rate][name].append(measure(browser, page, server.url + path, SLOWDOWN))
 
             each_page("empty")
-            counts = fill(page, server.url + "workout/", years)
-            usage = page.evaluate("navigator.storage.estimate().then(e => e.usage)")
+            counts = [fill(page, server.url + workout, years, routines)
+                      for server, (_, workout, routines, _) in zip(servers, SITES)]
             each_page("years")
             browser.close()
-        server.close()
-    print(f"{years:g} years of history: {counts[0]} sessions, {counts[1]} sets, about {usage / 1e6:.1f} MB of storage; "
-          f"{runs} runs of each page, medians (and ranges)")
+        for server in servers:
+            server.close()
+    print(f"{years:g} years of history: " + "; ".join(f"{content.name}, {sessions} sessions and {sets} sets"
+                                                    for (content, *_), (sessions, sets) in zip(SITES, counts)) +
+          f"; {runs} runs of each page, medians (and ranges)")
     print(f"As traced with Chromium's CPU throttled {SLOWDOWN}x (Emulation.setCPUThrottlingRate):")
     for name in PAGES:
         print(traced(name, found["years", SLOWDOWN][name]))
