@@ -48,15 +48,22 @@ class Listed(tuple):
     after an edit changes one circuit's."""
 
 
-def dumps(value: Any, **options: Any) -> str:
-    """json.dumps for the templates' `tojson`, the same text, with a Listed spliced in as it is."""
+def dumps(value: Any, splice: Callable[[tuple[str, ...]], str] | None = None, **options: Any) -> str:
+    """json.dumps for the templates' `tojson`, the same text, with a Listed spliced in as it is:
+    its items joined by commas, or by `splice` (the page's, render.py: each item a piece of the page)."""
     if options != {"sort_keys": True} or not isinstance(value, dict) or \
             not any(isinstance(v, Listed) for v in value.values()):
         return json.dumps(value, **options)
-    return "{" + ", ".join(f"{json.dumps(key)}: " + ("[" + ", ".join(filter(None, item)) + "]"
+    join = splice or ", ".join
+    return "{" + ", ".join(f"{json.dumps(key)}: " + ("[" + join(tuple(filter(None, item))) + "]"
                                                        if isinstance(item := value[key], Listed)
                                                        else json.dumps(item, sort_keys=True))
                            for key in sorted(value)) + "}"
+
+
+def html_safe(text: str) -> str:
+    """JSON text as Jinja's `tojson` leaves it for a <script>: its <, >, & and ' as escapes."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
 def exercise_plan(slot: Slot, rest: int, url: str, words: Words = ENGLISH) -> dict[str, Any]:
@@ -78,9 +85,10 @@ def exercise_plan(slot: Slot, rest: int, url: str, words: Words = ENGLISH) -> di
 
 
 def _circuit_plans(circuit: Circuit, base_url: str, words: Words) -> str:
-    """The JSON of the circuit's exercises' plans, joined by commas (a text, lighter to keep than dicts)."""
-    return ", ".join(json.dumps(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/", words),
-                                sort_keys=True) for s in circuit.slots)
+    """The JSON of the circuit's exercises' plans, joined by commas (a text, lighter to keep than dicts),
+    escaped for the page already, so that a page can take it as it is (dumps' `splice`)."""
+    return html_safe(", ".join(json.dumps(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/",
+                                                        words), sort_keys=True) for s in circuit.slots))
 
 
 def routine_data(routine: Routine, base_url: str, words: Words = ENGLISH, memo: Memo | None = None) -> dict[str, Any]:
