@@ -8,6 +8,7 @@ what they show beyond the site's title (render.py adds that and the templates), 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
@@ -103,9 +104,14 @@ def program_page(program: Program) -> Page:
 
 def import_choices(site: Site) -> Page:
     """What an import from another app can match its exercise names to (read by history.js)."""
-    choices = [{"slug": e.slug, "title": e.title} for e in site.exercises]
+    choices = seo.Listed(_choice(e.slug, e.title) for e in site.exercises)
     return Page(FETCHED_LATER, "exercises.json", {"choices": choices}, key=("choices", site.exercises),
                 inputs=frozenset({c.SITE, c.LIBRARY}))
+
+
+@lru_cache(maxsize=4096)  # the same text each time: the page's unchanged pieces (render.py) are kept by identity
+def _choice(slug: str, title: str) -> str:
+    return seo.html_safe(json.dumps({"slug": slug, "title": title}, sort_keys=True))
 
 
 def exercise_page(site: Site, slug: str, base_url: str, pictures: Pictures | None, words: Words) -> Page:

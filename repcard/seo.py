@@ -43,18 +43,20 @@ class Memo(Protocol):
 
 
 class Listed(tuple):
-    """A JSON list given as its items' JSON texts, a few at a time: a routine's plans, each
-    circuit's serialised once. A routine's JSON-LD lists every exercise's plan, and a rebuild
-    after an edit changes one circuit's."""
+    """A JSON list given as its items' JSON texts, a few at a time, escaped as `tojson` escapes:
+    a routine's plans, each circuit's serialised once (a routine's JSON-LD lists every exercise's
+    plan, and a rebuild after an edit changes one circuit's); the exercises an import can choose."""
 
 
 def dumps(value: Any, splice: Callable[[tuple[str, ...]], str] | None = None, **options: Any) -> str:
     """json.dumps for the templates' `tojson`, the same text, with a Listed spliced in as it is:
     its items joined by commas, or by `splice` (the page's, render.py: each item a piece of the page)."""
+    join = splice or ", ".join
+    if isinstance(value, Listed) and options == {"sort_keys": True}:
+        return "[" + join(tuple(filter(None, value))) + "]"
     if options != {"sort_keys": True} or not isinstance(value, dict) or \
             not any(isinstance(v, Listed) for v in value.values()):
         return json.dumps(value, **options)
-    join = splice or ", ".join
     return "{" + ", ".join(f"{json.dumps(key)}: " + ("[" + join(tuple(filter(None, item))) + "]"
                                                        if isinstance(item := value[key], Listed)
                                                        else json.dumps(item, sort_keys=True))
