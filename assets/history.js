@@ -98,7 +98,7 @@ document.addEventListener("DOMContentLoaded", () => {
   async function drawSessions(kept, totals, done) {
     const list = document.getElementById("sessions");
     const opened = list.children.length ? new Set([...list.querySelectorAll("details[open]")].map((d) => d.dataset.session)) : null;
-    list.replaceChildren();
+    const items = []; // put in place at once with their sets: the old list stays till then, so nothing jumps
     const drawing = [];
     kept.slice(0, shown).forEach((session, i) => {
       const total = totals.get(session.id);
@@ -131,12 +131,13 @@ document.addEventListener("DOMContentLoaded", () => {
       if (details.open) drawing.push(drawSets());
       details.addEventListener("toggle", () => details.open && drawSets());
       li.append(details);
-      list.append(li);
+      items.push(li);
     });
     const more = document.getElementById("more");
     more.hidden = kept.length <= shown;
     more.textContent = t("Show older sessions (%(count)s more)", { count: kept.length - shown });
     await Promise.all(drawing);
+    list.replaceChildren(...items);
     const said = list.querySelector(".said");
     if (said) said.focus();
     else if (done) say(done.text); // its session went with its last set, or is further down
@@ -208,34 +209,56 @@ document.addEventListener("DOMContentLoaded", () => {
   let weeksShown = null; // the weeks' figures, drawn as bars once the page shows (at its width)
   let width = 0; // of the charts, read once a page draw
 
-  function drawChart(section) {
+  // What is on screen stays where it is when `change` makes `box`, above it, taller or shorter.
+  // Chromium and Firefox keep it so themselves (scroll anchoring); WebKit does not, and all of it
+  // slid some 360 px under the finger as a chart was drawn above: a tap on Export CSV, just after
+  // the page had scrolled down to it, landed on a session. The page is scrolled by how far the
+  // box's end moved, which is nothing where the browser has kept it in place.
+  function keepInPlace(box, above, change) {
+    if (!above) return change();
+    const end = box.getBoundingClientRect().bottom;
+    change();
+    const moved = box.getBoundingClientRect().bottom - end;
+    if (moved) scrollBy(0, moved);
+  }
+
+  // `above`: the section starts above the top of the screen.
+  function drawChart(section, above = false) {
     if (section.dataset.drawn) return;
     section.dataset.drawn = "true";
     if (watching) watching.unobserve(section);
-    charts.exercise(section.querySelector(".progress"), shownOf.get(section), dateText, section.querySelector("h3").textContent,
-      width);
+    keepInPlace(section, above, () => charts.exercise(section.querySelector(".progress"), shownOf.get(section), dateText,
+      section.querySelector("h3").textContent, width));
   }
 
   // The charts on screen or just below it: the layout is read once, before any is drawn; each is
   // drawn in a task of its own.
   async function drawInView() {
     const sections = [...document.querySelectorAll(".exercise-log:not([data-drawn])")];
-    const near = sections.filter((section) => section.getBoundingClientRect().top < innerHeight + 200);
+    const near = sections.map((section) => [section, section.getBoundingClientRect().top])
+      .filter(([, top]) => top < innerHeight + 200);
     width = charts.widthOf(document.getElementById("exercises"));
     if (weeksShown) charts.weeks(document.getElementById("week-bars"), weeksShown, unitShown(), dateText, width);
     weeksShown = null;
-    for (const section of near) {
+    for (const [section, top] of near) {
       await pause();
-      drawChart(section);
+      drawChart(section, top < 0);
     }
   }
 
+  // Drawn again (after an import, an edit) while the lifter is further down the page, the
+  // sections come back without their charts until drawInView draws them: kept in place.
   function drawExercises(summaries, sessions) {
     const out = document.getElementById("exercises");
+    keepInPlace(out, drawn && out.getBoundingClientRect().bottom < 0, () => fillExercises(out, summaries, sessions));
+    if (drawn) drawInView();
+  }
+
+  function fillExercises(out, summaries, sessions) {
     out.replaceChildren();
     if (watching) watching.disconnect();
     watching = "IntersectionObserver" in window ? new IntersectionObserver((seen) => {
-      for (const e of seen) if (e.isIntersecting) drawChart(e.target);
+      for (const e of seen) if (e.isIntersecting) drawChart(e.target, e.boundingClientRect.top < 0);
     }, { rootMargin: "200px" }) : null;
     // An exercise is headed by the name this site logged it under last; a name an import brought
     // (another app's, another site's) only when the site never logged it.
@@ -261,7 +284,6 @@ document.addEventListener("DOMContentLoaded", () => {
       if (watching) watching.observe(section);
       else drawChart(section);
     }
-    if (drawn) drawInView();
   }
 
   async function drawStorage() {
