@@ -329,7 +329,9 @@ def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[
     global _DRAWING
     _DRAWING = plan.renderers, makers
     try:
-        with workers.InOrder(_draw, apart, count, chunk=32) as drawn:
+        # Every chunk at once (DRAW_APART_TO pages at most): this process draws the long pages
+        # meanwhile, half a second at 1,000, and two chunks a worker left the workers idle then.
+        with workers.InOrder(_draw, apart, count, chunk=32, ahead=len(apart)) as drawn:
             _DRAWING = None  # the workers have their own copy
             for make in here:
                 yield from plan.draw(make())

@@ -31,11 +31,13 @@ def worth_it(items: int, from_count: int) -> int:
 class InOrder:
     """`work` over `items` in chunks of `chunk`, on `workers` forked processes, which start at
     once (this process goes on with other work meanwhile); each result as it comes, in order.
-    At most two chunks a worker are under way: a slow reader of the results (the writer of
-    10,000 pages) does not have them pile up in memory. Use it in a `with`: leaving stops it."""
+    At most `ahead` chunks a worker are under way, and their results not yet read: a slow
+    reader (the writer of 10,000 pages) does not have them pile up in memory. Use it in a
+    `with`: leaving stops it."""
 
-    def __init__(self, work: Callable[[list[Item]], list[Result]], items: list[Item], workers: int, chunk: int):
-        self.work, self.window = work, 2 * workers
+    def __init__(self, work: Callable[[list[Item]], list[Result]], items: list[Item], workers: int, chunk: int,
+                 ahead: int = 2):
+        self.work, self.window = work, ahead * workers
         self.chunks = deque(items[at:at + chunk] for at in range(0, len(items), chunk))
         import multiprocessing  # with its pools: only a build of hundreds of files needs them
         from concurrent.futures import ProcessPoolExecutor
