@@ -180,29 +180,43 @@ window.repcardLog = (() => {
   }
 
   const all = () => inStores("readonly", (s) => Promise.all([done(s.sessions.getAll()), done(s.sets.getAll())]));
-  const byExercise = (slug) => inStores("readonly", (s) => done(s.sets.index("exercise").getAll(slug)));
   const sessions = () => inStores("readonly", (s) => done(s.sessions.getAll())); // a program's weeks (today.js)
   const inSession = (id) => inStores("readonly", (s) => done(s.sets.index("session").getAll(id)));
   const summary = (slug) => inStores("readonly", (s) => done(s.summaries.get(slug)));
   // Sessions and summaries: what the history page draws from, without reading every set.
   const overview = () => inStores("readonly", (s) => Promise.all([done(s.sessions.getAll()), done(s.summaries.getAll())]));
 
-  // The working sets of the latest session that did this exercise, other than `except`, by set
-  // number: the newest set found through the exercise's sets by time, then its session's sets.
-  function lastTime(slug, except) {
+  // The latest session that did this exercise with working sets, other than `except`, that
+  // `accept(session)` (any, without it): {session (null if not stored), sets: its working sets of the
+  // exercise by set number}, or null. Walked through the exercise's sets by time, newest first: a
+  // few reads, not years of sets.
+  function latest(slug, except, accept) {
     return inStores("readonly", (s) => new Promise((resolve, reject) => {
-      const walk = s.sets.index("exercise-at").openCursor(IDBKeyRange.bound([slug, -Infinity], [slug, Infinity]), "prev");
-      walk.onerror = () => reject(walk.error);
+      const asked = (request) => Object.assign(request, { onerror: () => reject(request.error) });
+      const walk = asked(s.sets.index("exercise-at").openCursor(IDBKeyRange.bound([slug, -Infinity], [slug, Infinity]), "prev"));
+      const seen = new Set([except]);
       walk.onsuccess = () => {
         const cursor = walk.result;
-        if (!cursor) return resolve([]);
-        if (cursor.value.session === except) return cursor.continue();
-        const read = s.sets.index("session").getAll(cursor.value.session);
-        read.onerror = () => reject(read.error);
-        read.onsuccess = () => resolve(read.result.filter((x) => x.exercise === slug && !x.warmup).sort((a, b) => a.set - b.set));
+        if (!cursor) return resolve(null);
+        const id = cursor.value.session;
+        if (seen.has(id)) return cursor.continue();
+        seen.add(id);
+        const session = asked(s.sessions.get(id));
+        session.onsuccess = () => {
+          if (accept && !(session.result && accept(session.result))) return cursor.continue();
+          const read = asked(s.sets.index("session").getAll(id));
+          read.onsuccess = () => {
+            const sets = read.result.filter((x) => x.exercise === slug && !x.warmup).sort((a, b) => a.set - b.set);
+            if (sets.length) resolve({ session: session.result || null, sets });
+            else cursor.continue(); // warm-ups alone
+          };
+        };
       };
     }));
   }
+
+  // The working sets of the latest session that did this exercise, other than `except`, by set number.
+  const lastTime = (slug, except) => latest(slug, except).then((found) => (found ? found.sets : []));
 
   // Writes one after another; idle() resolves when all are stored.
   function queue(work) {
@@ -283,7 +297,7 @@ window.repcardLog = (() => {
       (seconds ? ":" + pad(d.getSeconds()) : "");
   };
 
-  return { VERSION, open, inStores, all, byExercise, sessions, inSession, summary, overview, lastTime, done, queue,
+  return { VERSION, open, inStores, all, sessions, inSession, summary, overview, latest, lastTime, done, queue,
     idle: () => pending, number, grouped, MAX_AMOUNT, amount, figures, volumes, volume, lastSets, entryOf, summaryOf, summarise,
     dateText, timeText, stamp, sitePath };
 })();

@@ -384,8 +384,11 @@ document.addEventListener("DOMContentLoaded", () => {
       const session = p().session;
       const target = { low: Number(step.dataset.low) || null, high: Number(step.dataset.high) || null,
         sets: steps.filter((li) => li.classList.contains("set") && slugOf(li) === slug).length };
-      plans.set(slug, Promise.all([log.byExercise(slug), log.sessions()]).then(([sets, sessions]) =>
-        rules.prescribe(program.rules[slug] || null, rules.historyOf(program, sets, sessions, session, app.languagePath),
+      // The rules look back to the latest session of the move outside a deload week, in the program or not.
+      const working = (s) => !(rules.weekOf(program, s.routine, app.languagePath) || {}).deload;
+      plans.set(slug, log.latest(slug, session, working).then((found) =>
+        rules.prescribe(program.rules[slug] || null,
+          found ? rules.historyOf(program, found.sets, [found.session], session, app.languagePath) : [],
           week, target, unit(), program.steps)));
     }
     return plans.get(slug);

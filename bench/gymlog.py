@@ -14,13 +14,14 @@ each page from the navigation until it is ready:
   - an exercise page, until its chart is drawn (#exercise-progress[data-ready]);
   - workout mode, until the first set shows last time's figures;
   - a program week's workout mode, until the same, which waits for today's prescription
-    (assets/program.js: the exercise's every set and every session read, the program's history
-    of the move worked out, the rule applied).
+    (log.js finds the move's latest working session, assets/program.js applies the rule).
 For each: main-thread time (the renderer main thread's tasks, summed), the longest task, and tasks
 over 50 ms (long tasks), all at 4× slower; and the wall time from navigation. Then the same pages
 unthrottled, whose main thread's CPU time times 4 is what a 4× slower CPU spends whatever else runs
-on the machine, with an empty log beside it: what the pages cost without history. A benchmark, not
-a test: the figures depend on the machine and on what else runs on it.
+on the machine, with an empty log beside it: what the pages cost without history. Last, workout
+mode's own work for its first set (last time's figures; today's prescription), timed in the loaded
+page with the CPU slowed 4× (COMPUTE). A benchmark, not a test: the figures depend on the machine
+and on what else runs on it.
 """
 
 from __future__ import annotations
@@ -100,6 +101,38 @@ def fill(page, workout_url: str, years: float, routines: list[str]) -> tuple[int
     those of `routines` (page paths) in turn: (sessions, sets)."""
     page.goto(workout_url)
     return page.evaluate(FILL, [round(52 * years), PER_WEEK, page.evaluate(PLAN), routines])
+
+
+# Workout mode's own work for the first set, timed in the page (its scripts loaded, the log filled),
+# as workout.js does it, through the same modules with the page's values: last time's figures
+# (log.js), and in a program's week today's prescription (the move's latest working session found,
+# program.js's rule applied).
+COMPUTE = """async () => {
+  const log = window.repcardLog, rules = window.repcardProgram, app = window.repcard;
+  const step = document.querySelector(".step.set");
+  const slug = step.dataset.step.split(":")[0];
+  const data = document.getElementById("program-data");
+  const program = data && rules ? JSON.parse(data.textContent) : null;
+  const week = program && rules.weekOf(program, app.routinePath, app.languagePath);
+  const started = performance.now();
+  await log.lastTime(slug);
+  const lastDone = performance.now();
+  if (!week) return [lastDone - started, null];
+  const found = await log.latest(slug, null, (s) => !(rules.weekOf(program, s.routine, app.languagePath) || {}).deload);
+  const target = { low: Number(step.dataset.low) || null, high: Number(step.dataset.high) || null,
+    sets: [...document.querySelectorAll(".step.set")].filter((li) => li.dataset.step.startsWith(slug + ":")).length };
+  rules.prescribe(program.rules[slug] || null,
+    found ? rules.historyOf(program, found.sets, [found.session], null, app.languagePath) : [], week, target, "kg",
+    program.steps);
+  return [lastDone - started, performance.now() - lastDone];
+}"""
+
+
+def computed(page, url: str, runs: int) -> list[list[float | None]]:
+    """COMPUTE's figures, `runs` times, in the page at `url` once it has drawn its first set."""
+    with page.expect_console_message(lambda m: m.text.startswith("repcard-ready"), timeout=60_000):
+        page.goto(url)
+    return [page.evaluate(COMPUTE) for _ in range(runs)]
 
 
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
@@ -207,6 +240,9 @@ def main() -> None:
             counts = [fill(page, server.url + workout, years, routines)
                       for server, (_, workout, routines, _) in zip(servers, SITES)]
             each_page("years")
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOWDOWN})
+            work = {name: computed(page, server.url + path, max(runs, 5)) for server, (*_, pages) in zip(servers, SITES)
+                    for name, path in pages.items() if "workout" in path}
             browser.close()
         for server in servers:
             server.close()
@@ -222,6 +258,12 @@ def main() -> None:
     print(f"CPU time of an unthrottled run times {SLOWDOWN} (what other work on the machine cannot lengthen):")
     for name in PAGES:
         print(cpu_time(name, found["years", 1][name], found["empty", 1][name]))
+    print(f"Workout mode's own work for the first set, in the loaded page, CPU throttled {SLOWDOWN}x (wall time, "
+          "IndexedDB's reads included):")
+    for name, figures in work.items():
+        for n, what in enumerate(("last time's figures", "today's prescription")):
+            if (times := [f[n] for f in figures if f[n] is not None]):
+                print(f"  {name}: {what} {statistics.median(times):.0f} ms ({min(times):.0f}–{max(times):.0f})")
 
 
 if __name__ == "__main__":

@@ -94,6 +94,17 @@ def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_
     until(page, "romanian-deadlift:1")
     assert hint(page) == "Deload week: 60% of 42.5 kg — 25 kg today, 8 reps"
     page.wait_for("document.querySelector('.step.current .log .weight').value === '25'")
+    go_through(page, {})  # the deload week's session, at 25 kg
+
+    # After it, the rules look back past the deload week to the last working session (week 2's).
+    a_day_passes(page)
+    today(page, server)
+    type_into(page, ".move .week", "6")
+    page.click(".move .move-to")
+    page.wait_for("document.querySelector('.today .next-session').innerText.startsWith('Today: week 6')")
+    start_today(page)
+    until(page, "romanian-deadlift:1")
+    assert hint(page).startswith("42.5 kg × 8, 8 last time — 42.5 kg again, aim for 9, 9")
 
 
 def test_restart_starts_at_week_1_with_the_log_kept(page, library_served):
