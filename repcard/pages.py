@@ -8,7 +8,6 @@ what they show beyond the site's title (render.py adds that and the templates), 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
@@ -111,7 +110,7 @@ def import_choices(site: Site) -> Page:
 
 @lru_cache(maxsize=4096)  # the same text each time: the page's unchanged pieces (render.py) are kept by identity
 def _choice(slug: str, title: str) -> str:
-    return seo.html_safe(json.dumps({"slug": slug, "title": title}, sort_keys=True))
+    return seo.item_json({"slug": slug, "title": title})
 
 
 def exercise_page(site: Site, slug: str, base_url: str, pictures: Pictures | None, words: Words) -> Page:

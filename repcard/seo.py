@@ -15,6 +15,8 @@ from html import unescape
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
+from jinja2.utils import htmlsafe_json_dumps
+
 from .model import Circuit, Exercise, Reps, Routine, Slot, Use
 from .words import ENGLISH, Words
 
@@ -51,21 +53,22 @@ class Listed(tuple):
 def dumps(value: Any, splice: Callable[[tuple[str, ...]], str] | None = None, **options: Any) -> str:
     """json.dumps for the templates' `tojson`, the same text, with a Listed spliced in as it is:
     its items joined by commas, or by `splice` (the page's, render.py: each item a piece of the page)."""
-    join = splice or ", ".join
+    def listed(items: Listed) -> str:
+        return "[" + (splice or ", ".join)(tuple(filter(None, items))) + "]"
+
     if isinstance(value, Listed) and options == {"sort_keys": True}:
-        return "[" + join(tuple(filter(None, value))) + "]"
+        return listed(value)
     if options != {"sort_keys": True} or not isinstance(value, dict) or \
             not any(isinstance(v, Listed) for v in value.values()):
         return json.dumps(value, **options)
-    return "{" + ", ".join(f"{json.dumps(key)}: " + ("[" + join(tuple(filter(None, item))) + "]"
-                                                       if isinstance(item := value[key], Listed)
+    return "{" + ", ".join(f"{json.dumps(key)}: " + (listed(item) if isinstance(item := value[key], Listed)
                                                        else json.dumps(item, sort_keys=True))
                            for key in sorted(value)) + "}"
 
 
-def html_safe(text: str) -> str:
-    """JSON text as Jinja's `tojson` leaves it for a <script>: its <, >, & and ' as escapes."""
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+def item_json(value: Any) -> str:
+    """One item of a Listed: its JSON as `tojson` leaves it for a <script> (<, >, & and ' escaped)."""
+    return str(htmlsafe_json_dumps(value, sort_keys=True))
 
 
 def exercise_plan(slot: Slot, rest: int, url: str, words: Words = ENGLISH) -> dict[str, Any]:
@@ -89,8 +92,8 @@ def exercise_plan(slot: Slot, rest: int, url: str, words: Words = ENGLISH) -> di
 def _circuit_plans(circuit: Circuit, base_url: str, words: Words) -> str:
     """The JSON of the circuit's exercises' plans, joined by commas (a text, lighter to keep than dicts),
     escaped for the page already, so that a page can take it as it is (dumps' `splice`)."""
-    return html_safe(", ".join(json.dumps(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/",
-                                                        words), sort_keys=True) for s in circuit.slots))
+    return ", ".join(item_json(exercise_plan(s, circuit.rest, base_url and f"{base_url}exercises/{s.slug}/", words))
+                     for s in circuit.slots)
 
 
 def routine_data(routine: Routine, base_url: str, words: Words = ENGLISH, memo: Memo | None = None) -> dict[str, Any]:
