@@ -187,9 +187,9 @@ window.repcardLog = (() => {
   const overview = () => inStores("readonly", (s) => Promise.all([done(s.sessions.getAll()), done(s.summaries.getAll())]));
 
   // The latest session that did this exercise with working sets, other than `except`, that
-  // `accept(session)` (any, without it): {session (null if not stored), sets: its working sets of the
-  // exercise by set number}, or null. Walked through the exercise's sets by time, newest first: a
-  // few reads, not years of sets.
+  // `accept(session)` (any, without it): {session (read only for `accept`, else null), sets: its
+  // working sets of the exercise by set number}, or null. Walked through the exercise's sets by
+  // time, newest first: a few reads, not years of sets.
   function latest(slug, except, accept) {
     return inStores("readonly", (s) => new Promise((resolve, reject) => {
       const asked = (request) => Object.assign(request, { onerror: () => reject(request.error) });
@@ -201,16 +201,17 @@ window.repcardLog = (() => {
         const id = cursor.value.session;
         if (seen.has(id)) return cursor.continue();
         seen.add(id);
-        const session = asked(s.sessions.get(id));
-        session.onsuccess = () => {
-          if (accept && !(session.result && accept(session.result))) return cursor.continue();
+        const take = (session) => {
           const read = asked(s.sets.index("session").getAll(id));
           read.onsuccess = () => {
             const sets = read.result.filter((x) => x.exercise === slug && !x.warmup).sort((a, b) => a.set - b.set);
-            if (sets.length) resolve({ session: session.result || null, sets });
+            if (sets.length) resolve({ session, sets });
             else cursor.continue(); // warm-ups alone
           };
         };
+        if (!accept) return take(null);
+        const session = asked(s.sessions.get(id));
+        session.onsuccess = () => (session.result && accept(session.result) ? take(session.result) : cursor.continue());
       };
     }));
   }
