@@ -20,13 +20,6 @@ def _messages(source: bytes) -> tuple:
     return script_messages_of(source.decode())
 
 
-def served(source: bytes) -> bytes:
-    """A script as the site serves it: without its lines of comment, which are for who reads the
-    source (a fifth of the history page's scripts, gzipped). Only whole lines starting with `//`:
-    no line of a string or a template literal in the theme's scripts starts so."""
-    return b"\n".join(line for line in source.split(b"\n") if not line.lstrip().startswith(b"//"))
-
-
 class ScriptWords:
     """The messages of each script among a site's assets (`assets/<name>.js` -> its bytes)."""
 

@@ -8,6 +8,8 @@ from bench.pageweight import BUDGET, WITH_DEFERRED, page_weights, render_weights
 
 import pytest
 
+from repcard.static import served
+
 from .conftest import ROOT, SEED, build_site
 
 LIBRARY = ROOT / "tests/fixtures/library"
@@ -35,3 +37,20 @@ def test_no_web_fonts_no_framework_no_third_party_urls(tmp_path):
             assert "@font-face" not in text, path
             assert not re.search(r"(src|href)=\"(https?:)?//", text), path
             assert not re.search(r"url\((['\"]?)(https?:)?//", text), path
+
+
+def test_scripts_and_style_sheets_are_served_without_their_comments():
+    sheet = b'''a { color: red; } /* gone */
+b::before { content: "/* kept */"; background: url(x/*y.png); }
+/* two
+   lines */ c { content: 'it\\'s /* kept */'; }
+d { background: url( "z/*.png" ); } /**/'''
+    assert served("a.css", sheet) == b'''a { color: red; } 
+b::before { content: "/* kept */"; background: url(x/*y.png); }
+ c { content: 'it\\'s /* kept */'; }
+d { background: url( "z/*.png" ); } '''
+    assert served("a.js", b"// why\nconst a = 1; // kept: not a whole line\n  // why\nb();") == \
+        b"const a = 1; // kept: not a whole line\nb();"
+    assert served("a.svg", b"<svg><!-- kept --></svg>") == b"<svg><!-- kept --></svg>"
+    for sheet in (ROOT / "assets").glob("*.css"):
+        assert b"/*" not in served(sheet.name, sheet.read_bytes()), sheet

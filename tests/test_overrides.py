@@ -7,6 +7,7 @@ from pathlib import Path
 
 from repcard import theme
 from repcard.pipeline import Options, build_files
+from repcard.static import served
 
 from .conftest import ROOT, SEED, run_build, write_tree
 
@@ -33,7 +34,7 @@ def test_the_sites_own_files_win_and_the_theme_gives_the_rest(tmp_path):
     out = site / "public"
     assert FOOTER in (out / "index.html").read_text() and FOOTER in (out / "exercises/step-ups/index.html").read_text()
     assert (out / "assets/style.css").read_text().endswith(".coach { color: #c00; }\n")
-    assert (out / "assets/card.css").read_bytes() == (ROOT / "assets/card.css").read_bytes()  # the theme's
+    assert (out / "assets/card.css").read_bytes() == served("assets/card.css", (ROOT / "assets/card.css").read_bytes())  # the theme's
     assert (out / "assets/coach.svg").is_file()
     said = result.stdout.splitlines()
     assert said[:5] == [
@@ -81,4 +82,4 @@ def test_without_overrides_the_site_is_the_themes(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("repcard: the theme: ")
     assert result.stdout.splitlines()[1].startswith("repcard: built 11 pages")  # no file of its own named
-    assert (site / "site/assets/style.css").read_bytes() == (ROOT / "assets/style.css").read_bytes()
+    assert (site / "site/assets/style.css").read_bytes() == served("assets/style.css", (ROOT / "assets/style.css").read_bytes())
