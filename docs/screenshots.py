@@ -60,7 +60,7 @@ def log_pictures(browser, url: str, scheme: str) -> None:
     page.goto(url + "workout/")
     for _ in range(6):
         page.locator("#done").click()
-    page.wait_for_function("document.querySelector('.step.current .hint').textContent")
+    page.wait_for_function("() => document.querySelector('.step.current .hint').textContent")
     page.screenshot(path=DOCS / f"log-set-{scheme}.png")
     page.get_by_label("Weight").fill("22.5")
     page.locator("#done").click()
@@ -77,7 +77,7 @@ def log_pictures(browser, url: str, scheme: str) -> None:
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
     csv = Path(download.value.path()).read_text()
-    page.wait_for_function("document.getElementById('message').textContent")
+    page.wait_for_function("() => document.getElementById('message').textContent")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=DOCS / f"export-{scheme}.png")
     (DOCS / "export-sample.csv").write_text(csv)
@@ -132,10 +132,10 @@ def progress_pictures(browser, url: str, scheme: str) -> None:
     page.evaluate("document.getElementById('weeks').scrollIntoView()")
     page.screenshot(path=DOCS / f"progress-weeks-{scheme}.png")
     page.goto(url + "workout/")
-    page.wait_for_function("document.querySelector('.step.current .log .last').textContent.startsWith('Last time: ')")
+    page.wait_for_function("() => document.querySelector('.step.current .log .last').textContent.startsWith('Last time: ')")
     page.get_by_label("Weight").fill("45")  # the glute bridge's best was 37.5 kg
     page.locator("#done").click()
-    page.wait_for_function("document.getElementById('record').textContent")
+    page.wait_for_function("() => document.getElementById('record').textContent")
     page.screenshot(path=DOCS / f"progress-record-{scheme}.png")
     page.goto(url + "history/")
     page.wait_for_selector("#history[data-ready=true]")
@@ -205,7 +205,7 @@ def program_pictures(browser, url: str, tmp: Path) -> None:
         page.wait_for_selector(".workout-started")
         while page.locator(".step.current").get_attribute("data-step") != "romanian-deadlift:1":
             page.locator("#done").click()
-        page.wait_for_function("document.querySelector('.step.current .hint').textContent")
+        page.wait_for_function("() => document.querySelector('.step.current .hint').textContent")
         page.screenshot(path=DOCS / f"program-set-{scheme}.png")
         card = context.new_page()
         card.set_viewport_size({"width": 820, "height": 1180})  # a tablet: the sheet as it prints
@@ -242,7 +242,7 @@ def language_pictures(browser, tmp: Path) -> None:
         page.goto(server.url + "fr/routines/whole-workout/workout/")
         for _ in range(6):
             page.locator("#done").click()
-        page.wait_for_function("document.querySelector('.step.current .hint').textContent")
+        page.wait_for_function("() => document.querySelector('.step.current .hint').textContent")
         page.screenshot(path=DOCS / f"fr-workout-{scheme}.png")
         page.goto(server.url + "fr/history/")
         page.wait_for_selector("#history[data-ready=true]")
@@ -296,7 +296,7 @@ def main() -> None:
                 for name, path in PHONE_PAGES:
                     page.goto(server.url + path)
                     # workout mode's "Last time" line fills in once the log's database answers
-                    page.wait_for_function("!document.querySelector('.log .last')?.matches(':empty')")
+                    page.wait_for_function("() => !document.querySelector('.log .last')?.matches(':empty')")
                     page.screenshot(path=DOCS / f"{name}-{scheme}.png")
                 page.close()
                 log_pictures(browser, server.url, scheme)
