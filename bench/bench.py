@@ -105,7 +105,10 @@ def front_matter_and_body(path: Path) -> tuple[str, str]:
 
 
 def setup_repcard(content: Path, work: Path) -> list[str]:
-    return [str(PYTHON), str(ROOT / "build.py"), "--content", str(content), "--output", str(work / "site")]
+    # Its cache in the run's own folder, made afresh each run: the default, .cache/ beside build.py,
+    # kept the first run's parsed files and compiled templates for the runs after it.
+    return [str(PYTHON), str(ROOT / "build.py"), "--content", str(content), "--output", str(work / "site"),
+            "--cache", str(work / ".cache")]
 
 
 def setup_hugo(content: Path, work: Path) -> list[str]:
