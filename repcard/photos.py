@@ -294,13 +294,13 @@ class RenditionCache:
         keep = set(used_keys)
         for entry in entries:  # an entry whose index was read lately is kept whole
             key, _, suffix = entry.name.partition(".")
-            if suffix == "json" and key not in keep and _idle(entry, now) < unused_for:
+            if suffix == "json" and key not in keep and idle(entry, now) < unused_for:
                 keep.add(key)
         removed = 0
         for entry in entries:
             name = entry.name
             ours = name.endswith((".json", ".webp")) and name.split(".")[0].split("-")[0] in keep
-            if (not name.startswith(".") and not ours and _idle(entry, now) >= unused_for
+            if (not name.startswith(".") and not ours and idle(entry, now) >= unused_for
                     and entry.is_file(follow_symlinks=False)):
                 with _quiet():
                     os.unlink(entry.path)
@@ -314,7 +314,7 @@ def _stamp(path: Path) -> list[int]:
     return [found.st_size, found.st_mtime_ns, found.st_ino]
 
 
-def _idle(entry: os.DirEntry, now: float) -> float:
+def idle(entry: os.DirEntry, now: float) -> float:
     """Seconds since the file was last read or written (reads move the access time at
     most daily on most mounts, never on `noatime` ones: then since it was written)."""
     try:

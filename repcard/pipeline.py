@@ -10,6 +10,7 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import BinaryIO
 
 import jinja2
 
-from . import content, make, theme, write
+from . import content, make, photos, theme, write
 from .config import Settings
 from .make import BuildCache
 from .model import ContentError, Problem
@@ -125,6 +126,8 @@ def build(options: Options, cache: BuildCache | None = None, changed: set[Path] 
         if site is None:
             site = write.write_site(plan.files, options.output)
         plan.commit()
+        if cache is None:  # a one-off build tidies, as it does the photo cache; the dev server does not
+            prune_compiled(options.cache / "templates")
     except ContentError as error:
         return error.problems
     except OSError as error:
@@ -186,6 +189,24 @@ def store_parses(options: Options, parsed: content.ParseCache) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write.clear_killed_writes(path.parent)
         write.whole_file(path, functools.partial(_dump_parses, parsed), 0o600)
+
+
+def prune_compiled(folder: Path, unused_for: float = 30 * 86400) -> None:
+    """Drop the compiled templates no build has read for `unused_for` seconds (of a template since
+    edited, of an older repcard), and the folders they leave empty; without it the folder grows
+    by an entry at each template edit and a folder at each upgrade."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for version in os.scandir(folder):
+            if not version.is_dir(follow_symlinks=False):
+                continue
+            with os.scandir(version.path) as entries:
+                for entry in entries:
+                    if entry.name.startswith("__jinja2_") and photos.idle(entry, now) >= unused_for:
+                        with contextlib.suppress(OSError):
+                            os.unlink(entry.path)
+            with contextlib.suppress(OSError):  # refused while it holds any file
+                os.rmdir(version.path)
 
 
 def unsafe_output(options: Options) -> Problem | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -249,6 +250,25 @@ def test_compiled_templates_are_kept_in_the_cache_and_an_edited_one_compiled_aga
     assert "<h1>Gone</h1>" in (tmp_path / "two/404.html").read_text()
     assert read_tree(tmp_path / "one").keys() == read_tree(tmp_path / "two").keys()
     assert not list((tmp_path / "cache").rglob("*.tmp"))  # each written whole
+
+
+def test_a_build_drops_compiled_templates_no_build_read_for_a_month(tmp_path):
+    from repcard.pipeline import Options, build
+
+    options = Options(SEED, tmp_path / "site", "", cache=tmp_path / "cache")
+    assert build(options) == []
+    [ours] = (tmp_path / "cache/templates").iterdir()
+    month_ago = time.time() - 31 * 86400
+    older = tmp_path / "cache/templates/0123456789abcdef"  # an older repcard's
+    write_tree(older, {"__jinja2_old.cache": "x"})
+    write_tree(ours, {"__jinja2_edited.cache": "x", "__jinja2_yesterday.cache": "x"})
+    for path in (older / "__jinja2_old.cache", ours / "__jinja2_edited.cache"):
+        os.utime(path, (month_ago, month_ago))
+    used = len(list(ours.iterdir())) - 2
+    assert build(options) == []
+    assert not older.exists()
+    assert not (ours / "__jinja2_edited.cache").exists() and (ours / "__jinja2_yesterday.cache").exists()
+    assert len(list(ours.iterdir())) == used + 1  # every template this build read, kept
 
 
 def test_a_cache_folder_that_is_a_file_costs_only_time(tmp_path):
