@@ -209,11 +209,22 @@ def test_a_session_logged_then_last_time_and_a_fresh_session_the_next_day(page, 
     page.wait_for("document.querySelector('.step.current .log .hint').innerText === arg",
                   arg="10–12: last time 12, 12, every set at the top — add weight?")
     assert page.text(".step.current .log .last") == "Last time: 20 kg × 12, 12"
+    assert fields_above_the_controls(page)  # a two-line name, last time and the hint: still in view
     stored(page)
     page.goto(served.url + "exercises/glute-bridge/")
     assert page.text("p.last") == "Last time: 12 kg × 10, 10"  # today's, on the exercise page
     open_history(page, served)
     assert page.text("#summary") == "2 sessions, 16 sets logged in this browser."
+
+
+def fields_above_the_controls(page) -> bool:
+    """Whether last time and the reps and weight fields of the step on screen are wholly above
+    workout mode's controls (a 360 x 740 phone, at the top of the page)."""
+    return page.evaluate("""(() => {
+      const bottom = (selector) => document.querySelector(selector).getBoundingClientRect().bottom;
+      return ['.step.current .log .last', '.step.current .log .reps', '.step.current .log .weight']
+        .every((field) => bottom(field) <= document.getElementById('controls').getBoundingClientRect().top);
+    })()""")
 
 
 def test_an_unfinished_session_resumes_today_and_the_unit_is_remembered(page, served):

@@ -17,7 +17,7 @@ import pytest
 from ..conftest import SEED, build_site
 from .conftest import SiteServer
 from .engines import PHONE
-from .test_log import (ENTRIES, a_day_passes, context, go_through, kind, open_history, open_page, rest_left_behind,
+from .test_log import (ENTRIES, a_day_passes, context, fields_above_the_controls, go_through, kind, open_history, open_page, rest_left_behind,
                        settled, start, step_of, stored, type_into, value_of, walk)
 
 WEIGHT = ".step.current .log .weight"
@@ -140,6 +140,7 @@ def test_a_range_topped_without_weight_offers_the_harder_variation_quoting_what_
         page.click("#done")
     page.wait_for("document.querySelector('.step.current .log .hint').innerText === arg",
                   arg="10–12: last time 13, 13, every set at the top — try the harder variation: One leg at a time.")
+    assert fields_above_the_controls(page)
 
 
 def test_a_phone_on_its_side_keeps_the_exercise_and_its_fields_above_the_controls(page, served):
