@@ -24,7 +24,7 @@ from .i18n import Language
 from .loader import Loader
 from .model import ContentError, Problem, Routine, Site
 from .pages import Page, Pictures, page_url, pages, robots, service_worker, sitemap
-from .scripts import ScriptWords
+from .scripts import WORDS_FILE, ScriptWords
 from .static import Static
 from .words import Words
 from .write import Known, Linked, Whole
@@ -131,7 +131,7 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
         its = pages(site, {path: c.layout for path, c in cards[code].items()}, base_url + prefix, shown, words, prefix)
         local[prefix] = frozenset(path.removeprefix(prefix) for path in its)
         listed |= its
-    scripts = ScriptWords(static)
+    scripts = ScriptWords(static, needed=languages != (("en", ""),), kept=compiled and compiled / WORDS_FILE)
     if kept.scripts is not None and kept.scripts.sources != scripts.sources and languages != (("en", ""),):
         everything = True  # the words the pages carry for their scripts may have changed
     envs = {code: (kept.envs.get(code) if stale == set() else None) or

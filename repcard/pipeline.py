@@ -192,9 +192,9 @@ def store_parses(options: Options, parsed: content.ParseCache) -> None:
 
 
 def prune_compiled(folder: Path, unused_for: float = 30 * 86400) -> None:
-    """Drop the compiled templates no build has read for `unused_for` seconds (of a template since
-    edited, of an older repcard), and the folders they leave empty; without it the folder grows
-    by an entry at each template edit and a folder at each upgrade."""
+    """Drop the compiled templates (and scripts' words) no build has read for `unused_for` seconds
+    (of a template since edited, of an older repcard), and the folders they leave empty; without
+    it the folder grows by an entry at each template edit and a folder at each upgrade."""
     now = time.time()
     with contextlib.suppress(OSError):
         for version in os.scandir(folder):
@@ -202,7 +202,7 @@ def prune_compiled(folder: Path, unused_for: float = 30 * 86400) -> None:
                 continue
             with os.scandir(version.path) as entries:
                 for entry in entries:
-                    if entry.name.startswith("__jinja2_") and photos.idle(entry, now) >= unused_for:
+                    if photos.idle(entry, now) >= unused_for:
                         with contextlib.suppress(OSError):
                             os.unlink(entry.path)
             with contextlib.suppress(OSError):  # refused while it holds any file

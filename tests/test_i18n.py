@@ -19,7 +19,7 @@ from repcard.model import Reps
 from repcard.sitecheck import BUDGET, WITH_DEFERRED, render_weights
 from repcard.words import Words
 
-from .conftest import ROOT, build_site, run_build, write_tree
+from .conftest import ROOT, build_site, read_tree, run_build, write_tree
 
 LIBRARY = ROOT / "tests/fixtures/library"
 ARABIC = ROOT / "tests/fixtures/arabic"
@@ -338,3 +338,29 @@ def test_the_right_to_left_fixture_builds_in_arabic(tmp_path):
     workout = (site / "workout/index.html").read_text()
     assert '<span class="s"> ث</span>' in workout
     assert "المجموعة 1 من 2" in workout and english_left(workout, "ar") == []
+
+
+def test_what_babel_found_in_the_scripts_is_kept_for_the_next_build(tmp_path, monkeypatch):
+    from repcard import scripts
+    from repcard.config import Settings
+    from repcard.pipeline import Options, build
+
+    def built(name: str) -> dict[str, bytes]:
+        scripts._known.clear()  # a new process
+        options = Options(LIBRARY, tmp_path / name, "", cache=tmp_path / "cache", settings=Settings(language="fr"))
+        assert build(options) == []
+        return read_tree(tmp_path / name)
+
+    first = built("first")
+    [kept] = (tmp_path / "cache/templates").glob(f"*/{scripts.WORDS_FILE}")
+    assert json.loads(kept.read_text())  # every script's messages, by its digest
+
+    def no_babel(source):
+        raise AssertionError("Babel's extractor asked again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(scripts, "script_messages_of", no_babel)
+        assert built("second") == first
+    kept.write_text('{"not": "what was kept"')  # damaged: found again, the same words
+    assert built("third") == first
+    assert json.loads(kept.read_text())
