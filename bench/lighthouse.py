@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.gymlog import fill  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, SiteServer  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, PREFIX, SiteServer  # noqa: E402
 from tests.conftest import ROOT as PROJECT, build_site  # noqa: E402
 
 LIGHTHOUSE = ROOT / "bench/node_modules/.bin/lighthouse"
@@ -72,7 +72,7 @@ def with_history(server: SiteServer, tmp: Path) -> dict[str, dict[str, int]]:
                 except Exception:
                     time.sleep(0.1)
             page = browser.contexts[0].new_page()
-            fill(page, server.url + "routines/whole-workout/workout/", 3)
+            fill(page, server.url + "routines/whole-workout/workout/", 3, [PREFIX + "routines/whole-workout/"])
             page.close()
             browser.close()  # lets go of the connection; the browser and its profile stay
         return {name: scores(server.url + path, tmp / f"{name}.json", f"--port={port}", "--disable-storage-reset")
