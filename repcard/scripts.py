@@ -48,7 +48,7 @@ def _found(sources: Mapping[str, bytes], kept: Path | None) -> dict[str, tuple]:
     and `kept` written again with this site's scripts' alone (a damaged file costs only time)."""
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()}
     if kept is not None and not all(digest in _known for digest in digests.values()):
-        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError, LookupError):
             _known.update({digest: tuple(m if isinstance(m, str) else (m[0], m[1]) for m in messages)
                            for digest, messages in json.loads(kept.read_bytes()).items()})
     missing = {digest: name for name, digest in digests.items() if digest not in _known}

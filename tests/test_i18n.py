@@ -361,6 +361,7 @@ def test_what_babel_found_in_the_scripts_is_kept_for_the_next_build(tmp_path, mo
     with monkeypatch.context() as patched:
         patched.setattr(scripts, "script_messages_of", no_babel)
         assert built("second") == first
-    kept.write_text('{"not": "what was kept"')  # damaged: found again, the same words
-    assert built("third") == first
+    for damaged in ('{"not": "what was kept"', '{"a": [["one"]]}', '[1, 2]'):  # found again, the same words
+        kept.write_text(damaged)
+        assert built("third") == first
     assert json.loads(kept.read_text())
