@@ -131,8 +131,9 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
         its = pages(site, {path: c.layout for path, c in cards[code].items()}, base_url + prefix, shown, words, prefix)
         local[prefix] = frozenset(path.removeprefix(prefix) for path in its)
         listed |= its
-    scripts = ScriptWords(static, needed=languages != (("en", ""),), kept=compiled and compiled / WORDS_FILE)
-    if kept.scripts is not None and kept.scripts.sources != scripts.sources and languages != (("en", ""),):
+    translated = languages != (("en", ""),)  # English pages carry no words for their scripts
+    scripts = ScriptWords(static, needed=translated, kept=compiled and compiled / WORDS_FILE)
+    if kept.scripts is not None and kept.scripts.sources != scripts.sources and translated:
         everything = True  # the words the pages carry for their scripts may have changed
     envs = {code: (kept.envs.get(code) if stale == set() else None) or
             render.make_environment(template_folders, Language(code), compiled) for code, _ in languages}
