@@ -84,7 +84,8 @@ document.addEventListener("DOMContentLoaded", () => {
   function showCurrentStep() {
     const index = currentIndex();
     const step = steps[index];
-    if (index !== shownIndex && shownIndex !== -1) settle();
+    const moved = index !== shownIndex;
+    if (moved && shownIndex !== -1) settle();
     shownIndex = index;
     steps.forEach((li, i) => {
       li.classList.toggle("current", i === index);
@@ -114,6 +115,28 @@ document.addEventListener("DOMContentLoaded", () => {
       releaseScreen();
       showSummary();
     }
+    if (moved) {
+      window.scrollTo(0, 0);
+      keepInSight(step);
+    }
+  }
+
+  // What a step asks the thumb for, in sight above the controls, which cover the foot of the screen:
+  // a set's fields and its timer or side, a rest's clock and its ±15 s. On a 320 × 640 phone, or
+  // with a long name in a long language, they are under the controls at the top of the page.
+  // Scrolled just enough, never past the step's top (its name stays in sight) and never up; on a
+  // phone on its side, where the controls stand beside the step, down to the screen's foot.
+  const TAPPED = ".log .fields, .countdown, .side, .big, .adjust";
+  const GAP_PX = 8; // between them and the controls
+
+  function keepInSight(step) {
+    const bottom = Math.max(0, ...[...step.querySelectorAll(TAPPED)].map((e) => e.getBoundingClientRect().bottom));
+    if (!bottom) return; // the finish
+    const box = step.getBoundingClientRect();
+    const controls = $("controls").getBoundingClientRect();
+    const beside = box.right <= controls.left || box.left >= controls.right;
+    const hidden = bottom + GAP_PX - (beside ? innerHeight : controls.top);
+    if (hidden > 0) window.scrollBy(0, Math.max(0, Math.min(hidden, box.top)));
   }
 
   // The finish says what was done: "12 sets in 34 min · volume 720 kg".
@@ -218,7 +241,6 @@ document.addEventListener("DOMContentLoaded", () => {
     if (step.classList.contains("set")) record(step);
     setDone(step.dataset.step, true);
     showCurrentStep();
-    window.scrollTo(0, 0);
   }
 
   function goBack() {
@@ -445,6 +467,7 @@ document.addEventListener("DOMContentLoaded", () => {
         field("hint").textContent = t("%(low)s–%(high)s: last time %(reps)s, every set at the top — %(next)s",
           { low, high, reps: last.map((s) => s.reps).join(", "), next });
       }
+      keepInSight(step); // last time on two lines, a hint: the fields lower
     }).catch(() => {
       // no database (e.g. a private window that refuses it): the workout works without the log
     });

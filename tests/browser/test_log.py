@@ -218,12 +218,12 @@ def test_a_session_logged_then_last_time_and_a_fresh_session_the_next_day(page, 
 
 
 def fields_above_the_controls(page) -> bool:
-    """Whether last time and the reps and weight fields of the step on screen are wholly above
-    workout mode's controls (a 360 x 740 phone, at the top of the page)."""
+    """Whether last time and the reps, weight and unit fields of the step on screen are wholly above
+    workout mode's controls, with the move's name in sight above them."""
     return page.evaluate("""(() => {
-      const bottom = (selector) => document.querySelector(selector).getBoundingClientRect().bottom;
-      return ['.step.current .log .last', '.step.current .log .reps', '.step.current .log .weight']
-        .every((field) => bottom(field) <= document.getElementById('controls').getBoundingClientRect().top);
+      const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+      return box('.step.current h2').top >= 0 && ['.last', '.reps', '.weight', '.unit']
+        .every((field) => box('.step.current .log ' + field).bottom <= box('#controls').top);
     })()""")
 
 

@@ -160,6 +160,29 @@ def test_a_phone_on_its_side_keeps_the_exercise_and_its_fields_above_the_control
         page.set_viewport(*PHONE)
 
 
+def test_a_short_phone_scrolls_each_set_just_enough_to_show_its_fields_above_the_controls(page, served):
+    start(page, served)
+    assert page.evaluate("scrollY") == 0  # 360 x 740: the set fits under the page's head
+    page.set_viewport(320, 640)  # the controls cover the fields at the top of the page
+    try:
+        start(page, served)
+        page.wait_for("document.querySelector('.step.current .log .last').textContent !== ''")
+        assert page.evaluate("scrollY") > 0 and fields_above_the_controls(page)
+        page.click("#done")
+        assert step_of(page) == "band-walking:1"
+        page.wait_for("document.querySelector('.step.current .log .last').textContent !== ''")
+        assert fields_above_the_controls(page)  # and the side it is on, under them
+        assert page.evaluate("document.querySelector('.step.current .side').getBoundingClientRect().bottom"
+                             " <= document.getElementById('controls').getBoundingClientRect().top")
+        page.evaluate("scrollTo(0, 0)")  # the head read meanwhile
+        page.click("#back")
+        assert step_of(page) == "glute-bridge:1"
+        page.wait_for("document.querySelector('.step.current .log .last').textContent !== ''")
+        assert fields_above_the_controls(page)
+    finally:
+        page.set_viewport(*PHONE)
+
+
 def test_random_taps_reloads_locks_and_clock_jumps_log_exactly_what_a_model_of_the_taps_says(context, served):
     """Chromium only (the fake clock). Each walk: Done with random figures, Back, reload, the phone
     locked for up to 90 minutes (past midnight too), minutes passing with the screen on; after every action the
