@@ -22,8 +22,10 @@ CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.p
 
 Files = dict[str, bytes | Linked]  # path in the site -> its bytes, or a link to the photo cache's file
 
-# In a style sheet, a comment; a string or an unquoted url(), kept whole, may hold "/*".
-_CSS_COMMENT = re.compile(rb"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|url\((?!\s*["'])[^)]*\))|/\*.*?\*/""", re.S)
+# In a style sheet, a comment; kept whole: a string or an unquoted url() (any case, escapes and
+# all), which may hold "/*", and a /*! comment, a licence by custom.
+_CSS_COMMENT = re.compile(rb"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(?i:url)\((?!\s*["'])(?:[^)\\]|\\.)*\)"""
+                          rb"""|/\*!.*?\*/)|/\*.*?\*/""", re.S)
 
 
 @dataclass
@@ -81,8 +83,14 @@ def served(path: str, source: bytes) -> bytes:
     if path.endswith(".js"):
         return b"\n".join(line for line in source.split(b"\n") if not line.lstrip().startswith(b"//"))
     if path.endswith(".css"):
-        return _CSS_COMMENT.sub(lambda match: match[1] or b"", source)
+        return _CSS_COMMENT.sub(lambda match: match[1] or _between(source, match.start(), match.end()), source)
     return source
+
+
+def _between(sheet: bytes, start: int, end: int) -> bytes:
+    """What a comment leaves: nothing, or between two tokens it keeps apart (`1px/**/2px`, which
+    `1px2px` is not) an empty comment, which is exactly what it was to a browser."""
+    return b"/**/" if sheet[start - 1:start].strip() and sheet[end:end + 1].strip() else b""
 
 
 def _kept(copied: dict[str, Copied], exercise: Exercise, images, changed: set[Path] | None) -> Copied | None:

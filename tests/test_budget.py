@@ -49,6 +49,9 @@ d { background: url( "z/*.png" ); } /**/'''
 b::before { content: "/* kept */"; background: url(x/*y.png); }
  c { content: 'it\\'s /* kept */'; }
 d { background: url( "z/*.png" ); } '''
+    assert served("b.css", b"a{background:URL(x/*y.png)} b{margin:1px/* two tokens */2px} /* c */"
+                           b"d{background:url(e\\)/*f.png)} /*! licence */") == \
+        b"a{background:URL(x/*y.png)} b{margin:1px/**/2px} d{background:url(e\\)/*f.png)} /*! licence */"
     assert served("a.js", b"// why\nconst a = 1; // kept: not a whole line\n  // why\nb();") == \
         b"const a = 1; // kept: not a whole line\nb();"
     assert served("a.svg", b"<svg><!-- kept --></svg>") == b"<svg><!-- kept --></svg>"
