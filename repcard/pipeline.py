@@ -9,6 +9,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import sys
 import time
 import traceback
@@ -23,6 +24,7 @@ from . import content, make, photos, theme, write
 from .config import Settings
 from .make import BuildCache
 from .model import ContentError, Problem
+from .scripts import WORDS_FILE
 
 
 @dataclass(frozen=True)
@@ -191,18 +193,24 @@ def store_parses(options: Options, parsed: content.ParseCache) -> None:
         write.whole_file(path, functools.partial(_dump_parses, parsed), 0o600)
 
 
+_VERSION = re.compile(r"[0-9a-f]{16}")  # a folder per repcard (_code_fingerprint)
+# Jinja's compiled templates (and the temporary files it writes them through), the scripts' words.
+_COMPILED = re.compile(rf"__jinja2_\w+\.cache(\w+\.tmp)?|{re.escape(WORDS_FILE)}|{re.escape(write.TEMPORARY)}.*")
+
+
 def prune_compiled(folder: Path, unused_for: float = 30 * 86400) -> None:
     """Drop the compiled templates (and scripts' words) no build has read for `unused_for` seconds
     (of a template since edited, of an older repcard), and the folders they leave empty; without
-    it the folder grows by an entry at each template edit and a folder at each upgrade."""
+    it the folder grows by an entry at each template edit and a folder at each upgrade. Only
+    what builds write there: the cache may be any folder a user names."""
     now = time.time()
     with contextlib.suppress(OSError):
         for version in os.scandir(folder):
-            if not version.is_dir(follow_symlinks=False):
+            if not (version.is_dir(follow_symlinks=False) and _VERSION.fullmatch(version.name)):
                 continue
             with os.scandir(version.path) as entries:
                 for entry in entries:
-                    if photos.idle(entry, now) >= unused_for:
+                    if _COMPILED.fullmatch(entry.name) and photos.idle(entry, now) >= unused_for:
                         with contextlib.suppress(OSError):
                             os.unlink(entry.path)
             with contextlib.suppress(OSError):  # refused while it holds any file

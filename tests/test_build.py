@@ -262,13 +262,17 @@ def test_a_build_drops_compiled_templates_no_build_read_for_a_month(tmp_path):
     older = tmp_path / "cache/templates/0123456789abcdef"  # an older repcard's
     write_tree(older, {"__jinja2_old.cache": "x"})
     write_tree(ours, {"__jinja2_edited.cache": "x", "__jinja2_yesterday.cache": "x"})
-    for path in (older / "__jinja2_old.cache", ours / "__jinja2_edited.cache"):
+    # The cache may be any folder: what no build wrote is never touched, however old.
+    strangers = [ours / "notes.txt", tmp_path / "cache/templates/partials/footer.html"]
+    write_tree(tmp_path, {str(path.relative_to(tmp_path)): "mine" for path in strangers})
+    for path in (older / "__jinja2_old.cache", ours / "__jinja2_edited.cache", *strangers):
         os.utime(path, (month_ago, month_ago))
-    used = len(list(ours.iterdir())) - 2
+    used = len(list(ours.iterdir())) - 3
     assert build(options) == []
     assert not older.exists()
     assert not (ours / "__jinja2_edited.cache").exists() and (ours / "__jinja2_yesterday.cache").exists()
-    assert len(list(ours.iterdir())) == used + 1  # every template this build read, kept
+    assert all(path.read_text() == "mine" for path in strangers)
+    assert len(list(ours.iterdir())) == used + 2  # every template this build read, kept, and the stranger
 
 
 def test_a_cache_folder_that_is_a_file_costs_only_time(tmp_path):
