@@ -48,14 +48,31 @@ def _found(sources: Mapping[str, bytes], kept: Path | None) -> dict[str, tuple]:
     and `kept` written again with this site's scripts' alone (a damaged file costs only time)."""
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in sources.items()}
     if kept is not None and not all(digest in _known for digest in digests.values()):
-        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError, LookupError):
-            _known.update({digest: tuple(m if isinstance(m, str) else (m[0], m[1]) for m in messages)
-                           for digest, messages in json.loads(kept.read_bytes()).items()})
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            _known.update({digest: _messages(messages) for digest, messages in json.loads(kept.read_bytes()).items()})
     missing = {digest: name for name, digest in digests.items() if digest not in _known}
     for digest, name in missing.items():
-        _known[digest] = script_messages_of(sources[name].decode())
+        # A script in another encoding (a site's own, vendored) holds none of the theme's messages.
+        _known[digest] = script_messages_of(sources[name].decode(errors="replace"))
     if missing and kept is not None:
         with contextlib.suppress(OSError):
             os.makedirs(kept.parent, exist_ok=True)
             whole_file(kept, json.dumps({d: _known[d] for d in sorted(set(digests.values()))}).encode(), 0o600)
     return {name: _known[digest] for name, digest in digests.items()}
+
+
+def _messages(stored: object) -> tuple:
+    """A script's messages as the kept file holds them, each a text or a plural's [singular, plural];
+    ValueError for anything else (a damaged or hand-edited file)."""
+    if not isinstance(stored, list):
+        raise ValueError(stored)
+    found = []
+    for message in stored:
+        if isinstance(message, str):
+            found.append(message)
+        elif (isinstance(message, list) and len(message) == 2 and isinstance(message[0], str)
+              and isinstance(message[1], (str, type(None)))):
+            found.append(tuple(message))
+        else:
+            raise ValueError(message)
+    return tuple(found)

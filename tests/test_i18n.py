@@ -340,6 +340,18 @@ def test_the_right_to_left_fixture_builds_in_arabic(tmp_path):
     assert "المجموعة 1 من 2" in workout and english_left(workout, "ar") == []
 
 
+def test_a_site_script_in_another_encoding_does_not_stop_a_translated_build(tmp_path):
+    from repcard.config import Settings
+    from repcard.pipeline import Options, build
+
+    write_tree(tmp_path / "site/assets", {"vendor/old.js": ""})
+    (tmp_path / "site/assets/vendor/old.js").write_bytes("// Réglé\nvar x = 'é';\n".encode("latin-1"))
+    options = Options(LIBRARY, tmp_path / "out", "", cache=tmp_path / "cache", overrides=tmp_path / "site",
+                      settings=Settings(language="fr"))
+    assert build(options) == []
+    assert (tmp_path / "out/assets/vendor/old.js").read_bytes() == "var x = 'é';\n".encode("latin-1")
+
+
 def test_what_babel_found_in_the_scripts_is_kept_for_the_next_build(tmp_path, monkeypatch):
     from repcard import scripts
     from repcard.config import Settings
@@ -361,7 +373,10 @@ def test_what_babel_found_in_the_scripts_is_kept_for_the_next_build(tmp_path, mo
     with monkeypatch.context() as patched:
         patched.setattr(scripts, "script_messages_of", no_babel)
         assert built("second") == first
-    for damaged in ('{"not": "what was kept"', '{"a": [["one"]]}', '[1, 2]'):  # found again, the same words
+    digest = next(iter(json.loads(kept.read_text())))  # a script's, its messages then damaged
+    for damaged in ('{"not": "what was kept"', '{"a": [["one"]]}', '[1, 2]',
+                    *(json.dumps({digest: messages}) for messages in ("Done", [[1, 2]], [[["a"], "b"]]))):
+        # found again, the same words
         kept.write_text(damaged)
         assert built("third") == first
     assert json.loads(kept.read_text())
