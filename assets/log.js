@@ -50,9 +50,13 @@ window.repcardLog = (() => {
           request.result.close();
           opening = null;
         };
+        request.result.onclose = () => (opening = null); // lost (WebKit's database server gone): open again
         resolve(request.result);
       };
-      request.onerror = () => reject(request.error);
+      request.onerror = () => {
+        opening = null; // tried again at the next write, not refused for the page's life
+        reject(request.error);
+      };
     });
     return opening;
   }

@@ -516,13 +516,11 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   function record(step) {
-    $("record").textContent = "";
+    sayBesideDone("");
     if (shownStep !== step.dataset.step) showLog(step);
-    let session = null;
-    if (!p().session) {
-      p().session = newId(); // a session starts at its first Done, not when the page opened
-      session = { id: p().session, routine: app.routinePath, title: workout.dataset.title || "", started: Date.now(), finished: 0 };
-    }
+    if (!p().session) p().session = newId(); // a session starts at its first Done, not when the page opened
+    const session = { id: p().session, routine: app.routinePath, title: workout.dataset.title || "", started: Date.now(),
+      finished: 0 };
     delete p().typed[step.dataset.step];
     const amount = (name, whole) => log.amount(field(name).value, whole) ?? null;
     const entry = {
@@ -541,28 +539,51 @@ document.addEventListener("DOMContentLoaded", () => {
       if (from && !typed.weight && from.weight != null && entry.weight == null) {
         Object.assign(entry, { weight: from.weight, unit: from.unit });
       }
-      await log.inStores("readwrite", (s) => {
-        if (session) s.sessions.put(session);
-        s.sets.put(entry);
-      });
+      try {
+        await log.inStores("readwrite", (s) => {
+          // The session is stored with the first of its sets that reaches the log: the progress names
+          // it at once, and a reload or a kill before the first set's write must not orphan the next.
+          const stored = s.sessions.get(session.id); // plain callbacks keep the transaction active
+          stored.onsuccess = () => stored.result || s.sessions.put(session);
+          s.sets.put(entry);
+        });
+      } catch (error) {
+        // Not stored (a full disk, a database gone): said beside Done, its figures kept for Back.
+        p().typed[entry.step] = typedOf(entry);
+        app.save();
+        sayBesideDone(t("This set was not saved (%(error)s): tap Back, then Done, to log it again.",
+          { error: error && error.message || String(error) }), true);
+        throw error;
+      }
       await log.summarise([entry.exercise]);
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
       await announce(entry);
     });
   }
 
+  // A record, or a set that could not be stored, said in the line beside Done.
+  function sayBesideDone(text, failed = false) {
+    $("record").textContent = text;
+    $("record").classList.toggle("failed", failed);
+  }
+
+  // A set's figures as the fields hold them, typed.
+  const typedOf = (entry) => {
+    const text = (x) => (x == null ? "" : number(x));
+    return { reps: text(entry.reps), weight: text(entry.weight), unit: entry.unit };
+  };
+
   // Back takes a logged set out of the log, and its figures back into the fields, as if typed.
   function unrecord(step) {
     const session = p().session;
     const id = step.dataset.step;
     shownStep = null;
-    $("record").textContent = "";
+    sayBesideDone("");
     if (!session) return;
     log.queue(async () => {
       const key = session + "|" + id;
       const entry = await log.inStores("readonly", (s) => log.done(s.sets.get(key)));
-      const text = (x) => (x == null ? "" : number(x));
-      if (entry) p().typed[id] = { reps: text(entry.reps), weight: text(entry.weight), unit: entry.unit };
+      if (entry) p().typed[id] = typedOf(entry);
       app.save();
       await log.inStores("readwrite", (s) => s.sets.delete(key));
       await log.summarise([slugOf(step)]);
@@ -595,7 +616,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!kinds.length) return;
     heard.push(entry.id);
     app.save();
-    $("record").textContent = window.repcardRecords.recordText(entry, kinds);
+    sayBesideDone(window.repcardRecords.recordText(entry, kinds));
   }
 
   function newSession() {

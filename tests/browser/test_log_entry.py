@@ -160,6 +160,46 @@ def test_a_phone_on_its_side_keeps_the_exercise_and_its_fields_above_the_control
         page.set_viewport(*PHONE)
 
 
+def test_a_session_whose_first_set_never_reached_the_log_is_stored_with_its_next(page, served):
+    start(page, served)
+    # The first Done's write lost, as to a kill before it was committed; the progress names the session.
+    page.evaluate("""(() => {
+      const real = repcardLog.inStores;
+      repcardLog.inStores = (mode, fn) => (repcardLog.inStores = real, Promise.reject(new Error("killed")));
+      return true;
+    })()""")
+    page.click("#done")
+    stored(page)
+    page.reload()  # what the page knew is gone; the progress in localStorage stays
+    assert step_of(page) == "band-walking:1"
+    page.click("#done")
+    stored(page)
+    sessions, sets = page.evaluate("repcardLog.all().then(([sessions, sets]) => [sessions.map((s) => s.id), "
+                                   "sets.map((s) => s.session)])")
+    assert len(sessions) == 1 and sets == sessions  # the set has its session: the history and a backup show it
+    open_history(page, served)
+    assert page.text(".sessions .logged").count("Band Walking") == 1
+
+
+def test_a_set_the_log_cannot_store_is_said_and_its_figures_kept_for_back(page, served):
+    start(page, served)
+    type_into(page, ".step.current .log .reps", "11")
+    page.evaluate("""(() => {
+      const real = repcardLog.inStores;
+      repcardLog.inStores = (mode, fn) => mode === "readwrite"
+        ? (repcardLog.inStores = real, Promise.reject(new Error("the disk is full"))) : real(mode, fn);
+      return true;
+    })()""")
+    page.click("#done")
+    page.wait_for("document.getElementById('record').textContent !== ''")
+    assert page.text("#record") == "This set was not saved (the disk is full): tap Back, then Done, to log it again."
+    assert page.evaluate("document.getElementById('record').classList.contains('failed')")
+    page.click("#back")
+    assert value_of(page, "reps") == "11" and page.text("#record") == ""
+    page.click("#done")
+    assert logged(page) == [["glute-bridge:1", 11, None]]
+
+
 def test_a_short_phone_scrolls_each_set_just_enough_to_show_its_fields_above_the_controls(page, served):
     start(page, served)
     assert page.evaluate("scrollY") == 0  # 360 x 740: the set fits under the page's head
