@@ -183,11 +183,16 @@ document.addEventListener("DOMContentLoaded", () => {
             t("Not saved: reps and weight are numbers from 0 to %(most)s, like 42.5 or 42,5.", { most: log.MAX_AMOUNT });
           return;
         }
-        const changed = Object.assign({}, s, { reps, weight });
-        await inStores("readwrite", (st) => st.sets.put(changed));
+        // The set as stored now, not as this page read it: workout mode in another tab may have
+        // logged it again since, or taken it out (then nothing is brought back).
+        let changed = null;
+        await inStores("readwrite", (st) => {
+          const now = st.sets.get(s.id); // plain callbacks keep the transaction active
+          now.onsuccess = () => now.result && st.sets.put(changed = Object.assign(now.result, { reps, weight }));
+        });
         await summarise([s.exercise]);
-        await drawHistory({ session: s.session, text: t("Saved %(name)s set %(number)s: %(figures)s.",
-          { name: s.name, number: s.set, figures: figures([changed]) }) });
+        await drawHistory({ session: s.session, text: changed ? t("Saved %(name)s set %(number)s: %(figures)s.",
+          { name: s.name, number: s.set, figures: figures([changed]) }) : t("Not saved: that set is no longer in the log.") });
       });
       form.querySelector(".cancel").addEventListener("click", () => {
         li.replaceChildren(...shown);
@@ -430,7 +435,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const [, summaries] = await log.overview();
         const chosen = await chooseMapping(found, (remembered && remembered.map) || {}, await choices(summaries), formats.guess);
         if (!chosen) throw t("cancelled");
-        data = formats.toLog(found, chosen.mapping, chosen.unit);
+        data = formats.toLog(found, chosen.mapping, chosen.unit); // checked as a backup is
         names = Object.assign((remembered && remembered.map) || {}, chosen.names);
       }
       say(await merge(data, existing, names));

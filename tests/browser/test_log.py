@@ -451,6 +451,31 @@ def test_a_logged_set_can_be_edited_and_deleted(page, served):
     assert page.text("#summary") == "1 session, 1 set logged in this browser."
 
 
+def test_an_edit_changes_only_reps_and_weight_of_the_set_as_stored_now(page, served):
+    start(page, served)
+    go_through(page, ENTRIES, stop_after=2)
+    open_history(page, served)
+    page.click(".logged li button")  # Edit the first set, read when the page drew it
+    # Meanwhile workout mode, in another tab, logs that set again: its time moves on.
+    later = page.evaluate("""repcardLog.inStores("readwrite", (s) => {
+      const got = s.sets.get(arg);
+      got.onsuccess = () => s.sets.put(Object.assign(got.result, { at: got.result.at + 60000, unit: "lb" }));
+    }).then(() => repcardLog.all()).then(([, sets]) => sets.find((x) => x.id === arg).at)""",
+                          page.evaluate("repcardLog.all().then(([, sets]) => sets.sort((a, b) => a.at - b.at)[0].id)"))
+    type_into(page, ".logged li .edit .weight", "15")
+    page.click(".logged li .edit button")  # Save
+    page.wait_for("document.querySelector('#sessions .said') !== null")
+    first = page.evaluate("repcardLog.all().then(([, sets]) => sets.sort((a, b) => a.at - b.at)[1])")
+    assert (first["at"], first["unit"], first["weight"], first["reps"]) == (later, "lb", 15, 10)
+    # And a set taken out since is not brought back.
+    page.click(".logged li button")
+    page.evaluate("repcardLog.all().then(([, sets]) => repcardLog.inStores('readwrite', (s) => sets.forEach((x) => s.sets.delete(x.id))))")
+    page.click(".logged li .edit button")
+    page.wait_for("document.getElementById('message').textContent !== ''")  # its session went with it
+    assert page.text("#message") == "Not saved: that set is no longer in the log."
+    assert page.evaluate("repcardLog.all().then(([, sets]) => sets.length)") == 0
+
+
 def test_an_older_session_stays_open_after_an_edit_which_says_so_there_or_is_cancelled(page, served):
     start(page, served)
     go_through(page, ENTRIES, stop_after=2)
