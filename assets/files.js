@@ -94,9 +94,10 @@ window.repcardFiles = (() => {
     return Number(t.replace(",", "."));
   }
 
-  // A cell a spreadsheet would run as a formula gets a leading apostrophe.
+  // A cell a spreadsheet would run as a formula gets a leading apostrophe; so does what follows a
+  // ";" or a tab inside it, where a spreadsheet in a locale that splits on them starts a cell.
   function cell(value) {
-    let text = value == null ? "" : String(value);
+    let text = value == null ? "" : String(value).replace(/([;\t])([=+\-@])/g, "$1'$2");
     if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
     const quoted = /[",\n\r]/.test(text); // (not after `return`: Babel's extractor would read it as a division)
     return quoted ? `"${text.replace(/"/g, '""')}"` : text;
@@ -181,7 +182,10 @@ window.repcardFiles = (() => {
     if (!columns) return null;
     if (rows.length > 500001) throw t("it holds more than a log can");
     const slugs = new Map(existing.sets.map((s) => [s.name, s.exercise]));
-    const known = new Map(existing.sessions.map((s) => [stamp(s.started) + "|" + s.title, s]));
+    // A session is its start and title: to the second where the file says it (two can start in one
+    // minute: a set, Start over, a set), to the minute in a CSV of repcard before 0.3.
+    const known = new Map(existing.sessions.flatMap((s) => [[stamp(s.started) + "|" + s.title, s],
+      [stamp(s.started, true) + "|" + s.title, s]]));
     const sessions = new Map();
     const sets = [];
     let lastSecond = NaN;
@@ -207,7 +211,7 @@ window.repcardFiles = (() => {
           (warmup !== "" && warmup !== "yes")) {
         throw t("line %(line)s is not a logged set", { line });
       }
-      const key = stamp(started) + "|" + title;
+      const key = date + "|" + title;
       if (!sessions.has(key)) {
         const have = known.get(key); // its sets join it; merge() completes it from this row
         sessions.set(key, { id: have ? have.id : `csv-${started.toString(36)}-${slugify(title)}`.slice(0, 100),
@@ -219,8 +223,12 @@ window.repcardFiles = (() => {
       sets.push(Object.assign(entry, { id: session.id + "|" + step, session: session.id, step, exercise, name, timed, at },
         warmup ? { warmup: true } : {}));
     });
-    return { sessions: [...sessions.values()], sets };
+    return checked({ sessions: [...sessions.values()], sets });
   }
+
+  // What an import will store, checked as a backup is: a CSV's figures can make a session or set
+  // (a finish in the year 5000, a step too long) that the log's next backup would refuse.
+  const checked = ({ sessions, sets }) => ({ sessions: sessions.map(checkSession), sets: sets.map(checkSet) });
 
   // A repcard backup, JSON or CSV, as sessions and sets; null when the text is neither.
   const fromBackup = (text, existing) => fromJson(text) || fromCsv(parseCsv(text, ","), existing);
@@ -397,7 +405,7 @@ window.repcardFiles = (() => {
     // A workout whose length the file does not give ends with its last set.
     const last = new Map(sets.map((s) => [s.session, s.at]));
     const list = [...sessions.values()].map(({ sets: _, ...s }) => Object.assign(s, { finished: s.finished || last.get(s.id) }));
-    return { sessions: list, sets };
+    return checked({ sessions: list, sets });
   }
 
   return { COLUMNS, toCsv, fromJson, fromCsv, fromBackup, parseCsv, slugify, when, duration, read, guess, toLog };

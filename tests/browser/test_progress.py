@@ -160,6 +160,19 @@ def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page,
           "2024-03-05 18:30:00,Legs,1h 2m,Squat,1,60,5\n").rows.map((r) => r.length),
         repcard03: f.fromCsv(f.parseCsv(old, ","), { sessions: [], sets: [] }).sets.map((x) => [x.exercise, x.set, x.reps, x.weight, x.warmup === true]),
         notOurs: f.read("a,b,c\n1,2,3\n"),
+        // What an import stores is checked as a backup is: a finish in the year 5193 is refused.
+        ages: (() => { try { return f.toLog(f.read("Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps\n" +
+          "2024-03-04 18:30:00,Legs,99999999999,Squat,1,100,5\n"), {}, "kg"); } catch (e) { return e; } })(),
+        // Two sessions that start in the same minute (a set, Start over, a set) come back as two.
+        sameMinute: (() => { const at = new Date(2026, 10, 20, 18, 30, 5).getTime();
+          const sessions = [0, 40e3].map((d, i) => ({ id: "s" + i, routine: "/r/", title: "Legs", started: at + d, finished: 0 }));
+          const sets = sessions.map((x) => ({ id: x.id + "|squat:1", session: x.id, step: "squat:1", exercise: "squat",
+            name: "Squat", set: 1, reps: 5, weight: 60, unit: "kg", timed: false, at: x.started + 1000 }));
+          return f.fromCsv(f.parseCsv(f.toCsv(sessions, sets), ","), { sessions: [], sets: [] }).sessions.length; })(),
+        // A formula after a ";" inside a cell, where a spreadsheet splitting on ";" starts a cell, is text.
+        formula: f.toCsv([{ id: "s", routine: "", title: "=1+1", started: 1.7e12, finished: 0 }],
+          [{ id: "s|x:1", session: "s", step: "x:1", exercise: "x", name: "Squat;=cmd|' /C calc'!A0;", set: 1, reps: 5,
+             weight: null, unit: "kg", timed: false, at: 1.7e12 }]).split("\r\n")[1],
       };
     })()''')
     assert results["when"] == [[2024, 3, 4, 18, 30, 0], [2024, 3, 4, 18, 30, 0], [2024, 3, 4, 0, 5, 0], [2024, 3, 4, 18, 30, 0],
@@ -171,6 +184,9 @@ def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page,
     assert results["lengths"] == [0, 3720]  # a workout's length, or none given
     assert results["repcard03"] == [["glute-bridge", 1, 10, 12, False]]  # repcard 0.3's twelve columns still read
     assert results["notOurs"] is None
+    assert results["ages"] == "session 1 is not a session"
+    assert results["sameMinute"] == 2
+    assert ",'=1+1,Squat;'=cmd|' /C calc'!A0;,1," in results["formula"]
 
 
 # --- the pages --------------------------------------------------------------------------------
