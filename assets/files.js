@@ -374,8 +374,9 @@ window.repcardFiles = (() => {
 
   // The log's sessions and sets from what read() found: `mapping` names each file name's exercise
   // ({ slug, title }, or null to keep it as its own), `unit` the weights' unit when the file does
-  // not say. Sets are numbered in the order done, warm-ups apart (w1, w2 …), so importing the same
-  // file again makes the same ids, and the import finds them already there.
+  // not say. Sets are numbered in the order done, warm-ups apart (w1, w2 …); each is known by its
+  // workout, the file's name for its exercise and its number under that name, so importing the
+  // same file again, whatever the names are matched to this time, finds them already there.
   function toLog(found, mapping, unit) {
     const sessions = new Map();
     const sets = [];
@@ -395,8 +396,10 @@ window.repcardFiles = (() => {
       if (set > 100) throw t("line %(line)s: more than 100 sets of %(name)s in one workout", { line: row.line, name: row.name.slice(0, 60) });
       counts.set(counter, set);
       const step = `${exercise}:${row.warmup ? "w" : ""}${set}`;
+      const asNamed = `${session.id}|${slugify(row.name)}:${row.warmup ? "w" : ""}`;
+      counts.set(asNamed, (counts.get(asNamed) || 0) + 1);
       session.sets += 1;
-      const entry = { id: `${session.id}|${step}`, session: session.id, step, exercise, name: target ? target.title : row.name,
+      const entry = { id: asNamed + counts.get(asNamed), session: session.id, step, exercise, name: target ? target.title : row.name,
         set, reps: row.reps, weight: row.weight, unit: row.weight === null ? unit : row.unit || unit, timed: row.timed,
         at: row.started + session.sets * 1000 };
       if (row.warmup) entry.warmup = true;

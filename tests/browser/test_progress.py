@@ -349,6 +349,9 @@ def test_a_strong_export_imports_with_its_names_matched_and_merges_twice_without
     choose(page, "strong.csv", text)  # again: the names as chosen last time, and nothing twice
     assert mapping(page)[3] == ["Hip Thrust (Barbell)", "2 sets", "glute-bridge"]
     assert import_mapped(page) == "Imported 0 sets in 0 new sessions; 11 already here."
+    choose(page, "strong.csv", text)  # matched otherwise this time: still nothing twice
+    assert import_mapped(page, {"Hip Thrust (Barbell)": "", "Plank": "glute-bridge"}) == \
+        "Imported 0 sets in 0 new sessions; 11 already here."
     choose(page, "strong.csv", text)
     mapping(page)
     page.click("#mapping button.secondary")  # Cancel
