@@ -78,13 +78,49 @@ class Static:
 def served(path: str, source: bytes) -> bytes:
     """An asset as the site serves it: scripts and style sheets without their comments, which are
     for who reads the source (a fifth of the history page's scripts and of style.css, gzipped).
-    A script loses only whole lines starting with `//`: no line of a string or a template literal
-    in the theme's scripts starts so."""
+    A script loses only its lines that are a `//` comment alone."""
     if path.endswith(".js"):
-        return b"\n".join(line for line in source.split(b"\n") if not line.lstrip().startswith(b"//"))
+        return _without_comment_lines(source)
     if path.endswith(".css"):
         return _CSS_COMMENT.sub(lambda match: match[1] or _between(source, match.start(), match.end()), source)
     return source
+
+
+# In a line of a script, from where its code is: a string (which ends with its line), a line
+# comment, and what can run on past the line: a block comment, a template literal.
+_JS_CODE = re.compile(rb"""'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?|//|/\*|`""")
+_JS_ENDS = {b"`": re.compile(rb"(?:[^`\\]|\\.)*`"), b"/*": re.compile(rb".*?\*/")}
+
+
+def _without_comment_lines(script: bytes) -> bytes:
+    """The script without the lines that are a `//` comment alone; a line within a template
+    literal or a block comment is kept, whatever it starts with (a site's own scripts may have one)."""
+    kept, within = [], None  # None: code; b"`" or b"/*": the line starts within one
+    for line in script.split(b"\n"):
+        if within is None and line.lstrip().startswith(b"//"):
+            continue
+        kept.append(line)
+        within = _within_after(line, within)
+    return b"\n".join(kept)
+
+
+def _within_after(line: bytes, within: bytes | None) -> bytes | None:
+    """What the next line starts within, after `line`, which starts within `within`. A regular
+    expression's quotes or backtick can mislead it, and a template's `${}` is read as its text:
+    rare in a script, and at worst a comment line is kept."""
+    at = 0
+    while True:
+        if within is not None:
+            end = _JS_ENDS[within].match(line, at)
+            if end is None:
+                return within
+            at, within = end.end(), None
+        found = _JS_CODE.search(line, at)
+        if found is None or found[0] == b"//":
+            return None
+        at = found.end()
+        if found[0] in _JS_ENDS:
+            within = found[0]
 
 
 def _between(sheet: bytes, start: int, end: int) -> bytes:

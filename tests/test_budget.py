@@ -54,6 +54,10 @@ d { background: url( "z/*.png" ); } '''
         b"a{background:URL(x/*y.png)} b{margin:1px/**/2px} d{background:url(e\\)/*f.png)} /*! licence */"
     assert served("a.js", b"// why\nconst a = 1; // kept: not a whole line\n  // why\nb();") == \
         b"const a = 1; // kept: not a whole line\nb();"
+    # A line within a template literal or a block comment is kept, whatever it starts with.
+    script = b"const a = `line\n// in the template\n${x}`;\n// gone\n/* a block\n// its end */\nb('`'); // in a string\n  // gone\nc();"
+    assert served("b.js", script) == \
+        b"const a = `line\n// in the template\n${x}`;\n/* a block\n// its end */\nb('`'); // in a string\nc();"
     assert served("a.svg", b"<svg><!-- kept --></svg>") == b"<svg><!-- kept --></svg>"
     for sheet in (ROOT / "assets").glob("*.css"):
         assert b"/*" not in served(sheet.name, sheet.read_bytes()), sheet
