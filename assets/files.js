@@ -104,11 +104,25 @@ window.repcardFiles = (() => {
   }
 
   // repcard's CSV: one row per set, the sessions' start and finish and each set's time to the
-  // second, so a CSV round trip gives the same history. CSVs of the first twelve columns (repcard
-  // 0.3) and the first seven (before 0.3) are still read; the latter's sessions stay unfinished.
+  // second, local time as a spreadsheet shows it, and the offset from UTC they were written in
+  // (the session's start's), so a CSV round trip gives the same history in any time zone. CSVs
+  // without the offset (local time where read), of the first twelve columns (repcard 0.3) and of
+  // the first seven (before 0.3) are still read; the latter's sessions stay unfinished.
   const COLUMNS = ["date", "routine", "exercise", "set", "reps", "weight", "unit",
-    "seconds", "logged", "finished", "exercise_slug", "routine_page", "warmup"];
-  const READABLE = [COLUMNS, COLUMNS.slice(0, 12), COLUMNS.slice(0, 7)];
+    "seconds", "logged", "finished", "exercise_slug", "routine_page", "warmup", "utc_offset"];
+  const READABLE = [COLUMNS, COLUMNS.slice(0, 13), COLUMNS.slice(0, 12), COLUMNS.slice(0, 7)];
+
+  // "UTC+01:00" for a time in a zone an hour ahead of UTC (not "+01:00", which a spreadsheet
+  // would take for a formula), and back to minutes (null if not one).
+  const offsetText = (ms) => {
+    const minutes = -new Date(ms).getTimezoneOffset();
+    const pad = (x) => String(x).padStart(2, "0");
+    return `UTC${minutes < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+  };
+  const offsetOf = (text) => {
+    const m = /^UTC([+-])(\d\d):([0-5]\d)$/.exec(text);
+    return m && +m[2] <= 14 ? (m[1] === "-" ? -1 : 1) * (+m[2] * 60 + +m[3]) : null;
+  };
 
   function toCsv(sessions, sets) {
     const byId = new Map(sessions.map((s) => [s.id, s]));
@@ -117,7 +131,7 @@ window.repcardFiles = (() => {
       .map(([session, s]) => [stamp(session.started, true), session.title, s.name, s.set, s.timed ? null : s.reps,
         s.weight == null ? "" : number(s.weight), s.weight == null ? "" : s.unit, s.timed ? s.reps : null,
         stamp(s.at, true), session.finished ? stamp(session.finished, true) : "", s.exercise, session.routine,
-        s.warmup ? "yes" : ""]
+        s.warmup ? "yes" : "", offsetText(session.started)]
         .map(cell).join(","));
     return [COLUMNS.join(","), ...rows].join("\r\n") + "\r\n";
   }
@@ -167,10 +181,13 @@ window.repcardFiles = (() => {
 
   const unescape = (text) => (/^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text);
 
-  // "2026-11-25 18:30" or "2026-11-25 18:30:05", local time, as stamp() writes it; NaN if not.
-  function fromStamp(text) {
+  // "2026-11-25 18:30" or "2026-11-25 18:30:05", as stamp() writes it: in ms, at `offset` minutes
+  // from UTC, or local time when null; NaN if not a time.
+  function fromStamp(text, offset = null) {
     const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)(?::(\d\d))?$/.exec(text);
-    return m ? new Date(+m[1], m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0)).getTime() : NaN;
+    if (!m) return NaN;
+    return offset === null ? new Date(+m[1], m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0)).getTime()
+      : Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0)) - offset * 6e4;
   }
 
   // repcard's own CSV (any of its versions), or null when the header is not one of them.
@@ -183,9 +200,10 @@ window.repcardFiles = (() => {
     if (rows.length > 500001) throw t("it holds more than a log can");
     const slugs = new Map(existing.sets.map((s) => [s.name, s.exercise]));
     // A session is its start and title: to the second where the file says it (two can start in one
-    // minute: a set, Start over, a set), to the minute in a CSV of repcard before 0.3.
+    // minute: a set, Start over, a set), to the minute (local time) in a CSV of repcard before 0.3.
+    const second = (ms) => Math.floor(ms / 1000);
     const known = new Map(existing.sessions.flatMap((s) => [[stamp(s.started) + "|" + s.title, s],
-      [stamp(s.started, true) + "|" + s.title, s]]));
+      [second(s.started) + "|" + s.title, s]]));
     const sessions = new Map();
     const sets = [];
     let lastSecond = NaN;
@@ -194,24 +212,25 @@ window.repcardFiles = (() => {
       const line = i + 2;
       if (r.length !== columns.length) throw t("line %(line)s has %(cells)s cells, not %(columns)s", { line, cells: r.length, columns: columns.length });
       const [date, title, name, set, reps, weight, unit, seconds = "", logged = "", finished = "", slug = "", routine = "",
-        warmup = ""] = r.map(unescape);
-      const started = fromStamp(date);
+        warmup = "", zone = ""] = r.map(unescape);
+      const offset = offsetOf(zone);
+      const started = fromStamp(date, offset);
       const toNumber = (x) => (x === "" ? null : Number(x));
       const timed = seconds !== "";
       const entry = { set: Number(set), reps: toNumber(timed ? seconds : reps), weight: toNumber(weight), unit: unit || "kg" };
       // Rows are in the order done; sets logged within the same second keep it, a millisecond apart.
-      const second = logged === "" ? started : fromStamp(logged);
-      const at = second + (second === lastSecond ? ++sameSecond : (sameSecond = 0));
-      lastSecond = second;
-      const end = finished === "" ? 0 : fromStamp(finished);
+      const loggedAt = logged === "" ? started : fromStamp(logged, offset);
+      const at = loggedAt + (loggedAt === lastSecond ? ++sameSecond : (sameSecond = 0));
+      lastSecond = loggedAt;
+      const end = finished === "" ? 0 : fromStamp(finished, offset);
       if (!isTime(started) || !isText(title, 300) || !name || !isText(name, 300) || !Number.isInteger(entry.set) ||
           entry.set < 1 || entry.set > 100 || !isAmount(entry.reps) || !isAmount(entry.weight) || (timed && reps !== "") ||
           (entry.unit !== "kg" && entry.unit !== "lb") || !isTime(at) || !(end === 0 || isTime(end)) ||
           !(slug === "" || (isText(slug, 200) && /^[a-z0-9-]+$/.test(slug))) || !isText(routine, 500) ||
-          (warmup !== "" && warmup !== "yes")) {
+          (warmup !== "" && warmup !== "yes") || (zone !== "" && offset === null)) {
         throw t("line %(line)s is not a logged set", { line });
       }
-      const key = date + "|" + title;
+      const key = (date.length > 16 ? second(started) : date) + "|" + title;
       if (!sessions.has(key)) {
         const have = known.get(key); // its sets join it; merge() completes it from this row
         sessions.set(key, { id: have ? have.id : `csv-${started.toString(36)}-${slugify(title)}`.slice(0, 100),

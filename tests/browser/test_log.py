@@ -295,7 +295,8 @@ def test_export_csv_and_json_then_import_them_into_an_empty_log_and_again(page, 
     assert rows[2][2:8] == ["Band Walking", "1", "20", "", "", ""]
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
     assert all(stamp.match(r[0]) and stamp.match(r[8]) and stamp.match(r[9]) for r in rows[1:])  # start, set, finish
-    assert rows[1][10:] == ["glute-bridge", "/repcard/", ""] and rows[2][10] == "band-walking"  # no warm-up
+    assert rows[1][10:13] == ["glute-bridge", "/repcard/", ""] and rows[2][10] == "band-walking"  # no warm-up
+    assert all(re.fullmatch(r"UTC[+-]\d\d:\d\d", r[13]) for r in rows[1:])  # the time zone its times are in
     backup = export_of(page, "#save-backup")
     assert json.loads(backup)["version"] == 2 and len(json.loads(backup)["sets"]) == 12
     page.wait_for("!document.getElementById('storage').innerText.includes('Last backup: never')")
@@ -311,7 +312,7 @@ def test_export_csv_and_json_then_import_them_into_an_empty_log_and_again(page, 
 
 
 CSV_COLUMNS = ["date", "routine", "exercise", "set", "reps", "weight", "unit",
-               "seconds", "logged", "finished", "exercise_slug", "routine_page", "warmup"]
+               "seconds", "logged", "finished", "exercise_slug", "routine_page", "warmup", "utc_offset"]
 
 
 def test_a_csv_of_the_first_seven_columns_still_imports_and_a_json_backup_completes_it(page, served):
@@ -358,7 +359,8 @@ REFUSED = {
     "bad.csv": "date,routine,exercise,set,reps,weight,unit\r\n2026-11-20 18:00,Legs,Bridge,one,10,12,kg\r\n",
     "cells.csv": "date,routine\r\n",
     "null.json": "null",  # JSON, so said to be no backup rather than a bad CSV
-    "seconds.csv": ",".join(CSV_COLUMNS) + "\r\n2026-11-20 18:00:00,Legs,Plank,1,10,,,30,2026-11-20 18:01:00,,plank,,\r\n",
+    "seconds.csv": ",".join(CSV_COLUMNS) + "\r\n2026-11-20 18:00:00,Legs,Plank,1,10,,,30,2026-11-20 18:01:00,,plank,,,UTC+00:00\r\n",
+    "zone.csv": ",".join(CSV_COLUMNS) + "\r\n2026-11-20 18:00:00,Legs,Plank,1,,,,30,2026-11-20 18:01:00,,plank,,,+01:00\r\n",
 }
 
 
@@ -826,6 +828,41 @@ def test_pages_show_the_saved_copy_at_once_and_refresh_it_behind(browser, tmp_pa
     assert page.locator("h1[data-build=new]").count() == 1
     context.close()
     server.close()
+
+
+def test_a_csv_read_in_another_time_zone_finds_its_sets_already_there(browser, served):
+    """Chromium only: a time zone for each context. A log kept in Paris, its CSV and its JSON
+    backup; in New York the backup brings the log back, and the CSV, whose times are Paris's,
+    then adds nothing."""
+    files: dict[str, str] = {}
+    said = []
+    for zone in ("Europe/Paris", "America/New_York"):
+        context = browser.new_context(viewport=PHONE, timezone_id=zone)
+        try:
+            page = open_page(context, served.url + "workout/", clock=None)
+            if not files:
+                walk(page, ENTRIES)
+            history(page, served.url)
+            for button, name in (("#save-backup", "log.json"), ("#export-csv", "log.csv")):
+                if name in files:  # New York
+                    page.evaluate("""([name, text]) => {
+                      const files = new DataTransfer();
+                      files.items.add(new File([text], name));
+                      const input = document.getElementById("import");
+                      input.files = files.files;
+                      document.getElementById("message").textContent = "";
+                      input.dispatchEvent(new Event("change", { bubbles: true }));
+                    }""", [name, files[name]])
+                    said.append(page.wait_for_function("() => document.getElementById('message').textContent").json_value())
+                    continue
+                page.evaluate(CATCH_EXPORTS)
+                page.click(button)
+                page.wait_for_function("() => window.exported.length === 1")
+                files[name] = page.evaluate("window.exportedBlob.text()")
+        finally:
+            context.close()
+    assert ",UTC+01:00\r\n" in files["log.csv"]  # November in Paris
+    assert said == ["Imported 12 sets in 1 new session; 0 already here.", "Imported 0 sets in 0 new sessions; 12 already here."]
 
 
 # --- quality ----------------------------------------------------------------------------------
