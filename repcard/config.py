@@ -118,6 +118,8 @@ def parse_config(path: str, text: str, renamed: dict[str, Renamed] | None = None
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return {}, [toml_problem(path, error)], []
+    except ValueError as error:  # a value TOML reads but Python cannot hold: an integer of 5,000 digits
+        return {}, [Problem(path, None, f"cannot read a value: {str(error).split(';')[0]}")], []
     lines = key_lines(text)
     values: dict[str, object] = {}
     problems: list[Problem] = []

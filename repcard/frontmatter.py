@@ -71,6 +71,12 @@ def _load_yaml(path: str, source: str, first_line: int):
         if duplicates := _duplicate_keys(path, node, first_line):
             return None, {}, duplicates
         data = loader.construct_document(node)
+    except (ValueError, KeyError, OverflowError) as error:  # a value the resolver took for a date, a number...
+        bad = _unreadable(node) or node
+        shown = bad.value if isinstance(bad.value, str) else ""
+        kind = bad.tag.rsplit(":", 1)[-1]
+        return None, {}, [Problem(path, first_line + bad.start_mark.line, f"invalid YAML: {shown[:40]!r} cannot be read "
+                                 f"as {_KINDS.get(kind, kind)} ({str(error)[:60]}); put it in quotes if it is text")]
     except yaml.constructor.ConstructorError as error:
         line = first_line + error.problem_mark.line if error.problem_mark else None
         message = f"YAML tag {error.problem.split()[-1] if error.problem else ''} is not allowed: use plain values"
@@ -87,6 +93,22 @@ def _load_yaml(path: str, source: str, first_line: int):
     finally:
         loader.dispose()
     return data, _key_lines(node, first_line), []
+
+
+_KINDS = {"timestamp": "a date", "int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _unreadable(node: yaml.Node) -> yaml.Node | None:
+    """The first value under `node` that YAML resolves to a type it then cannot make (2024-13-45
+    a date, a number of 5,000 digits, `!!bool maybe`), or None."""
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.constructor.SafeConstructor().construct_object(node)
+        except (ValueError, KeyError, OverflowError):
+            return node
+        return None
+    children = [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode) else node.value
+    return next((bad for child in children if (bad := _unreadable(child)) is not None), None)
 
 
 def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int | None, str]:

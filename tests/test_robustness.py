@@ -166,6 +166,21 @@ def test_huge_numbers_are_refused_before_they_make_a_huge_workout():
     ]
 
 
+def test_a_value_yaml_resolves_but_cannot_make_is_a_problem_on_its_line_not_a_traceback():
+    for value, said in (("2024-13-45", "'2024-13-45' cannot be read as a date (month must be in 1..12)"),
+                        ("!!int abc", "'abc' cannot be read as a whole number"),
+                        ("!!bool maybe", "'maybe' cannot be read as true or false"),
+                        ("9" * 5000, "'" + "9" * 40 + "' cannot be read as a whole number (Exceeds the limit")):
+        [problem] = parse_exercise(PATH, f"---\ntitle: X\npair: 1A\nsets: {value}\n---\n")[1]
+        assert str(problem).startswith(f"{PATH}:4: invalid YAML: {said}"), value
+        assert str(problem).endswith("; put it in quotes if it is text")
+    from repcard.config import parse_config
+
+    assert [str(p) for p in parse_config("repcard.toml", f"weight_unit = {'9' * 5000}\n")[1]] == [
+        "repcard.toml: cannot read a value: Exceeds the limit (4300 digits) for integer string conversion: value has "
+        "5000 digits"]
+
+
 def test_control_characters_in_messages_are_escaped_to_keep_one_line():
     [problem] = parse_exercise("content/exercises/a\nb.md", exercise_text("X", "1A"))[1]
     assert str(problem).startswith("content/exercises/a\\nb.md: file name")
