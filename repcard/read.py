@@ -89,6 +89,9 @@ def _read_regular_file(path: Path) -> bytes:
 
 
 MAX_IMAGE = 20 * 1024 * 1024  # bytes: a photo larger than this is a mistake on a phone site
+# What a body's image may be: copied beside the exercise's page as it is, anything else (an
+# index.html) would be served as a page of the site, or replace one.
+PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 
 
 def image_path(exercise: Exercise, image: Image | Photo) -> Path:
@@ -102,7 +105,10 @@ def check_images(exercise: Exercise, content_dir: Path) -> list[Problem]:
     for image in (*exercise.images, *exercise.photos):
         path = image_path(exercise, image)
         kind = "photo" if isinstance(image, Photo) else "image"
-        if not path.is_file():
+        if isinstance(image, Image) and path.suffix.lower() not in PICTURES:
+            problems.append(Problem(exercise.source, image.line, f"image '{image.src}': expected a picture "
+                                    f"({', '.join(PICTURES)}), not {path.suffix or 'a file without a suffix'}"))
+        elif not path.is_file():
             problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' not found: "
                                     f"expected the file {path}"))
         elif link := outside(path, content_dir):

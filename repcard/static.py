@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import card, read
-from .model import ContentError, Exercise, Picture, Problem, Site
+from .model import ContentError, Exercise, Image, Picture, Problem, Site
 from .pages import Pictures
 from .write import Linked
 
@@ -65,6 +65,12 @@ class Static:
         _read_images([copied for copied in images.values() if not copied.files])
         photos = {e.slug: _kept(self.photos, e, e.photos, others) or Copied(e, {}) for e in site.exercises if e.photos}
         warnings = _resize([copied for copied in photos.values() if not copied.pictures], cache, prune)
+        resized = {path for copied in photos.values() for path in copied.files}
+        if clashes := [Problem(e.source, image.line, f"image '{image.src}': a resized photo has this name beside the "
+                               "exercise's page; rename the image")
+                       for e in (copied.exercise for copied in images.values()) for image in e.images
+                       if _site_path(e, image) in resized]:
+            raise ContentError(clashes)
         self.images, self.photos = images, photos
         files = dict(self.assets)
         if asset_folders and (site.routines or card_sizes):  # the card's sizes, from their one source
@@ -158,15 +164,18 @@ def _read_images(wanted: list[Copied]) -> None:
         exercise = copied.exercise
         for image in exercise.images:
             try:
-                # As the browser resolves it ("./a.png" is "a.png"): one key per file, or a
-                # rebuild that drops the "./" would delete the file it just wrote.
-                site_path = PurePosixPath("exercises", exercise.slug, image.src).as_posix()
-                copied.files[site_path] = read.image_path(exercise, image).read_bytes()
+                copied.files[_site_path(exercise, image)] = read.image_path(exercise, image).read_bytes()
             except OSError as error:
                 problems.append(Problem(exercise.source, image.line, f"image '{image.src}': cannot read the file: "
                                         f"{error.strerror or error}"))
     if problems:
         raise ContentError(problems)
+
+
+def _site_path(exercise: Exercise, image: Image) -> str:
+    """Where a body's image goes, as the browser resolves it ("./a.png" is "a.png"): one key per
+    file, or a rebuild that drops the "./" would delete the file it just wrote."""
+    return PurePosixPath("exercises", exercise.slug, image.src).as_posix()
 
 
 def _resize(wanted: list[Copied], cache_folder: Path, prune: bool) -> list[Problem]:

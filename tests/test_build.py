@@ -280,3 +280,25 @@ def test_a_cache_folder_that_is_a_file_costs_only_time(tmp_path):
     result = run_build("--content", SEED, "--output", tmp_path / "site", "--cache", tmp_path / "cache")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site/index.html").is_file()
+
+
+def test_a_body_image_is_a_picture_whose_name_no_page_or_resized_photo_has(tmp_path):
+    """Copied beside the exercise's page as it is, an index.html would be that page (with none of
+    its policy), and a file named as a resized photo would take its place."""
+    import shutil
+
+    content = shutil.copytree(ROOT / "tests/fixtures/library", tmp_path / "content")
+    exercise = content / "exercises/glute-bridge.md"
+    (content / "exercises/index.html").write_text("<h1>IMPOSTOR</h1><script>alert(1)</script>")
+    (content / "exercises/glute-bridge-0-360.webp").write_bytes((content / "exercises/glute-bridge/0.jpg").read_bytes())
+    exercise.write_text(exercise.read_text() + "\n![a](index.html)\n")
+    result = run_build("--content", content, "--output", tmp_path / "site", "--cache", tmp_path / "cache")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{exercise}:" in result.stderr and "image 'index.html': expected a picture (.png, .jpg, .jpeg, .gif, " \
+        ".webp, .avif, .svg), not .html" in result.stderr
+    exercise.write_text(exercise.read_text().replace("![a](index.html)", "![a](glute-bridge-0-360.webp)"))
+    result = run_build("--content", content, "--output", tmp_path / "site", "--cache", tmp_path / "cache")
+    assert result.returncode == 1, result.stderr
+    assert f"{exercise}:24: image 'glute-bridge-0-360.webp': a resized photo has this name beside the exercise's page; " \
+        "rename the image" in result.stderr
+    assert not (tmp_path / "site").exists()
