@@ -8,6 +8,7 @@ gets the other rendering, made only for the rare body that has any. A link or im
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -68,7 +69,8 @@ class _UnsafeTargets(Treeprocessor):
         for element in root.iter():
             for attribute in ("href", "src"):
                 target = element.get(attribute)
-                if target is not None and UNSAFE_TARGET.match(_IGNORED_IN_SCHEME.sub("", target)):
+                # As the browser reads it: "java&#115;cript:" is written as it is, and runs.
+                if target is not None and UNSAFE_TARGET.match(_IGNORED_IN_SCHEME.sub("", html.unescape(target))):
                     self.found.append(target)
 
 

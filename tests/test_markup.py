@@ -27,7 +27,9 @@ def test_raw_html_is_text_and_noted_with_its_line():
 
 
 @pytest.mark.parametrize("target", ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:x", "\tjavascript:x",
-                                    "data:text/html,x", "vbscript:x"])
+                                    "data:text/html,x", "vbscript:x",
+                                    # as the browser reads an attribute: its character references decoded
+                                    "java&#115;cript:x", "&#106;avascript:x", "javascript&colon;x", "&#x6A;avascript:x"])
 def test_a_link_or_image_to_a_script_target_is_refused_with_its_line(target):
     # Browsers drop a tab inside a scheme and spaces before it; Markdown takes those only in <...>.
     for link in ([f"[tap]({target})"] if target.strip() == target and "\t" not in target else []) + [f"![photo](<{target}>)"]:
