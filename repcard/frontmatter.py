@@ -161,21 +161,32 @@ def _duplicate_keys(path: str, node: yaml.Node, first_line: int) -> list[Problem
     """A key written twice in one mapping, at any level: YAML keeps the last without a word, so
     `2A:` twice in a routine would drop an exercise. Named with both lines, as Zola does for TOML."""
     problems = []
+    constructor = yaml.constructor.SafeConstructor()
+
+    def read_as(key: yaml.ScalarNode) -> object:
+        """The key as YAML reads it: `2` and `02` are one week; its text when it cannot be read."""
+        try:
+            value = constructor.construct_object(key)
+            hash(value)
+        except (yaml.YAMLError, ValueError, KeyError, OverflowError, TypeError):
+            return key.value
+        return value
+
     pending: list[tuple[yaml.Node, str]] = [(node, "")]
     while pending:  # nesting is bounded (MAX_NESTING), but a loop needs no recursion at all
         current, prefix = pending.pop()
         if isinstance(current, yaml.SequenceNode):
             pending.extend((item, prefix) for item in reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
-            seen: dict[str, int] = {}
+            seen: dict[object, int] = {}
             for key, value in current.value:
                 line = first_line + key.start_mark.line
                 name = f"{prefix}{key.value}"
                 if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        problems.append(Problem(path, line, f"{name}: written twice, on lines {seen[key.value]} and "
+                    if (same := read_as(key)) in seen:
+                        problems.append(Problem(path, line, f"{name}: written twice, on lines {seen[same]} and "
                                                             f"{line}; keep one"))
-                    seen.setdefault(key.value, line)
+                    seen.setdefault(same, line)
                 pending.append((value, f"{name}."))
     return sorted(problems, key=lambda p: p.line or 0)
 
