@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
     path = args.config or theme.shown(root / config.FILE_NAME)
     values, problems = settings_file(path, args.strict, required=args.config is not None)
     if problems:
-        report(problems, None if args.command in ("check", "check-site") else folder(values, "output", path, root))
+        report(problems, None if args.command in ("check", "check-site")
+               else args.output or folder(values, "output", path, root))  # the folder this build would write
         return 1
     options = Options(
         content=args.content or folder(values, "content", path, root),

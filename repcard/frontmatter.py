@@ -5,6 +5,7 @@ Every key keeps its line, so a problem can name it; YAML that could blow up the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +56,13 @@ def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]
         kind = _kind(data)
         return None, [Problem(path, 2, f"front matter must be a mapping of 'key: value' lines, not {kind}")]
     body = "\n".join(lines[end + 1 :])
+    if control := _CONTROL.search(body):  # as the front matter's YAML refuses them: no page should carry one
+        line = end + 2 + body.count("\n", 0, control.start())
+        return None, [Problem(path, line, f"control character U+{ord(control[0]):04X} in the text: remove it")]
     return Document(path, data, key_lines, body, body_line=end + 2), []
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line ends aside
 
 
 def _load_yaml(path: str, source: str, first_line: int):

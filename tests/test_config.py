@@ -106,6 +106,8 @@ def test_a_config_mistake_is_reported_as_repcard_toml_line_message_and_nothing_i
         f"{site}/repcard.toml:3: language: expected \"en\", \"ar\", \"de\", \"es\" or \"fr\", got 'klingon'",
         f"repcard: 2 problems; {site}/public was left as it was"]
     assert not (site / "public").exists()
+    flagged = run_build("--config", site / "repcard.toml", "--output", site / "out")  # the flag wins, here too
+    assert flagged.stderr.splitlines()[-1] == f"repcard: 2 problems; {site}/out was left as it was"
 
 
 def test_folders_in_the_config_are_beside_it_and_flags_win(tmp_path):

@@ -186,6 +186,8 @@ def test_control_characters_in_messages_are_escaped_to_keep_one_line():
     assert str(problem).startswith("content/exercises/a\\nb.md: file name")
     [problem] = parse_exercise(PATH, "---\ntitle: a\x00b\n---\n")[1]
     assert str(problem) == f"{PATH}:2: invalid YAML: control character U+0000 is not allowed"
+    [problem] = parse_exercise(PATH, exercise_text("X", "1A") + "\nA step.\nx\x00y\n")[1]  # in the body too
+    assert str(problem) == f"{PATH}:10: control character U+0000 in the text: remove it"
 
 
 # --- a killed build ----------------------------------------------------------------------------
