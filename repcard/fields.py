@@ -13,6 +13,7 @@ from .model import Problem, Reps
 
 MAX_SETS, MAX_REPS, MAX_REST = 20, 999, 3600  # sane bounds keep a typo from making a huge workout
 MAX_REPS_TEXT = 40
+MAX_TERM = 60  # characters of a muscle or a piece of equipment: each is a page's folder name too
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PAIR = re.compile(r"(\d{1,4})([A-Z])")
@@ -120,6 +121,9 @@ class Fields:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.add(key, f"{key}: expected a list of text items, like [dumbbells, mat]")
+            return ()
+        if long := next((v for v in value if len(v.strip()) > MAX_TERM), None):
+            self.add(key, f"{key}: expected items of at most {MAX_TERM} characters, got one of {len(long.strip())}")
             return ()
         return tuple(v.strip() for v in value)
 
