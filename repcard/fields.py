@@ -13,7 +13,7 @@ from .model import Problem, Reps
 
 MAX_SETS, MAX_REPS, MAX_REST = 20, 999, 3600  # sane bounds keep a typo from making a huge workout
 MAX_REPS_TEXT = 40
-MAX_TERM = 60  # characters of a muscle or a piece of equipment: each is a page's folder name too
+MAX_TERM = 100  # characters of a muscle or a piece of equipment: each is a page's folder name too
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PAIR = re.compile(r"(\d{1,4})([A-Z])")

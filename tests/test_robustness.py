@@ -183,7 +183,7 @@ def test_a_value_yaml_resolves_but_cannot_make_is_a_problem_on_its_line_not_a_tr
 
 def test_a_muscle_too_long_for_its_pages_folder_is_a_problem_on_its_line():
     problems = parse_exercise(PATH, exercise_text("X", "1A") .replace("---\n", f"---\nmuscles: [{'a' * 300}]\n", 1))[1]
-    assert [str(p) for p in problems] == [f"{PATH}:2: muscles: expected items of at most 60 characters, got one of 300"]
+    assert [str(p) for p in problems] == [f"{PATH}:2: muscles: expected items of at most 100 characters, got one of 300"]
 
 
 def test_control_characters_in_messages_are_escaped_to_keep_one_line():
