@@ -646,6 +646,8 @@ document.addEventListener("DOMContentLoaded", () => {
     showCurrentStep(); // the timers catch up with the time the phone was locked
   });
   app.onChange = showCurrentStep;
+  // A phone turned, a window resized: the step's fields in sight again.
+  window.addEventListener("resize", () => keepInSight(steps[currentIndex()]));
   try {
     showCurrentStep();
   } finally {

@@ -206,8 +206,10 @@ def test_a_short_phone_scrolls_each_set_just_enough_to_show_its_fields_above_the
     page.set_viewport(320, 640)  # the controls cover the fields at the top of the page
     try:
         start(page, served)
+        page.wait_for("innerWidth === 320 && innerHeight === 640")  # WebKit's window may resize late
         page.wait_for("document.querySelector('.step.current .log .last').textContent !== ''")
-        assert page.evaluate("scrollY") > 0 and fields_above_the_controls(page)
+        page.wait_for("scrollY > 0")
+        assert fields_above_the_controls(page)
         page.click("#done")
         assert step_of(page) == "band-walking:1"
         page.wait_for("document.querySelector('.step.current .log .last').textContent !== ''")
