@@ -139,7 +139,8 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     for stale in {key for key in cache if key[0].startswith(folder)} - set(keys):  # deleted or edited files
         del cache[stale]
     problems += exercise_problems
-    problems += [problem for e, _ in library.values() for problem in check_images(e, content_dir)]
+    image_problems = {e.slug: check_images(e, content_dir) for e, _ in library.values()}
+    problems += [problem for found in image_problems.values() for problem in found]
 
     routines: list[Routine] = []
     if library_layout:
@@ -153,22 +154,23 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
             if wrong := slug_problem(str(path), "quick-core.md"):
                 problems.append(wrong)
                 continue
-            if routine_header:
+            if routine_header:  # with problems of its own too: its exercises are checked in the same run
                 routine_header = let_through(routine_header, raw_allowed, warnings)
                 slots, slot_problems = routine_slots(routine_header, library, unreadable)
                 # A slot whose exercise has problems of its own says nothing more: no gap where it was.
-                skipped = any(spec.exercise in unreadable for spec in routine_header.slots)
-                problems += slot_problems + check_slots(slots, complete=not slot_problems and not skipped,
-                                                        key="exercises")
-                routine, assemble_problems = assemble(routine_header, slots, slug=path.stem)
+                complete = not read_problems and not slot_problems and \
+                    not any(spec.exercise in unreadable for spec in routine_header.slots)
+                problems += slot_problems + check_slots(slots, complete=complete, key="exercises")
+                routine, assemble_problems = assemble(routine_header, slots, slug=path.stem, complete=complete)
                 problems += assemble_problems
-                if routine:
+                if routine and not read_problems:
                     routines.append(routine)
     elif header:
         slots, slot_problems = classic_slots(list(library.values()))
-        problems += slot_problems + check_slots(slots, complete=not exercise_problems and not slot_problems)
+        complete = not exercise_problems and not slot_problems
+        problems += slot_problems + check_slots(slots, complete=complete)
         if slots or header.circuits:
-            routine, assemble_problems = assemble(header, slots, slug="")
+            routine, assemble_problems = assemble(header, slots, slug="", complete=complete)
             problems += assemble_problems
             if routine:
                 routines.append(routine)
@@ -178,7 +180,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
                                                        broken | unreadable, raw_allowed, warnings)
     problems += program_problems
     if problems or not header:
-        raise ContentError(problems)
+        raise ContentError(problems, tuple(e for e, _ in library.values() if not image_problems[e.slug]))
     site = Site(header.title, header.description, header.intro_html, by_title(e for e, _ in library.values()),
                 tuple(routines), tuple(warnings), programs, header.language)
     last = tuple(warnings[len(first) + sum(map(len, exercise_warnings.values())):])

@@ -25,7 +25,7 @@ from .loader import Loader
 from .model import ContentError, Problem, Routine, Site
 from .pages import Page, Pictures, page_url, pages, robots, service_worker, sitemap
 from .scripts import WORDS_FILE, ScriptWords
-from .static import Static
+from .static import Static, file_problems
 from .words import Words
 from .write import Known, Linked, Whole
 
@@ -107,7 +107,7 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
     (render.CompiledTemplates). Raises ContentError before the first file."""
     changed = None if changed is None or kept.pending is None else kept.pending | changed
     kept.pending = changed  # until a build is written: a failed one leaves its changes to the next
-    loaded = _load(kept, content_dir, parsed, settings, changed)
+    loaded = _load(kept, content_dir, parsed, settings, changed, cache)
     languages = tuple((code, f"{code}/" if n else "") for n, (code, _, _) in enumerate(loaded))
     stale = _stale_templates(template_folders, changed, kept)
     everything = stale is None or not keep or kept.languages != languages  # every file made anew, none compared
@@ -115,12 +115,17 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
     static: dict[str, bytes | Linked] = {}
     warnings: list[Problem] = []
     sites, renderers, listed, cards, pictures, local = {}, {}, {}, {}, {}, {}
+    problems: list[Problem] = []
     for code, edition, site in loaded:
         prefix = dict(languages)[code]
         words = Words(Language(code))
         found = set() if edition.model is None or everything else changes.changes(edition.model, site)
-        files, shown, said = edition.static.update(site, () if prefix else asset_folders, cache, changed,
-                                                   prune_photos, any(s.routines for _, _, s in loaded))
+        try:
+            files, shown, said = edition.static.update(site, () if prefix else asset_folders, cache, changed,
+                                                       prune_photos, any(s.routines for _, _, s in loaded))
+        except ContentError as error:  # every language's images and photos said in one run
+            problems += error.problems
+            continue
         static |= {prefix + path: data for path, data in files.items()}
         found |= {changes.photos(slug) for slug in {s for s, _ in shown.keys() ^ edition.pictures.keys()} |
                   {s for (s, src), seen in shown.items() if edition.pictures.get((s, src), seen) != seen}}
@@ -131,6 +136,8 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
         its = pages(site, {path: c.layout for path, c in cards[code].items()}, base_url + prefix, shown, words, prefix)
         local[prefix] = frozenset(path.removeprefix(prefix) for path in its)
         listed |= its
+    if problems:
+        raise ContentError(problems)
     translated = languages != (("en", ""),)  # English pages carry no words for their scripts
     scripts = ScriptWords(static, needed=translated, kept=compiled and compiled / WORDS_FILE)
     if kept.scripts is not None and kept.scripts.sources != scripts.sources and translated:
@@ -156,9 +163,9 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
 
 
 def _load(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, settings: Settings,
-          changed: set[Path] | None) -> list[tuple[str, Edition, Site]]:
+          changed: set[Path] | None, cache: Path) -> list[tuple[str, Edition, Site]]:
     """Each language's content as it stands, the site's language first; raises ContentError
-    with every problem of every language."""
+    with every problem of every language, their images' and photos' among them."""
     folders = content.language_folders(content_dir) or {"": content_dir}
     for gone in kept.editions.keys() - folders.keys():
         del kept.editions[gone]
@@ -171,7 +178,7 @@ def _load(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, settin
         try:
             site = edition.loader.load(changed)
         except ContentError as error:
-            problems += error.problems
+            problems += error.problems + file_problems(error.exercises, cache)
             continue
         if code and site.language and site.language != code:
             problems.append(Problem(str(folder / "index.md"), None, f"language: {site.language} in the folder of "

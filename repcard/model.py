@@ -26,11 +26,12 @@ def _one_line(text: str) -> str:
 
 
 class ContentError(Exception):
-    """Raised once, with every problem found, when the content cannot be built."""
+    """Raised once, with every problem found, when the content cannot be built; with the exercises
+    that were read without problems, whose images and photos are checked still (static.file_problems)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], exercises: tuple[Exercise, ...] = ()):
         super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
+        self.problems, self.exercises = problems, exercises
 
 
 # How a unit says "on each side", in the languages repcard speaks: `8 each leg`, `8 de chaque côté`,

@@ -56,7 +56,8 @@ class RoutineHeader:
 def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
                   ) -> tuple[RoutineHeader | None, list[Problem]]:
     """index.md (the classic layout's routine, or with `allowed=SITE_KEYS` the site's home)
-    or a routine file (`allowed=ROUTINE_FILE_KEYS`)."""
+    or a routine file (`allowed=ROUTINE_FILE_KEYS`). With problems the header still comes back,
+    made of what was right, so that its exercises are checked in the same run; it is never built."""
     doc, problems = split_document(path, text)
     if doc is None:
         return None, problems
@@ -79,10 +80,8 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
                                f"got {language!r}")
     intro = render_markdown(doc.body)
     fields.problems += unsafe_link_problems(doc, intro)
-    if fields.problems:
-        return None, fields.problems
     return RoutineHeader(title, description, checkin, rest, circuits, intro.html, doc, slots,
-                         intro.raw(doc.body_line), raw_html is True, language or ""), []
+                         intro.raw(doc.body_line), raw_html is True, language or ""), fields.problems
 
 
 def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:
@@ -185,14 +184,16 @@ def check_slots(slots: list[Slot], complete: bool, key: str = "pair") -> list[Pr
     return problems
 
 
-def assemble(header: RoutineHeader, slots: list[Slot], slug: str) -> tuple[Routine | None, list[Problem]]:
-    """Group valid, uniquely placed slots into circuits: by circuit number, then letter."""
+def assemble(header: RoutineHeader, slots: list[Slot], slug: str, complete: bool = True
+             ) -> tuple[Routine | None, list[Problem]]:
+    """Group valid, uniquely placed slots into circuits: by circuit number, then letter. With
+    `complete` false some exercises failed: a named circuit without a slot may be one of them."""
     numbers = sorted({s.circuit for s in slots})
     problems = [
         Problem(header.doc.path, header.doc.line(f"circuits.{number}"),
                 f"circuits: circuit {number} is named but no exercise has a pair {number}A")
         for number in sorted(set(header.circuits) - set(numbers))
-    ]
+    ] if complete else []
     if problems:
         return None, problems
     by_number: dict[int, list[Slot]] = {}  # one pass, not one per circuit: routines hold hundreds

@@ -62,15 +62,10 @@ class Static:
         # Only a file that is no Markdown can be an image (or a folder that holds some).
         others = None if changed is None else {path for path in changed if path.suffix.lower() != ".md"}
         images = {e.slug: _kept(self.images, e, e.images, others) or Copied(e, {}) for e in site.exercises if e.images}
-        _read_images([copied for copied in images.values() if not copied.files])
         photos = {e.slug: _kept(self.photos, e, e.photos, others) or Copied(e, {}) for e in site.exercises if e.photos}
-        warnings = _resize([copied for copied in photos.values() if not copied.pictures], cache, prune)
-        resized = {path for copied in photos.values() for path in copied.files}
-        if clashes := [Problem(e.source, image.line, f"image '{image.src}': a resized photo has this name beside the "
-                               "exercise's page; rename the image")
-                       for e in (copied.exercise for copied in images.values()) for image in e.images
-                       if _site_path(e, image) in resized]:
-            raise ContentError(clashes)
+        problems, warnings = _copy(images, photos, cache, prune)
+        if problems:
+            raise ContentError(problems)
         self.images, self.photos = images, photos
         files = dict(self.assets)
         if asset_folders and (site.routines or card_sizes):  # the card's sizes, from their one source
@@ -135,6 +130,29 @@ def _between(sheet: bytes, start: int, end: int) -> bytes:
     return b"/**/" if sheet[start - 1:start].strip() and sheet[end:end + 1].strip() else b""
 
 
+def file_problems(exercises: tuple[Exercise, ...], cache: Path) -> list[Problem]:
+    """What is wrong with the images and photos of `exercises`, for a build stopped by other
+    problems: said in the same run, not once those are fixed."""
+    return _copy({e.slug: Copied(e, {}) for e in exercises if e.images},
+                 {e.slug: Copied(e, {}) for e in exercises if e.photos}, cache, prune=False)[0]
+
+
+def _copy(images: dict[str, Copied], photos: dict[str, Copied], cache: Path, prune: bool
+          ) -> tuple[list[Problem], list[Problem]]:
+    """The images read and the photos resized where not kept from the last build; the problems
+    (an image that cannot be read, a photo that is no image, an image named as a resized photo)
+    and the warnings."""
+    problems = _read_images([copied for copied in images.values() if not copied.files])
+    resized, warnings = _resize([copied for copied in photos.values() if not copied.pictures], cache, prune)
+    problems += resized
+    made = {path for copied in photos.values() for path in copied.files}
+    problems += [Problem(e.source, image.line, f"image '{image.src}': a resized photo has this name beside the "
+                                               "exercise's page; rename the image")
+                 for e in (copied.exercise for copied in images.values()) for image in e.images
+                 if _site_path(e, image) in made]
+    return problems, warnings
+
+
 def _kept(copied: dict[str, Copied], exercise: Exercise, images, changed: set[Path] | None) -> Copied | None:
     """What the last build copied for `exercise`, if it is the same object and none of its
     files (or folders above them) is among the `changed` paths (None: any may have changed)."""
@@ -157,8 +175,9 @@ def _card_sizes() -> bytes:
     return _CARD_SIZES[0]
 
 
-def _read_images(wanted: list[Copied]) -> None:
-    """The files the exercise bodies show, keyed by their path in the site, beside each page."""
+def _read_images(wanted: list[Copied]) -> list[Problem]:
+    """The files the exercise bodies show, keyed by their path in the site, beside each page;
+    the problems of those that cannot be read."""
     problems = []
     for copied in wanted:
         exercise = copied.exercise
@@ -168,8 +187,7 @@ def _read_images(wanted: list[Copied]) -> None:
             except OSError as error:
                 problems.append(Problem(exercise.source, image.line, f"image '{image.src}': cannot read the file: "
                                         f"{error.strerror or error}"))
-    if problems:
-        raise ContentError(problems)
+    return problems
 
 
 def _site_path(exercise: Exercise, image: Image) -> str:
@@ -178,12 +196,13 @@ def _site_path(exercise: Exercise, image: Image) -> str:
     return PurePosixPath("exercises", exercise.slug, image.src).as_posix()
 
 
-def _resize(wanted: list[Copied], cache_folder: Path, prune: bool) -> list[Problem]:
+def _resize(wanted: list[Copied], cache_folder: Path, prune: bool) -> tuple[list[Problem], list[Problem]]:
     """Every photo of the `wanted` exercises at phone widths, from the cache where it was made
-    before; a warning when the cache could not keep them. With `prune`, the cache's entries
-    that no build read for a month are dropped (a one-off build tidies; the dev server does not)."""
+    before; the photos that are no image, and a warning when the cache could not keep them. With
+    `prune`, the cache's entries that no build read for a month are dropped (a one-off build
+    tidies; the dev server does not)."""
     if not wanted:
-        return []
+        return [], []
     from . import photos  # Pillow loads only for sites with photos
 
     cache = photos.RenditionCache(cache_folder / "photos")
@@ -205,6 +224,4 @@ def _resize(wanted: list[Copied], cache_folder: Path, prune: bool) -> list[Probl
         shown = tuple(Picture(f"exercises/{exercise.slug}/{name}-{r.width}.webp", r.width, r.height) for r in result)
         copied.pictures[(exercise.slug, photo.src)] = shown
         copied.files |= {picture.path: Linked(r.file, r.digest) if r.file else r.webp for picture, r in zip(shown, result)}
-    if problems:
-        raise ContentError(problems)
-    return warnings
+    return problems, warnings

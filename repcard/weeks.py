@@ -17,7 +17,8 @@ def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], ex
     """The program, its weeks as routines of their own; or every problem. `unreadable`: routines and
     exercises whose files have problems of their own, which are not said again here. With `complete`
     false the file had problems (some weeks or rules may be missing from `spec`): what is checked
-    against the whole program, a rule on an exercise no week uses, is left until they are fixed."""
+    against the whole program, a rule on an exercise no week uses, is left until they are fixed;
+    so it is while a routine of the program has problems of its own."""
     path = spec.doc.path
     problems: list[Problem] = []
 
@@ -25,6 +26,7 @@ def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], ex
         problems.append(Problem(path, line or spec.doc.line(name) or spec.doc.line(name.rsplit(".", 1)[0]), message))
 
     used: set[str] = set()
+    routine_names = {name for week in spec.weeks for name in week.routines}
     bases: dict[WeekSpec, tuple[Routine, ...]] = {}
     for week in spec.weeks:
         found = []
@@ -49,7 +51,7 @@ def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], ex
             if rule.exercise not in unreadable:
                 said(rule.name, rule.line, f"{rule.name}: no exercise '{rule.exercise}' in exercises/"
                                            f"{_close(rule.exercise, exercises)}")
-        elif rule.exercise not in used and complete:
+        elif rule.exercise not in used and complete and not unreadable.intersection(routine_names):
             said(rule.name, rule.line, f"{rule.name}: the program never uses {rule.exercise}: no week's routine has "
                                        "it; take the rule out or add the exercise to a routine")
         else:

@@ -243,7 +243,7 @@ def test_every_problem_in_a_file_is_reported_at_once():
 def test_routine_fields_are_checked():
     text = "---\ntitel: X\nrest: -5\ncircuits:\n  1: {name: Warm, colour: red}\n  x: Bad\n---\n"
     header, problems = parse_routine("content/index.md", text)
-    assert header is None
+    assert header.rest == 60 and header.circuits == {1: ("Warm", "", 60)}  # what was right, never built
     assert [str(p) for p in problems] == [
         "content/index.md:2: unknown key 'titel' (did you mean 'title'?); "
         "allowed: title, description, checkin, rest, circuits",
@@ -319,6 +319,15 @@ def test_a_named_circuit_without_exercises_is_reported(tmp_path):
     })
     assert load_problems(root) == [
         f"{root}/index.md:5: circuits: circuit 4 is named but no exercise has a pair 4A"]
+
+
+def test_a_named_circuit_whose_exercise_failed_is_not_said_empty(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": "---\ntitle: T\ncircuits:\n  1: One\n  2: Two\n---\n",
+        "exercises/a.md": exercise_text("A", "1A"),
+        "exercises/b.md": exercise_text("B", "2A", sets="lots"),  # its pair unknown: circuit 2 may be its
+    })
+    assert load_problems(root) == [f"{root}/exercises/b.md:4: sets: expected a whole number from 1 to 20, got 'lots'"]
 
 
 def test_problems_from_every_file_come_together(tmp_path):

@@ -107,6 +107,21 @@ def test_overlapping_ranges_and_a_rule_on_a_move_the_program_never_uses(tmp_path
         "take the rule out or add the exercise to a routine"]
 
 
+def test_a_routine_with_a_problem_still_has_its_moves_checked_and_says_no_more(tmp_path):
+    """A mistake in a routine's own field leaves it out of the site; what else is wrong in it is
+    said in the same run, and the program on it does not say its moves are never used."""
+    content = with_program(tmp_path, program_text("  1-4: {routine: whole-workout}\n",
+                                                  "progression:\n  romanian-deadlift: {reps: 8-12, add: 2.5 kg}\n"))
+    routine = content / "routines/whole-workout.md"
+    routine.write_text(routine.read_text().replace("rest: 60", "rest: sixty").replace("1B: band-walking",
+                                                                                       "1B: band-walkin"))
+    with pytest.raises(ContentError) as error:
+        load(content)
+    assert [str(p).replace(str(content) + "/", "") for p in error.value.problems] == [
+        "routines/whole-workout.md:5: rest: expected a whole number from 0 to 3600, got 'sixty'",
+        "routines/whole-workout.md:12: 1B: no exercise 'band-walkin' in exercises/ (did you mean 'band-walking'?)"]
+
+
 def test_keys_are_checked_with_suggestions_and_a_comma_in_braces_is_explained(tmp_path):
     text = """---
 title: Plan
