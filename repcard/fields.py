@@ -14,6 +14,7 @@ from .model import Problem, Reps
 MAX_SETS, MAX_REPS, MAX_REST = 20, 999, 3600  # sane bounds keep a typo from making a huge workout
 MAX_REPS_TEXT = 40
 MAX_TERM = 100  # characters of a muscle or a piece of equipment: each is a page's folder name too
+MAX_SLUG = 100  # characters of a file's name: its page's folder, in a program's week `week-<n>-<name>`
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PAIR = re.compile(r"(\d{1,4})([A-Z])")
@@ -27,6 +28,8 @@ TIME_UNIT = re.compile(r"(s|secs?|seconds?|mins?|minutes?)\b\.?", re.IGNORECASE)
 def slug_problem(path: str, example: str) -> Problem | None:
     """A file whose name is its URL (an exercise, a routine) must be a slug: no spaces, no capitals."""
     stem = path.rpartition("/")[2].rpartition(".")[0]
+    if len(stem) > MAX_SLUG:
+        return Problem(path, None, f"file name of {len(stem)} characters; expected at most {MAX_SLUG}, like {example}")
     if SLUG.fullmatch(stem):
         return None
     return Problem(path, None, f"file name '{stem}' is not a URL slug: use lowercase letters, digits and "

@@ -233,6 +233,10 @@ def test_a_file_name_that_is_not_a_slug_is_refused():
     assert [str(p) for p in problems] == [
         "content/exercises/Glute Bridge.md: file name 'Glute Bridge' is not a URL slug: "
         "use lowercase letters, digits and hyphens, like glute-bridge.md"]
+    long = "content/exercises/" + "a" * 101 + ".md"  # a folder's name, and a program week's week-<n>-<name>
+    assert [str(p) for p in parse_exercise(long, exercise_text("X", "1A"))[1]] == [
+        f"{long}: file name of 101 characters; expected at most 100, like glute-bridge.md"]
+    assert parse_exercise(long.replace("a.md", ".md"), exercise_text("X", "1A"))[1] == []
 
 
 def test_every_problem_in_a_file_is_reported_at_once():

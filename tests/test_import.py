@@ -256,7 +256,8 @@ def test_nothing_is_written_through_a_link_out_of_the_content_folder(tmp_path):
 
 @pytest.mark.parametrize(("ident", "slug"), [("Band_Good_Morning", "band-good-morning"),
                                              ("Shoulder_Press_-_With_Bands", "shoulder-press-with-bands"),
-                                             ("__3/4_Sit-Up__", "3-4-sit-up"), ("Ünïcode", "n-code")])
+                                             ("__3/4_Sit-Up__", "3-4-sit-up"), ("Ünïcode", "n-code"),
+                                             ("A" * 99 + "_B", "a" * 99)])  # at most the build's 100 characters
 def test_slugs(ident, slug):
     assert make_slug(ident) == slug
 
