@@ -6,6 +6,7 @@ Every key keeps its line, so a problem can name it; YAML that could blow up the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,28 +69,35 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line ends 
 def _load_yaml(path: str, source: str, first_line: int):
     """Safe-load YAML and note the line of every key, counted in the whole file."""
     loader = _SafeLoader(source)
+    row = _rows(source)
+
+    def line(mark: yaml.Mark) -> int:
+        return first_line + row(mark)
+
     try:
         if refusal := _refuse_structure(source):
             mark, message = refusal
-            return None, {}, [Problem(path, first_line + mark.line, message)]
+            return None, {}, [Problem(path, line(mark), message)]
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
-        if duplicates := _duplicate_keys(path, node, first_line):
+        if duplicates := _duplicate_keys(path, node, line):
             return None, {}, duplicates
         data = loader.construct_document(node)
     except (ValueError, KeyError, OverflowError) as error:  # a value the resolver took for a date, a number...
         bad = _unreadable(node) or node
         shown = bad.value if isinstance(bad.value, str) else ""
         kind = bad.tag.rsplit(":", 1)[-1]
-        return None, {}, [Problem(path, first_line + bad.start_mark.line, f"invalid YAML: {shown[:40]!r} cannot be read "
+        return None, {}, [Problem(path, line(bad.start_mark), f"invalid YAML: {shown[:40]!r} cannot be read "
                                  f"as {_KINDS.get(kind, kind)} ({str(error)[:60]}); put it in quotes if it is text")]
     except yaml.constructor.ConstructorError as error:
-        line = first_line + error.problem_mark.line if error.problem_mark else None
+        at = error.problem_mark and line(error.problem_mark)
+        if "unhashable" in (error.problem or ""):  # `[1, 2]: x`
+            return None, {}, [Problem(path, at, "invalid YAML: a key is a word or a number, not a [list] or {mapping}")]
         message = f"YAML tag {error.problem.split()[-1] if error.problem else ''} is not allowed: use plain values"
-        return None, {}, [Problem(path, line, message)]
+        return None, {}, [Problem(path, at, message)]
     except yaml.MarkedYAMLError as error:
-        at, message = _what_to_do(error, source.split("\n"))
+        at, message = _what_to_do(error, source.split("\n"), row)
         return None, {}, [Problem(path, None if at is None else first_line + at, f"invalid YAML: {message}")]
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
         line = first_line + source.count("\n", 0, max(0, error.position))
@@ -99,35 +107,57 @@ def _load_yaml(path: str, source: str, first_line: int):
         return None, {}, [Problem(path, first_line, f"invalid YAML: {error}")]
     finally:
         loader.dispose()
-    return data, _key_lines(node, first_line), []
+    return data, _key_lines(node, line), []
+
+
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML 1.1; within a line to an editor
+
+
+def _rows(source: str) -> Callable[[yaml.Mark], int]:
+    """A mark's line in `source` (0-based) as an editor counts lines, which YAML does too but
+    where NEL, LS or PS (U+0085, U+2028, U+2029) is written: then each shifts later lines."""
+    if _YAML_ONLY_BREAKS.search(source) is None:
+        return lambda mark: mark.line
+    return lambda mark: source.count("\n", 0, mark.index)
 
 
 _KINDS = {"timestamp": "a date", "int": "a whole number", "float": "a number", "bool": "true or false"}
 
 
+_UNMADE = object()
+
+
+def _made(node: yaml.ScalarNode) -> object:
+    """The value YAML makes of a scalar (`02` the number 2, `true` True), or _UNMADE when it
+    resolves to a type it then cannot make (2024-13-45 a date, a number of 5,000 digits, `!!bool maybe`)."""
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node)
+    except (yaml.YAMLError, ValueError, KeyError, OverflowError):
+        return _UNMADE
+
+
 def _unreadable(node: yaml.Node) -> yaml.Node | None:
-    """The first value under `node` that YAML resolves to a type it then cannot make (2024-13-45
-    a date, a number of 5,000 digits, `!!bool maybe`), or None."""
+    """The first value under `node` that YAML cannot make (see _made), or None."""
     if isinstance(node, yaml.ScalarNode):
-        try:
-            yaml.constructor.SafeConstructor().construct_object(node)
-        except (ValueError, KeyError, OverflowError):
-            return node
-        return None
+        return node if _made(node) is _UNMADE else None
     children = [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode) else node.value
     return next((bad for child in children if (bad := _unreadable(child)) is not None), None)
 
 
-def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int | None, str]:
+def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str], row: Callable[[yaml.Mark], int]
+                ) -> tuple[int | None, str]:
     """PyYAML's words for the common mistakes, as what to do, at the line that is wrong
-    (0-based in the front matter): PyYAML often marks the line after it."""
+    (0-based in the front matter, as `row` counts): PyYAML often marks the line after it."""
     problem, context = error.problem or "", error.context or ""
     mark = error.problem_mark or error.context_mark
-    at = mark.line if mark else None
+    at = row(mark) if mark else None
     line = lines[at] if at is not None and at < len(lines) else ""
-    opened = error.context_mark.line if error.context_mark else at
+    opened = row(error.context_mark) if error.context_mark else at
     if "\t" in line:
         return at, "a tab character; YAML is indented with spaces, never tabs"
+    for where in sorted({opened, at} - {None}):
+        if where < len(lines) and (hidden := _YAML_ONLY_BREAKS.search(lines[where])):
+            return where, f"U+{ord(hidden[0]):04X}, a line break to YAML, in this line: remove it or put the text in quotes"
     if problem.startswith("mapping values are not allowed"):
         key, _, value = line.strip().partition(": ")
         if ": " in value or value.endswith(":"):  # a second colon in the value, not a nested key
@@ -164,21 +194,10 @@ def _refuse_structure(source: str) -> tuple[yaml.Mark, str] | None:
     return None
 
 
-def _duplicate_keys(path: str, node: yaml.Node, first_line: int) -> list[Problem]:
+def _duplicate_keys(path: str, node: yaml.Node, line_of: Callable[[yaml.Mark], int]) -> list[Problem]:
     """A key written twice in one mapping, at any level: YAML keeps the last without a word, so
     `2A:` twice in a routine would drop an exercise. Named with both lines, as Zola does for TOML."""
     problems = []
-    constructor = yaml.constructor.SafeConstructor()
-
-    def read_as(key: yaml.ScalarNode) -> object:
-        """The key as YAML reads it: `2` and `02` are one week; its text when it cannot be read."""
-        try:
-            value = constructor.construct_object(key)
-            hash(value)
-        except (yaml.YAMLError, ValueError, KeyError, OverflowError, TypeError):
-            return key.value
-        return value
-
     pending: list[tuple[yaml.Node, str]] = [(node, "")]
     while pending:  # nesting is bounded (MAX_NESTING), but a loop needs no recursion at all
         current, prefix = pending.pop()
@@ -187,10 +206,10 @@ def _duplicate_keys(path: str, node: yaml.Node, first_line: int) -> list[Problem
         elif isinstance(current, yaml.MappingNode):
             seen: dict[object, int] = {}
             for key, value in current.value:
-                line = first_line + key.start_mark.line
+                line = line_of(key.start_mark)
                 name = f"{prefix}{key.value}"
-                if isinstance(key, yaml.ScalarNode):
-                    if (same := read_as(key)) in seen:
+                if isinstance(key, yaml.ScalarNode):  # as YAML reads it: `2` and `02` are one week
+                    if (same := _read_as(key)) in seen:
                         problems.append(Problem(path, line, f"{name}: written twice, on lines {seen[same]} and "
                                                             f"{line}; keep one"))
                     seen.setdefault(same, line)
@@ -198,22 +217,35 @@ def _duplicate_keys(path: str, node: yaml.Node, first_line: int) -> list[Problem
     return sorted(problems, key=lambda p: p.line or 0)
 
 
-def _key_lines(node: yaml.Node, first_line: int, prefix: str = "", depth: int = 4) -> dict[str, int]:
+def _read_as(key: yaml.Node) -> object:
+    """A key as YAML reads it; its text when it cannot be made."""
+    if key.tag == _TEXT:  # nearly every key: nothing to make
+        return key.value
+    value = _made(key)
+    return key.value if value is _UNMADE else value
+
+
+_TEXT = "tag:yaml.org,2002:str"
+
+
+def _key_lines(node: yaml.Node, line_of: Callable[[yaml.Mark], int], prefix: str = "", depth: int = 4
+               ) -> dict[str, int]:
     """Map "key", "key.subkey", "key.0" (a list's first item), ... four levels deep (a program's
-    weeks.3.exercises.step-ups), to their lines."""
+    weeks.3.exercises.step-ups), to their lines; a key named as the parsers see it (`true:` as
+    "True", `02:` as "2")."""
     lines: dict[str, int] = {}
     if depth == 0:
         return lines
     if isinstance(node, yaml.SequenceNode):  # "photos.0", "photos.0.src": each item's own line
         for number, item in enumerate(node.value):
             name = f"{prefix}{number}"
-            lines[name] = first_line + item.start_mark.line
-            lines |= _key_lines(item, first_line, f"{name}.", depth - 1)
+            lines[name] = line_of(item.start_mark)
+            lines |= _key_lines(item, line_of, f"{name}.", depth - 1)
     elif isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            name = f"{prefix}{key.value}"
-            lines[name] = first_line + key.start_mark.line
-            lines |= _key_lines(value, first_line, f"{name}.", depth - 1)
+            name = f"{prefix}{_read_as(key)}"
+            lines[name] = line_of(key.start_mark)
+            lines |= _key_lines(value, line_of, f"{name}.", depth - 1)
     return lines
 
 

@@ -11,6 +11,7 @@ from repcard.exercise import parse_exercise
 from repcard.fields import parse_reps
 from repcard.model import ContentError, Reps
 from repcard.words import ENGLISH
+from repcard.program import parse_program
 from repcard.routine import parse_routine
 
 from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, write_tree
@@ -221,6 +222,26 @@ def test_yaml_tags_that_would_construct_objects_are_refused():
     [problem] = problems_of("---\ntitle: !!python/object/apply:os.system [ls]\n---\n")
     assert problem.startswith(f"{PATH}:2: YAML tag")
     assert "is not allowed: use plain values" in problem
+
+
+def test_yaml_mistakes_are_said_at_the_line_an_editor_shows():
+    """YAML 1.1 also ends lines at U+0085, U+2028 and U+2029, which editors show within one line."""
+    assert problems_of("---\ntitle: X\n[1, 2]: y\n---\n") == [
+        f"{PATH}:3: invalid YAML: a key is a word or a number, not a [list] or {{mapping}}"]
+    assert problems_of("---\ntitle: X\u2028more\ncue: y\n---\n") == [
+        f"{PATH}:2: invalid YAML: U+2028, a line break to YAML, in this line: remove it or put the text in quotes"]
+    quoted = '---\ntitle: "X\u2028more"\ncue: "a\u2029b"\nsets: lots\nsets: 2\n---\n'
+    assert problems_of(quoted) == [f"{PATH}:5: sets: written twice, on lines 4 and 5; keep one"]
+    assert problems_of(quoted.replace("sets: 2\n", "")) == [
+        f"{PATH}:4: sets: expected a whole number from 1 to 20, got 'lots'"]
+
+
+def test_a_key_yaml_reads_as_a_number_or_true_has_its_line():
+    spec, problems = parse_program("programs/p.md", "---\ntitle: P\nweeks:\n  2: {routine: a}\n  true: {routine: b}\n"
+                                                    "  03: {routine: c, rounds: 0}\n---\n")
+    assert [str(p) for p in problems] == [
+        "programs/p.md:5: weeks: expected a week number or a range of weeks, like 3 or 1-2, got 'True'",
+        "programs/p.md:6: weeks.3.rounds: expected a whole number from 1 to 20, got 0"]
 
 
 def test_yaml_aliases_are_refused_so_nothing_can_expand():
