@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 
 from . import __version__, config, theme, write
-from .model import ContentError, Problem
 from .pipeline import Options, build, build_files, report
+from .problem import ContentError, Problem
 
 COMMANDS = ("build", "check", "serve", "check-site")
 

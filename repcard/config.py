@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from .card import PAPERS
 from .i18n import shipped
-from .model import Problem
+from .problem import Problem
 from .read import read_text
 
 FILE_NAME = "repcard.toml"

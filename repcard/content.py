@@ -19,7 +19,8 @@ from . import workers
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .fields import slug_problem
 from .i18n import shipped
-from .model import ContentError, Exercise, Problem, Routine, Site
+from .model import Exercise, Routine, Site
+from .problem import ContentError, Problem
 from .program import ProgramSpec, parse_program
 from .weeks import build_program
 from .program_model import Program

@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 from .fields import MAX_SETS, Fields, _parse_pair, _parse_reps_field, slug_problem
 from .markup import render_markdown, unsafe_link_problems
 from .frontmatter import Document, split_document
-from .model import Exercise, Image, Photo, Problem, Reps, Variation
+from .model import Exercise, Image, Photo, Reps, Variation
+from .problem import Problem
 
 
 EXERCISE_KEYS = ("title", "pair", "sets", "reps", "cue", "muscles", "equipment", "variations", "photos")

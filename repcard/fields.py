@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 from .frontmatter import Document, _kind
-from .model import Problem, Reps
+from .model import Reps
+from .problem import Problem
 
 
 MAX_SETS, MAX_REPS, MAX_REST = 20, 999, 3600  # sane bounds keep a typo from making a huge workout

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .model import Problem
+from .problem import Problem
 
 
 # The C loader parses the same YAML about five times faster; fall back where it is missing.

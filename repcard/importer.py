@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from .fields import MAX_SLUG
-from .model import Problem
+from .problem import Problem
 from .write import whole_file
 
 MAX_JSON = 1024 * 1024  # bytes: an exercise is a few KB; anything larger is not one

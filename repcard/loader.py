@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from .content import Facts, ParseCache, by_title, let_through, load_with_facts, read_exercise
-from .model import Circuit, Exercise, Problem, Routine, Site
+from .model import Circuit, Exercise, Routine, Site
+from .problem import Problem
 from .program import ProgramSpec
 from .program_model import Program
 from .read import check_images, outside

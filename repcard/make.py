@@ -22,8 +22,9 @@ from .content import ParseCache
 from .graph import Graph, Input
 from .i18n import Language
 from .loader import Loader
-from .model import ContentError, Problem, Routine, Site
+from .model import Routine, Site
 from .pages import Page, Pictures, page_url, pages, robots, service_worker, sitemap
+from .problem import ContentError, Problem
 from .scripts import WORDS_FILE, ScriptWords
 from .static import Static, file_problems
 from .words import Words

@@ -19,7 +19,8 @@ from markdown.inlinepatterns import HTML_RE, InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .frontmatter import Document
-from .model import Problem, RawBody
+from .model import RawBody
+from .problem import Problem
 
 
 @dataclass(frozen=True)

@@ -6,32 +6,7 @@ import re
 from dataclasses import dataclass, fields
 from functools import cached_property
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input, printed as `path:line: message`."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return _one_line(f"{where}: {self.message}")
-
-
-def _one_line(text: str) -> str:
-    """Control characters (a newline in a file name, a NUL in a value) shown escaped."""
-    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m[0])[1:-1], text)
-
-
-class ContentError(Exception):
-    """Raised once, with every problem found, when the content cannot be built; with the exercises
-    that were read without problems, whose images and photos are checked still (static.file_problems)."""
-
-    def __init__(self, problems: list[Problem], exercises: tuple[Exercise, ...] = ()):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems, self.exercises = problems, exercises
+from .problem import Problem
 
 
 # How a unit says "on each side", in the languages repcard speaks: `8 each leg`, `8 de chaque côté`,

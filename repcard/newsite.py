@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .model import Problem
+from .problem import Problem
 
 SAMPLE = Path(__file__).resolve().with_name("newsite")
 # Kept in the package under names that neither git nor a wheel takes for their own.

@@ -23,7 +23,7 @@ import jinja2
 from . import content, make, photos, theme, write
 from .config import Settings
 from .make import BuildCache
-from .model import ContentError, Problem
+from .problem import ContentError, Problem
 from .scripts import WORDS_FILE
 
 

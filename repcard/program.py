@@ -17,7 +17,8 @@ from typing import Any
 from .fields import MAX_REPS, MAX_REST, MAX_SETS, SLUG, Fields, parse_reps
 from .frontmatter import Document, _kind, split_document
 from .markup import render_markdown, unsafe_link_problems
-from .model import Problem, RawBody, Reps
+from .model import RawBody, Reps
+from .problem import Problem
 from .program_model import DEFAULT_STEPS, Amount
 
 PROGRAM_KEYS = ("title", "description", "sessions_per_week", "weight_step", "weeks", "progression")

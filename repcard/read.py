@@ -9,7 +9,8 @@ import os
 import stat
 from pathlib import Path
 
-from .model import ContentError, Exercise, Image, Photo, Problem
+from .model import Exercise, Image, Photo
+from .problem import ContentError, Problem
 
 
 def outside(path: Path, folder: Path) -> Problem | None:

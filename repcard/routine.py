@@ -11,7 +11,8 @@ from .i18n import shipped
 from .fields import MAX_REST, MAX_SETS, SLUG, Fields, _parse_pair, _parse_reps_field
 from .markup import render_markdown, unsafe_link_problems
 from .frontmatter import Document, _kind, split_document
-from .model import Circuit, Exercise, Problem, RawBody, Reps, Routine, Slot
+from .model import Circuit, Exercise, RawBody, Reps, Routine, Slot
+from .problem import Problem
 
 
 ROUTINE_KEYS = ("title", "description", "checkin", "rest", "circuits")

@@ -31,8 +31,8 @@ from tornado.web import HTTPError
 
 from . import csp, write
 from .pages import FETCHED_LATER
-from .model import Problem
 from .pipeline import BuildCache, Options, build, report
+from .problem import Problem
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 SETTLE_MS = 10  # a save is a burst of events (truncate, write, close, rename), all within a ms or two: wait for its end

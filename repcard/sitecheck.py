@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .model import Problem
+from .problem import Problem
 
 BUDGET = 14_000  # bytes, gzipped: what renders a page (HTML, CSS, scripts that block), one round trip
 WITH_DEFERRED = 32_000  # bytes, gzipped: the same with the deferred scripts, which run after the paint

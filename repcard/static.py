@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import card, read
-from .model import ContentError, Exercise, Image, Picture, Problem, Site
+from .model import Exercise, Image, Picture, Site
 from .pages import Pictures
+from .problem import ContentError, Problem
 from .write import Linked
 
 CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.py

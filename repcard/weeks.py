@@ -7,7 +7,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import replace
 
-from .model import Exercise, Problem, Routine, Slot
+from .model import Exercise, Routine, Slot
+from .problem import Problem
 from .program import ProgramSpec, WeekSpec
 from .program_model import Program, Rule, Week, WeekOf
 

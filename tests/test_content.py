@@ -9,7 +9,8 @@ import pytest
 from repcard.content import load
 from repcard.exercise import parse_exercise
 from repcard.fields import parse_reps
-from repcard.model import ContentError, Reps
+from repcard.model import Reps
+from repcard.problem import ContentError
 from repcard.words import ENGLISH
 from repcard.program import parse_program
 from repcard.routine import parse_routine

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from repcard.content import load
-from repcard.model import ContentError
 from repcard.pipeline import Options, build_files
 from repcard.pages import LIBRARY_PAGE
+from repcard.problem import ContentError
 
 from .conftest import ROOT, SEED, exercise_text, write_tree
 from .htmltools import parse, references, resolve

@@ -9,7 +9,7 @@ import pytest
 from repcard.card import TEXTS, plan_card
 from repcard.pipeline import Options, build_files
 from repcard.content import load
-from repcard.model import ContentError
+from repcard.problem import ContentError
 
 from .conftest import MINIMAL_INDEX, ROOT, exercise_text, run_build, twelve_cut_on_the_card, write_tree
 from .htmltools import parse

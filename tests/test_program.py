@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from repcard.content import load
-from repcard.model import ContentError
+from repcard.problem import ContentError
 from repcard.program import parse_program
 
 from .conftest import ROOT

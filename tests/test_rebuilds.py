@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from bench.generate import generate
 from repcard.content import load
-from repcard.model import ContentError
 from repcard.pipeline import BuildCache, Options, build, build_files
+from repcard.problem import ContentError
 
 from .conftest import ROOT, read_tree
 

@@ -11,7 +11,7 @@ import pytest
 
 from repcard import csp
 from repcard.pipeline import Options, build_files
-from repcard.model import ContentError
+from repcard.problem import ContentError
 
 from .conftest import MINIMAL_INDEX, ROOT, SEED, build_site, exercise_text, write_tree
 from .htmltools import parse, references, resolve

@@ -23,8 +23,8 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from bench.generate import generate
 from repcard.pipeline import Options, build_files
 from repcard.exercise import parse_exercise
+from repcard.problem import ContentError
 from repcard.routine import parse_routine
-from repcard.model import ContentError
 
 from .conftest import (MINIMAL_INDEX, ROOT, SEED, build_site, exercise_text, read_tree, run_build,
                        wait_until_gone, write_tree)
