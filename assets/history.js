@@ -459,11 +459,15 @@ document.addEventListener("DOMContentLoaded", () => {
     const newSets = data.sets.filter((s) => !haveSet.has(s.id) && !haveNatural.has(natural(s)));
     const newSessions = data.sessions.filter((s) => !haveSession.has(s.id) && newSets.some((x) => x.session === s.id));
     // A session already here that a backup knows better (its finish, its routine page: a CSV of
-    // repcard before 0.3 has neither) is completed from it, never otherwise changed.
-    const byKey = new Map(sessions.map((s) => [s.id, s]).concat(sessions.map((s) => [stamp(s.started) + "|" + s.title, s])));
+    // repcard before 0.3 has neither) is completed from it, never otherwise changed. Found by its
+    // id, else its title and start to the second, else to the minute (such a CSV's): a key two
+    // sessions share (a set, Start over, a set in one minute) finds neither.
+    const keysOf = (s) => [s.id, Math.floor(s.started / 1000) + "|" + s.title, stamp(s.started) + "|" + s.title];
+    const byKey = new Map();
+    for (const s of sessions) for (const key of keysOf(s)) byKey.set(key, byKey.has(key) ? null : s);
     const mended = new Map();
     for (const s of data.sessions) {
-      const found = byKey.get(s.id) || byKey.get(stamp(s.started) + "|" + s.title);
+      const found = keysOf(s).map((key) => byKey.get(key)).find((x) => x !== undefined);
       const have = found && (mended.get(found.id) || found);
       if (have && ((!have.finished && s.finished) || (!have.routine && s.routine))) {
         mended.set(have.id, Object.assign({}, have, { finished: have.finished || s.finished, routine: have.routine || s.routine }));
