@@ -21,6 +21,7 @@
 window.repcardFiles = (() => {
   const { stamp, number, MAX_AMOUNT } = window.repcardLog; // the log's own time stamps and limits
   const { t } = window.repcardText.words; // what is refused, said in the page's language
+  const { pad } = window.repcardText;
   const MAX_ROWS = 500000;
   const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
@@ -116,7 +117,6 @@ window.repcardFiles = (() => {
   // would take for a formula), and back to minutes (null if not one).
   const offsetText = (ms) => {
     const minutes = -new Date(ms).getTimezoneOffset();
-    const pad = (x) => String(x).padStart(2, "0");
     return `UTC${minutes < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
   };
   const offsetOf = (text) => {

@@ -293,7 +293,7 @@ window.repcardLog = (() => {
     }
   }
 
-  const pad = (n) => String(n).padStart(2, "0");
+  const pad = window.repcardText.pad;
   const dateText = words.date; // "Tue 1 Dec 2026", in the page's language
   const timeText = words.time;
   const stamp = (ms, seconds) => { // 2026-11-25 18:30 (or 18:30:05), local time: the CSV's times, in any language

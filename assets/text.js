@@ -5,6 +5,7 @@
 "use strict";
 
 (function (exports) {
+  const pad = (n) => String(n).padStart(2, "0"); // two digits: 09:05
   // "%(name)s" as the templates' messages write it; "%%" a percent sign.
   const fill = (text, values) => text.replace(/%\((\w+)\)s|%%/g, (found, name) => (!name ? "%" : name in values ? String(values[name]) : found));
 
@@ -21,7 +22,6 @@
       made.set(name, new Kind(lang, Object.assign({ numberingSystem: "latn" }, settings))).get(name);
     const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
     const DAYS = "Sun Mon Tue Wed Thu Fri Sat".split(" ");
-    const pad = (n) => String(n).padStart(2, "0");
     const dated = (name, settings, english) => (ms) => (en ? english(new Date(ms)) : intl(name, Intl.DateTimeFormat, settings).format(ms));
 
     // "42.5" ("42,5" in French), two decimals at most; `grouped` for totals ("1 234"), never in a field.
@@ -62,6 +62,7 @@
 
   exports.key = key;
   exports.make = make;
+  exports.pad = pad;
   if (typeof document === "object") {
     const block = document.getElementById("words");
     exports.words = make(document.documentElement.lang || "en", block ? JSON.parse(block.textContent) : {});
