@@ -12,8 +12,9 @@ from bench.generate import generate
 
 from ..conftest import ROOT, build_site
 from .conftest import SiteServer
+from .engines import PHONE
 from .test_card import print_card
-from .test_log import start, step_of, stored, type_into
+from .test_log import fields_above_the_controls, start, step_of, stored, type_into
 
 MULTILINGUAL = ROOT / "tests/fixtures/multilingual"
 ARABIC = ROOT / "tests/fixtures/arabic"
@@ -115,6 +116,41 @@ def test_the_switcher_leads_to_the_same_page_in_the_other_language(page, two_lan
     page.click('nav.languages a[hreflang="en"]')
     page.wait_for("location.pathname === arg", arg="/repcard/routines/whole-workout/")
     assert page.text("h1") == "The Whole Workout"
+
+
+@pytest.fixture(scope="module")
+def long_words(tmp_path_factory):
+    """The sample in German and in Spanish, whose words for the fields are the longest."""
+    sites = {}
+    for code in ("de", "es"):
+        folder = tmp_path_factory.mktemp(code)
+        (folder / "repcard.toml").write_text(f'language = "{code}"\n')
+        sites[code] = SiteServer(build_site(ROOT / "tests/fixtures/glutes", folder / "site", "--config",
+                                            folder / "repcard.toml"))
+    yield sites
+    for server in sites.values():
+        server.close()
+
+
+@pytest.mark.parametrize("code", ["de", "es"])
+def test_a_short_phone_shows_a_sides_fields_and_its_side_button_in_german_and_spanish(page, long_words, code):
+    """At 320 x 640 the reps, weight and unit fields share one row and a per-side move's side button
+    is above the controls, as in English ("Wiederholungen" took a row of its own and pushed it under)."""
+    page.set_viewport(320, 640)
+    try:
+        start(page, long_words[code])
+        page.wait_for("innerWidth === 320 && innerHeight === 640")
+        page.click("#done")
+        assert step_of(page) == "band-walking:1"  # 20 each side
+        page.wait_for("document.querySelector('.step.current .log .last').textContent !== ''")
+        assert fields_above_the_controls(page)
+        assert page.evaluate("""(() => {
+          const box = (selector) => document.querySelector('.step.current ' + selector).getBoundingClientRect();
+          return box('.log .reps').top === box('.log .unit').top &&
+            box('.side').bottom <= document.getElementById('controls').getBoundingClientRect().top;
+        })()""")
+    finally:
+        page.set_viewport(*PHONE)
 
 
 @pytest.fixture(scope="module")
