@@ -26,7 +26,7 @@ from .model import Routine, Site
 from .pages import Page, Pictures, page_url, pages, robots, service_worker, sitemap
 from .problem import ContentError, Problem
 from .scripts import WORDS_FILE, ScriptWords
-from .static import Static, file_problems
+from .static import Static
 from .words import Words
 from .write import Known, Linked, Whole
 
@@ -179,7 +179,7 @@ def _load(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, settin
         try:
             site = edition.loader.load(changed)
         except ContentError as error:
-            problems += error.problems + file_problems(error.exercises, cache)
+            problems += error.problems + edition.static.problems_of(error.exercises, cache, changed)
             continue
         if code and site.language and site.language != code:
             problems.append(Problem(str(folder / "index.md"), None, f"language: {site.language} in the folder of "

@@ -27,7 +27,7 @@ def _one_line(text: str) -> str:
 
 class ContentError(Exception):
     """Raised once, with every problem found, when the content cannot be built; with the exercises
-    that were read without problems, whose images and photos are checked still (static.file_problems)."""
+    that were read without problems, whose images and photos are checked still (Static.problems_of)."""
 
     def __init__(self, problems: list[Problem], exercises: tuple = ()):  # model.Exercise, which imports this
         super().__init__(f"{len(problems)} problem(s)")

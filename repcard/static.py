@@ -60,10 +60,7 @@ class Static:
             assets = {path: served(path, data) for path, data in read.load_assets(asset_folders).items()}
             self.assets = {path: self.assets[path] if self.assets.get(path) == data else data
                            for path, data in assets.items()}  # unchanged: the same object
-        # Only a file that is no Markdown can be an image (or a folder that holds some).
-        others = None if changed is None else {path for path in changed if path.suffix.lower() != ".md"}
-        images = {e.slug: _kept(self.images, e, e.images, others) or Copied(e, {}) for e in site.exercises if e.images}
-        photos = {e.slug: _kept(self.photos, e, e.photos, others) or Copied(e, {}) for e in site.exercises if e.photos}
+        images, photos = self._wanted(site.exercises, changed)
         problems, warnings = _copy(images, photos, cache, prune)
         if problems:
             raise ContentError(problems)
@@ -75,6 +72,20 @@ class Static:
             files |= copied.files
         pictures = {key: shown for copied in photos.values() for key, shown in copied.pictures.items()}
         return files, pictures, warnings
+
+    def problems_of(self, exercises: tuple[Exercise, ...], cache: Path, changed: set[Path] | None) -> list[Problem]:
+        """What is wrong with the images and photos of `exercises`, for a build stopped by other
+        problems: said in the same run, not once those are fixed. What the last build copied is
+        not looked at again where it has not changed."""
+        return _copy(*self._wanted(exercises, changed), cache, prune=False)[0]
+
+    def _wanted(self, exercises: tuple[Exercise, ...], changed: set[Path] | None
+                ) -> tuple[dict[str, Copied], dict[str, Copied]]:
+        """The exercises' images and photos, by slug: as the last build copied them where kept (_kept)."""
+        # Only a file that is no Markdown can be an image (or a folder that holds some).
+        others = None if changed is None else {path for path in changed if path.suffix.lower() != ".md"}
+        return ({e.slug: _kept(self.images, e, e.images, others) or Copied(e, {}) for e in exercises if e.images},
+                {e.slug: _kept(self.photos, e, e.photos, others) or Copied(e, {}) for e in exercises if e.photos})
 
 
 def served(path: str, source: bytes) -> bytes:
@@ -129,13 +140,6 @@ def _between(sheet: bytes, start: int, end: int) -> bytes:
     """What a comment leaves: nothing, or between two tokens it keeps apart (`1px/**/2px`, which
     `1px2px` is not) an empty comment, which is exactly what it was to a browser."""
     return b"/**/" if sheet[start - 1:start].strip() and sheet[end:end + 1].strip() else b""
-
-
-def file_problems(exercises: tuple[Exercise, ...], cache: Path) -> list[Problem]:
-    """What is wrong with the images and photos of `exercises`, for a build stopped by other
-    problems: said in the same run, not once those are fixed."""
-    return _copy({e.slug: Copied(e, {}) for e in exercises if e.images},
-                 {e.slug: Copied(e, {}) for e in exercises if e.photos}, cache, prune=False)[0]
 
 
 def _copy(images: dict[str, Copied], photos: dict[str, Copied], cache: Path, prune: bool
