@@ -156,8 +156,8 @@ def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str], row: Callable[[ya
     if "\t" in line:
         return at, "a tab character; YAML is indented with spaces, never tabs"
     for where in sorted({opened, at} - {None}):
-        if where < len(lines) and (hidden := _YAML_ONLY_BREAKS.search(lines[where])):
-            return where, f"U+{ord(hidden[0]):04X}, a line break to YAML, in this line: remove it or put the text in quotes"
+        if where < len(lines) and (hidden := _unquoted_break(lines[where])):
+            return where, f"U+{ord(hidden):04X}, a line break to YAML, in this line: remove it or put the text in quotes"
     if problem.startswith("mapping values are not allowed"):
         key, _, value = line.strip().partition(": ")
         if ": " in value or value.endswith(":"):  # a second colon in the value, not a nested key
@@ -172,6 +172,21 @@ def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str], row: Callable[[ya
     if context.startswith("while parsing a flow"):
         return opened, "a [list] or {mapping} opened on this line is not closed"
     return at, problem or context
+
+
+def _unquoted_break(line: str) -> str | None:
+    """A line break to YAML only (_YAML_ONLY_BREAKS) outside quotes, where it cuts the line; in
+    quotes it is text. A quote opens a value only at its start: "don't" opens none."""
+    quote, before = None, ":"
+    for char in line:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'" and before in ":[{,-":
+            quote = char
+        elif _YAML_ONLY_BREAKS.match(char):
+            return char
+        before = char if not char.isspace() else before
+    return None
 
 
 def _refuse_structure(source: str) -> tuple[yaml.Mark, str] | None:
@@ -222,6 +237,10 @@ def _read_as(key: yaml.Node) -> object:
     if key.tag == _TEXT:  # nearly every key: nothing to make
         return key.value
     value = _made(key)
+    try:
+        hash(value)  # `!!seq a: 1` makes a list
+    except TypeError:
+        return key.value
     return key.value if value is _UNMADE else value
 
 

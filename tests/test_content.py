@@ -231,6 +231,10 @@ def test_yaml_mistakes_are_said_at_the_line_an_editor_shows():
         f"{PATH}:3: invalid YAML: a key is a word or a number, not a [list] or {{mapping}}"]
     assert problems_of("---\ntitle: X\u2028more\ncue: y\n---\n") == [
         f"{PATH}:2: invalid YAML: U+2028, a line break to YAML, in this line: remove it or put the text in quotes"]
+    assert problems_of('---\ntitle: X\nmuscles: ["a\u2028b", c\n---\n') == [  # in quotes it is text: not the problem
+        f"{PATH}:3: invalid YAML: a [list] or {{mapping}} opened on this line is not closed"]
+    assert problems_of("---\ntitle: X\n!!seq a: 1\n---\n") == [  # a key YAML makes a list: no traceback
+        f"{PATH}:3: invalid YAML: a key is a word or a number, not a [list] or {{mapping}}"]
     quoted = '---\ntitle: "X\u2028more"\ncue: "a\u2029b"\nsets: lots\nsets: 2\n---\n'
     assert problems_of(quoted) == [f"{PATH}:5: sets: written twice, on lines 4 and 5; keep one"]
     assert problems_of(quoted.replace("sets: 2\n", "")) == [
