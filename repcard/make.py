@@ -185,8 +185,9 @@ def _load(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, settin
             problems.append(Problem(str(folder / "index.md"), None, f"language: {site.language} in the folder of "
                                     f"{code}: a multilingual site's language is its folder's name; remove the key"))
         loaded.append((code or site.language or settings.language, edition, site))
-    if problems:
-        raise ContentError(problems)
+    if problems:  # the languages that loaded have their images and photos said in this run too
+        raise ContentError(problems + [p for _, edition, site in loaded
+                                       for p in edition.static.problems_of(site.exercises, cache, changed)])
     return sorted(loaded, key=lambda found: (found[0] != settings.language, found[0]))
 
 

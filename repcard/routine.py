@@ -94,6 +94,7 @@ def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:
     specs = []
     for pair, spec in value.items():
         name = f"exercises.{pair}"
+        before = len(fields.problems)
         circuit, letter = _parse_pair(fields, name, pair)
         if isinstance(spec, dict):
             for key in spec:
@@ -115,7 +116,7 @@ def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:
             fields.add(name, f"{name}: expected the file name of an exercise without .md, like glute-bridge, "
                              f"got {shown}")
             continue
-        if circuit:
+        if circuit and len(fields.problems) == before:  # a slot with a mistake says no more (no "reps: missing")
             specs.append(SlotSpec(circuit, letter, slug.strip(), sets, reps, fields.doc.line(name)))
     return tuple(specs)
 

@@ -19,7 +19,7 @@ def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], ex
     exercises whose files have problems of their own, which are not said again here. With `complete`
     false the file had problems (some weeks or rules may be missing from `spec`): what is checked
     against the whole program, a rule on an exercise no week uses, is left until they are fixed;
-    so it is while a routine of the program has problems of its own."""
+    so it is while a routine of the program is missing or has problems of its own."""
     path = spec.doc.path
     problems: list[Problem] = []
 
@@ -52,7 +52,7 @@ def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], ex
             if rule.exercise not in unreadable:
                 said(rule.name, rule.line, f"{rule.name}: no exercise '{rule.exercise}' in exercises/"
                                            f"{_close(rule.exercise, exercises)}")
-        elif rule.exercise not in used and complete and not unreadable.intersection(routine_names):
+        elif rule.exercise not in used and complete and routine_names <= routines.keys():
             said(rule.name, rule.line, f"{rule.name}: the program never uses {rule.exercise}: no week's routine has "
                                        "it; take the rule out or add the exercise to a routine")
         else:

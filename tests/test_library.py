@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 
 import pytest
 
@@ -302,6 +303,20 @@ def test_a_photo_must_exist_be_an_image_and_say_what_it_shows(tmp_path):
     with pytest.raises(ContentError) as caught:
         build_files(Options(root, tmp_path / "out", "", cache=tmp_path / "cache"))
     assert [str(p) for p in caught.value.problems] == [photo]
+
+
+def test_a_photo_that_is_no_image_in_one_language_is_said_beside_anothers_problem(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests/fixtures/multilingual", content)
+    routine = content / "en/routines/before-a-run.md"
+    routine.write_text(routine.read_text().replace("rest: 30", "rest: thirty"))
+    (content / "fr/exercises/glute-bridge/1.jpg").unlink()  # a link to the English photo, or a copy
+    (content / "fr/exercises/glute-bridge/1.jpg").write_text("not a photo")
+    with pytest.raises(ContentError) as caught:
+        build_files(Options(content, tmp_path / "out", "", cache=tmp_path / "cache"))
+    assert [str(p).replace(f"{content}/", "") for p in caught.value.problems] == [
+        "en/routines/before-a-run.md:5: rest: expected a whole number from 0 to 3600, got 'thirty'",
+        "fr/exercises/glute-bridge.md:10: photos: glute-bridge/1.jpg is not an image Pillow can read (JPEG, PNG or WebP)"]
 
 
 def test_a_warm_cache_encodes_nothing_again(tmp_path):

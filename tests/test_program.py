@@ -120,6 +120,12 @@ def test_a_routine_with_a_problem_still_has_its_moves_checked_and_says_no_more(t
     assert [str(p).replace(str(content) + "/", "") for p in error.value.problems] == [
         "routines/whole-workout.md:5: rest: expected a whole number from 0 to 3600, got 'sixty'",
         "routines/whole-workout.md:12: 1B: no exercise 'band-walkin' in exercises/ (did you mean 'band-walking'?)"]
+    routine.write_text(routine.read_text().replace("rest: sixty", "rest: 60").replace("1B: band-walkin",
+                                                                                     "1B: {exercise: band-walking, rep: 9}"))
+    assert program_problems(tmp_path, program_text("  1-4: {routine: whole-workou}\n", "progression:\n"
+                                                   "  romanian-deadlift: {reps: 8-12, add: 2.5 kg}\n")) == [
+        "routines/whole-workout.md:12: unknown key 'exercises.1B.rep' (did you mean 'reps'?); allowed: exercise, sets, reps",
+        "programs/plan.md:4: weeks.1-4: no routine 'whole-workou' in routines/"]  # and no "never uses"
 
 
 def test_keys_are_checked_with_suggestions_and_a_comma_in_braces_is_explained(tmp_path):
