@@ -200,10 +200,13 @@ window.repcardFiles = (() => {
     if (rows.length > 500001) throw t("it holds more than a log can");
     const slugs = new Map(existing.sets.map((s) => [s.name, s.exercise]));
     // A session is its start and title: to the second where the file says it (two can start in one
-    // minute: a set, Start over, a set), to the minute (local time) in a CSV of repcard before 0.3.
+    // minute: a set, Start over, a set), to the minute (local time) in a CSV of repcard before 0.3;
+    // a key two sessions here share finds neither.
     const second = (ms) => Math.floor(ms / 1000);
-    const known = new Map(existing.sessions.flatMap((s) => [[stamp(s.started) + "|" + s.title, s],
-      [second(s.started) + "|" + s.title, s]]));
+    const known = new Map();
+    for (const s of existing.sessions) {
+      for (const key of [stamp(s.started) + "|" + s.title, second(s.started) + "|" + s.title]) known.set(key, known.has(key) ? null : s);
+    }
     const sessions = new Map();
     const sets = [];
     let lastSecond = NaN;

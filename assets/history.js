@@ -460,9 +460,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const newSessions = data.sessions.filter((s) => !haveSession.has(s.id) && newSets.some((x) => x.session === s.id));
     // A session already here that a backup knows better (its finish, its routine page: a CSV of
     // repcard before 0.3 has neither) is completed from it, never otherwise changed. Found by its
-    // id, else its title and start to the second, else to the minute (such a CSV's): a key two
-    // sessions share (a set, Start over, a set in one minute) finds neither.
-    const keysOf = (s) => [s.id, Math.floor(s.started / 1000) + "|" + s.title, stamp(s.started) + "|" + s.title];
+    // id, else its title and start to the second, else to the minute (such a CSV's, whose starts
+    // are whole minutes): a key two sessions share (a set, Start over, a set in one minute) finds neither.
+    const keysOf = (s) => [s.id, ...(s.started % 6e4 ? [Math.floor(s.started / 1000) + "|" + s.title] : []),
+      stamp(s.started) + "|" + s.title];
     const byKey = new Map();
     for (const s of sessions) for (const key of keysOf(s)) byKey.set(key, byKey.has(key) ? null : s);
     const mended = new Map();

@@ -335,21 +335,27 @@ def test_a_csv_of_the_first_seven_columns_still_imports_and_a_json_backup_comple
 def test_an_import_completes_the_session_it_names_never_one_that_only_shares_its_minute(page, served):
     """Two sessions of one title started in one minute (a set, Start over, a set): a backup that
     knows one's finish completes that one, found to the second; a start that only shares their
-    minute picks neither."""
-    minute = 1763661600000
+    minute (a whole minute: as a CSV of repcard before 0.3 writes it) picks neither."""
+    minute = 1763661600000  # 2025-11-20 18:00 UTC
     first, second = backup_with(), backup_with()
-    first["sessions"] = [dict(first["sessions"][0], id=name, started=minute + at) for name, at in (("a", 5000), ("b", 40000))]
+    first["sessions"] = [dict(first["sessions"][0], id=name, started=minute + at) for name, at in (("a", 0), ("b", 40000))]
     first["sets"] = [dict(first["sets"][0], id=f"{name}|glute-bridge:1", session=name) for name in "ab"]
     start(page, served, "history/")
     page.wait_for("document.getElementById('history').dataset.ready === 'true'")
     assert import_text(page, "log.json", json.dumps(first)) == "Imported 2 sets in 2 new sessions; 0 already here."
     finishes = "window.repcardLog.sessions().then((all) => all.map((s) => [s.id, s.finished]))"
-    for at, completed in ((5000, [["a", minute + 600000], ["b", 0]]), (20000, [["a", minute + 600000], ["b", 0]])):
-        second["sessions"] = [dict(second["sessions"][0], id="elsewhere", started=minute + at, finished=minute + 600000)]
+    row = ("2025-11-20 18:00,Legs,Glute Bridge,1,10,12,kg,,2025-11-20 18:01,2025-11-20 18:10,glute-bridge,/repcard/,,"
+           "UTC+00:00")  # a start to the minute: a or b
+    assert import_text(page, "minute.csv", ",".join(CSV_COLUMNS) + "\r\n" + row + "\r\n") == \
+        "Imported 0 sets in 0 new sessions; 1 already here."
+    assert page.evaluate(finishes) == [["a", 0], ["b", 0]]
+    done = minute + 600000
+    for at in (40000, 0, 20000):
+        second["sessions"] = [dict(second["sessions"][0], id="elsewhere", started=minute + at, finished=done)]
         second["sets"] = [dict(second["sets"][0], id="elsewhere|glute-bridge:1", session="elsewhere")]
         said = import_text(page, "other.json", json.dumps(second))
         assert said.startswith("Imported 0 sets in 0 new sessions; 1 already here"), said
-        assert page.evaluate(finishes) == completed, at
+        assert page.evaluate(finishes) == [["a", 0], ["b", done]], at
 
 
 HOSTILE = "=HYPERLINK(\"http://evil\")<img src=x onerror=\"window.pwned=1\">"
