@@ -44,9 +44,9 @@ def make_parser(prog: str, where: str) -> argparse.ArgumentParser:
                              "a flag wins over the file")
     parser.add_argument("--content", type=flag_type(config.folder), metavar="DIR",
                         help="the content: index.md, exercises/*.md and, for a library, routines/*.md "
-                             f"(default: content/ {where})")
+                             f"(default: content/ beside the config file, else {where})")
     parser.add_argument("--output", type=flag_type(config.folder), metavar="DIR",
-                        help=f"where the site is written (default: site/ {where})")
+                        help=f"where the site is written (default: site/ beside the config file, else {where})")
     parser.add_argument("--base-url", type=flag_type(config.base_url), metavar="URL",
                         help="the site's absolute address, e.g. https://you.github.io/repcard/; "
                              "enables canonical links, the sitemap and the card's QR code")
@@ -181,6 +181,7 @@ def run(args: argparse.Namespace, options: Options, prog: str) -> int:
         report(problems, options.output)
         return 1
     pages = sum(1 for _ in options.output.rglob("*.html"))
-    print(f"repcard: built {pages} pages into {options.output}; open {options.output / 'index.html'} "
-          f"in a browser, or see it live with `{prog} serve`")
+    # Not "open site/index.html": from the disk a browser lists a folder where a link names one.
+    serve = f"{prog} --config {args.config} serve" if args.config else f"{prog} serve"  # from where it was run
+    print(f"repcard: built {pages} pages into {options.output}; see it with `{serve}`")
     return 0

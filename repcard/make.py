@@ -167,6 +167,9 @@ def _load(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, settin
           changed: set[Path] | None, cache: Path) -> list[tuple[str, Edition, Site]]:
     """Each language's content as it stands, the site's language first; raises ContentError
     with every problem of every language, their images' and photos' among them."""
+    if not content_dir.is_dir():  # run from another folder, most likely: one line, not index.md's and exercises/'
+        raise ContentError([Problem(str(content_dir), None, "no such folder: run repcard in your site's folder, "
+                                    "beside repcard.toml, or name the content with --content")])
     folders = content.language_folders(content_dir) or {"": content_dir}
     for gone in kept.editions.keys() - folders.keys():
         del kept.editions[gone]

@@ -116,10 +116,10 @@ def main(argv: list[str], prog: str = "repcard") -> int:
         print(f"wrote {path}")
     for problem in problems:
         print(problem, file=sys.stderr)
-    if note:
-        print(f"repcard: note: {note}", file=sys.stderr)
     if not written:
         return 1
+    if note:  # about the workflow just written
+        print(f"repcard: note: {note}", file=sys.stderr)
     print(f"repcard: a new site in {args.folder}, built with repcard {__version__}. Next: cd {args.folder} && "
           "repcard serve; to publish it, see its README.md")
     return 1 if any(not p.message.endswith("kept as it is") for p in problems) else 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import html
+import logging
 import os
 import re
 import sys
@@ -54,13 +55,20 @@ class SiteFileHandler(StaticFileHandler):
             raise HTTPError(404) from None
 
     def write_error(self, status_code: int, **kwargs) -> None:
-        page = os.path.join(self.root, "404.html")
-        if os.path.isfile(page):
-            self.set_status(404)
-            with open(page, "rb") as file:
-                self.finish(dev_policy(file.read(), self.livereload_snippet, self.request.host))
-        else:
-            super().write_error(status_code, **kwargs)
+        path = os.path.join(self.root, "404.html")
+        page = NO_SITE  # no site yet: its first build failed
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                page = file.read()
+        self.set_status(404)
+        self.finish(dev_policy(self.shown(page), self.livereload_snippet, self.request.host))
+
+    def shown(self, page: bytes) -> bytes:
+        """A page as this handler serves it."""
+        return page
+
+
+NO_SITE = b"<!doctype html><html lang=en><meta charset=utf-8><title>No site yet</title><body><p>No site yet.</p></body>"
 
 
 class NotInSiteHandler(SiteFileHandler):
@@ -72,6 +80,13 @@ class NotInSiteHandler(SiteFileHandler):
 
 
 class SiteServer(Server):
+    def _setup_logging(self):
+        """livereload's logging, but only its warnings: repcard says what happens, one line each
+        (not "Serving on", "Reload 0 waiters" at every save, "Shutting down..." before Ctrl-C's line)."""
+        super()._setup_logging()
+        logging.getLogger("livereload").setLevel(logging.WARNING)
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)  # not a line for every 404
+
     def get_web_handlers(self, script):
         SiteFileHandler.livereload_snippet = script  # its inline loader: let through the pages' policy by its hash
         return [*super().get_web_handlers(script), (r".*", NotInSiteHandler, {"path": self.root})]
@@ -206,6 +221,12 @@ class DevSiteHandler(SiteFileHandler):
     def compute_etag(self) -> str | None:
         return None if self.untagged else super().compute_etag()
 
+    def shown(self, page: bytes) -> bytes:
+        """The site's 404 page, or a page of the server's own while there is no site, with the
+        latest rebuild's problems over it."""
+        self.untagged = True
+        return served_page(page, self.latest.problems, self.latest.name(self.latest.build))
+
 
 class NoPolling(Watcher):
     """livereload's watcher, idle: watchfiles notices changes, and livereload must not
@@ -330,9 +351,14 @@ def serve(options: Options, host: str, port: int) -> int:
         rebuild(None)
     server = SiteServer(watcher=NoPolling())
     server.SFH = type("ServedSite", (DevSiteHandler,), {"latest": latest})
-    print(f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    # Said once the loop runs, so once the port is ours.
+    loop.add_callback(print, f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve(host=host, port=port, root=str(options.output), restart_delay=0)
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        print(f"repcard: cannot serve at http://{host}:{port}/: {error.strerror or error}; "
+              "choose another with --port", file=sys.stderr)
+        return 1
     finally:
         stop.set()
         watcher.join(timeout=2)

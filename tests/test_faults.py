@@ -373,8 +373,7 @@ def test_ctrl_c_stops_the_dev_server_with_one_line(seed, tmp_path):
             process.kill()
             process.wait()
     assert process.returncode == 130
-    assert "Traceback" not in err
-    assert err.splitlines()[-1] == f"repcard: interrupted; {tmp_path}/site was left as it was"
+    assert err == f"repcard: interrupted; {tmp_path}/site was left as it was\n"  # livereload's lines too are not said
 
 
 def _answers(fetch, url: str) -> bool:

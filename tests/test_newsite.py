@@ -24,6 +24,7 @@ def test_new_writes_a_site_that_builds_and_refuses_a_folder_that_is_not_empty(tm
 
     again = run_build("new", site)
     assert again.returncode == 1 and again.stderr.startswith(f"{site}: is not empty: name a new or empty folder")
+    assert len(again.stderr.splitlines()) == 1  # one line: no note about a workflow it did not write
 
 
 def test_force_adds_beside_what_is_there_and_replaces_nothing(tmp_path):

@@ -106,6 +106,36 @@ def test_serve_answers_path_traversal_with_404(server, path):
     assert status == 404 and "<h1>Not found</h1>" in body  # the site's own 404 page, nothing else
 
 
+def test_a_port_in_use_is_one_line_and_no_site_yet_is_a_page_with_the_problem(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(tmp_path / "content"),
+                               "--output", str(tmp_path / "site"), "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "serving" not in done.stdout
+    assert done.stderr.splitlines()[-1] == (f"repcard: cannot serve at http://127.0.0.1:{port}/: Address already in use; "
+                                            "choose another with --port")
+    port = free_port()  # and run where there is no content/: the problem over a page, not tornado's bare one
+    with (tmp_path / "serve.log").open("w") as out:
+        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content",
+                                    str(tmp_path / "content"), "--output", str(tmp_path / "site"), "--port", str(port)],
+                                   stdout=out, stderr=subprocess.STDOUT, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    try:
+        wait_for(lambda: "serving" in (tmp_path / "serve.log").read_text(), "the server to answer")
+        for path in ("/", "/exercises/x/"):
+            status, body = raw_status(f"http://127.0.0.1:{port}/", path)
+            assert status == 404 and "no such folder: run repcard in your site&#x27;s folder" in body, body[:300]
+            assert "404: Not Found" not in body
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert (tmp_path / "serve.log").read_text().splitlines()[:2] == [
+        f"{tmp_path / 'content'}: no such folder: run repcard in your site's folder, beside repcard.toml, or name "
+        "the content with --content", f"repcard: 1 problem; {tmp_path / 'site'} was left as it was"]
+
+
 def test_serve_binds_this_machine_only_unless_told(server):
     url, _, log = server
     assert url.startswith("http://127.0.0.1:")
