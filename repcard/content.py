@@ -193,15 +193,20 @@ def by_title(exercises) -> tuple[Exercise, ...]:
     return tuple(sorted(exercises, key=lambda e: (e.title.casefold(), e.slug)))
 
 
-def language_folders(content_dir: Path) -> dict[str, Path] | None:
+def language_folders(content_dir: Path) -> tuple[dict[str, Path] | None, list[Problem]]:
     """A multilingual site's content: a folder per language, content/<lang>/, each a whole site
     (index.md, exercises/, routines/, programs/) whose files keep the same names in every
-    language, so that an exercise is known by one slug. None for a site in one language."""
+    language, so that an exercise is known by one slug. None for a site in one language. Beside
+    them, a folder that is not one is a problem: its pages would be left out without a word."""
     if (content_dir / "index.md").exists() or not content_dir.is_dir():
-        return None
-    found = {path.name: path for path in sorted(content_dir.iterdir())
-             if path.name in shipped() and (path / "index.md").exists()}
-    return found or None
+        return None, []
+    folders = [path for path in sorted(content_dir.iterdir()) if path.is_dir() and not path.name.startswith(".")]
+    if not any((path / "index.md").exists() for path in folders if path.name in shipped()):
+        return None, []
+    # A language's folder without its index.md is loaded all the same: said missing, with the rest.
+    return {path.name: path for path in folders if path.name in shipped()}, [
+        Problem(str(path), None, f"not a language's folder: expected one of the languages repcard speaks, "
+                                 f"{', '.join(shipped())}") for path in folders if path.name not in shipped()]
 
 
 def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routine],

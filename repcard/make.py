@@ -170,10 +170,10 @@ def _load(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, settin
     if not content_dir.is_dir():  # run from another folder, most likely: one line, not index.md's and exercises/'
         raise ContentError([Problem(str(content_dir), None, "no such folder: run repcard in your site's folder, "
                                     "beside repcard.toml, or name the content with --content")])
-    folders = content.language_folders(content_dir) or {"": content_dir}
+    folders, problems = content.language_folders(content_dir)
+    folders = folders or {"": content_dir}
     for gone in kept.editions.keys() - folders.keys():
         del kept.editions[gone]
-    problems: list[Problem] = []
     loaded = []
     for code, folder in folders.items():
         edition = kept.editions.get(code)

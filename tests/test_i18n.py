@@ -321,6 +321,20 @@ def test_a_language_folder_that_says_another_language_is_a_problem(tmp_path):
     assert result.returncode == 1 and "fr/index.md: language: de in the folder of fr" in result.stderr
 
 
+def test_a_language_folder_without_its_index_or_a_folder_that_is_no_language_is_a_problem(tmp_path):
+    """Not left out without a word: the French pages were missing from the site and `check` said valid."""
+    content = write_tree(tmp_path / "content", {
+        "en/index.md": "---\ntitle: Legs\n---\n", "en/exercises/bridge.md": "---\ntitle: Bridge\npair: 1A\nsets: 2\nreps: 10\n---\n",
+        "fr/Index.md": "---\ntitle: Jambes\n---\n", "fr/exercises/bridge.md": "---\ntitle: Pont\npair: 1A\nsets: 0\nreps: 10\n---\n",
+        "fr-FR/index.md": "---\ntitle: Jambes\n---\n"})
+    result = run_build("check", "--content", content)
+    assert result.returncode == 1 and result.stderr.splitlines() == [
+        f"{content}/fr-FR: not a language's folder: expected one of the languages repcard speaks, en, ar, de, es, fr",
+        f"{content}/fr/index.md: missing: the title and intro live in this file",
+        f"{content}/fr/exercises/bridge.md:4: sets: expected a whole number from 1 to 20, got 0",
+        "repcard: 3 problems; nothing was written"]
+
+
 def test_the_french_sample_renders_its_pages_within_budget(two_languages):
     weights = render_weights(two_languages)
     assert max(total for _, total in weights.values()) <= WITH_DEFERRED
