@@ -48,8 +48,15 @@ class InOrder:
         self._submit()
 
     def _submit(self) -> None:
-        while self.chunks and len(self.pending) < self.window:
-            self.pending.append(self.pool.submit(self.work, self.chunks.popleft()))
+        # A submit may fork the workers: born with Ctrl-C and SIGTERM held back until they ignore
+        # them (_start_worker), or one sent meanwhile kills a worker half-started and the build,
+        # waiting for its pool, hangs (12 runs in 30 when sent as the workers started).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            while self.chunks and len(self.pending) < self.window:
+                self.pending.append(self.pool.submit(self.work, self.chunks.popleft()))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def __iter__(self) -> Iterator[Result]:
         while self.pending:
@@ -72,6 +79,7 @@ def each(work: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
     return [work(item) for item in items]
 
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 _PR_SET_PDEATHSIG = 1  # Linux prctl(): a signal for this process when its parent dies
 
 
@@ -84,6 +92,7 @@ def _start_worker(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # held back since the fork (InOrder._submit)
     gc.freeze()  # what the build made before the fork: never walked, so never copied, by this worker's collector
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -358,6 +358,26 @@ def test_ctrl_c_or_sigterm_is_one_line_and_leaves_the_site(parsed_in_a_pool, tmp
     assert beside(out) == ["site"]
 
 
+def test_ctrl_c_as_the_workers_start_stops_the_build(parsed_in_a_pool, tmp_path):
+    """Sent the moment a worker exists, before it could ignore it: the worker must not die of it
+    half-started, or the build waits for its pool for ever (12 runs in 30 hung so)."""
+    for run in range(8):
+        process = start("build", "--content", parsed_in_a_pool, "--output", tmp_path / "site", stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 30
+            while not children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+                pass  # no sleep: the first moment there is one
+            os.killpg(process.pid, signal.SIGINT)
+            _, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert (process.returncode, err[-80:]) == (130, f"repcard: interrupted; {tmp_path}/site was left as it was\n"[-80:])
+    assert not wait_until_gone(str(parsed_in_a_pool)), "a worker outlived its build"
+
+
 def test_ctrl_c_stops_the_dev_server_with_one_line(seed, tmp_path):
     from .test_serve import fetch, free_port
 
