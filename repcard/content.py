@@ -19,7 +19,7 @@ from . import workers
 from .exercise import ParsedExercise, Placement, parse_exercise
 from .fields import slug_problem
 from .i18n import shipped
-from .model import Exercise, Routine, Site
+from .model import Exercise, Routine, Site, slugged
 from .problem import ContentError, Problem
 from .program import ProgramSpec, parse_program
 from .weeks import build_program
@@ -134,8 +134,8 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
             library[found[0].slug] = (let_through(found[0], raw_allowed, said), found[1])
             exercise_warnings[key[0]] = tuple(said)
             warnings += said
-        else:
-            unreadable.add(Path(key[0]).stem)
+        else:  # and as its slug would be, if a wrong file name is its problem (Glute-Bridge.md)
+            unreadable |= {Path(key[0]).stem, slugged(Path(key[0]).stem)}
     folder = str(exercise_dir) + "/"  # the cache may hold another language's folder too
     for stale in {key for key in cache if key[0].startswith(folder)} - set(keys):  # deleted or edited files
         del cache[stale]
@@ -151,20 +151,21 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
         for path in routine_files:
             routine_header, read_problems = _read_header(path, content_dir,
                                                          partial(parse_routine, allowed=ROUTINE_FILE_KEYS))
-            problems += read_problems
-            if wrong := slug_problem(str(path), "quick-core.md"):
-                problems.append(wrong)
-                continue
+            wrong = slug_problem(str(path), "quick-core.md")
+            problems += read_problems + ([wrong] if wrong else [])
             if routine_header:  # with problems of its own too: its exercises are checked in the same run
                 routine_header = let_through(routine_header, raw_allowed, warnings)
                 slots, slot_problems = routine_slots(routine_header, library, unreadable)
-                # A slot whose exercise has problems of its own says nothing more: no gap where it was.
-                complete = not read_problems and not slot_problems and \
-                    not any(spec.exercise in unreadable for spec in routine_header.slots)
-                problems += slot_problems + check_slots(slots, complete=complete, key="exercises")
-                routine, assemble_problems = assemble(routine_header, slots, slug=path.stem, complete=complete)
+                # A slot whose exercise is missing or has problems of its own takes its place all the same.
+                made = {(slot.circuit, slot.letter) for slot in slots}
+                failed = {(spec.circuit, spec.letter): (str(path), spec.line) for spec in routine_header.slots
+                          if (spec.circuit, spec.letter) not in made}
+                problems += slot_problems + check_slots(slots, not routine_header.dropped, "exercises", failed)
+                routine, assemble_problems = assemble(routine_header, slots, path.stem,
+                                                      complete=not routine_header.dropped and not failed)
                 problems += assemble_problems
-                if routine and not read_problems:
+                # Built whole or not at all: a program checks its weeks against every move of it.
+                if routine and not read_problems and not wrong and not failed:
                     routines.append(routine)
     elif header:
         slots, slot_problems = classic_slots(list(library.values()))
@@ -225,12 +226,12 @@ def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routi
         problems += read_problems
         if wrong := slug_problem(str(path), "six-weeks.md"):
             problems.append(wrong)
-        elif spec:  # with problems of its own too: what else is wrong is said in the same run
+        if spec:  # with problems of its own too: what else is wrong is said in the same run
             spec = specs[path.stem] = let_through(spec, raw_allowed, warnings)
             program, build_problems = build_program(spec, path.stem, by_slug, exercises, unreadable,
                                                     complete=not read_problems)
             problems += build_problems
-            if program:
+            if program and not wrong:
                 programs.append(program)
     return tuple(programs), specs, problems
 

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .fields import MAX_SLUG
+from .model import slugged
 from .problem import Problem
 from .write import whole_file
 
@@ -168,7 +169,7 @@ def _photo(path: Path, name: str) -> tuple[Path | None, str]:
 def make_slug(ident: str) -> str:
     """`Band_Good_Morning` -> `band-good-morning`: lowercase, runs of anything else one hyphen;
     at most as long as the build takes a file name."""
-    return re.sub(r"[^a-z0-9]+", "-", ident.lower())[:MAX_SLUG].strip("-")
+    return slugged(ident)[:MAX_SLUG].strip("-")
 
 
 def _one_line(text: str) -> str:

@@ -372,9 +372,14 @@ class Site:
         return _taxonomy(self.exercises, "equipment")
 
 
+def slugged(text: str) -> str:
+    """Lowercase, each run of anything else one hyphen: 'Band_Good_Morning' -> 'band-good-morning'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
 def term_slug(term: str) -> str:
     """A muscle or piece of equipment as a URL: 'Lower back' -> 'lower-back'."""
-    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-") or "other"
+    return slugged(term) or "other"
 
 
 def _taxonomy(exercises, kind: str) -> dict[str, tuple[Exercise, ...]]:

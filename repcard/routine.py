@@ -52,6 +52,7 @@ class RoutineHeader:
     raw_intro: RawBody | None = None
     raw_html: bool = False  # index.md's setting: let raw HTML in bodies through
     language: str = ""  # index.md's setting: the language of the site's words ("": not said)
+    dropped: bool = False  # a slot of `exercises:` had a mistake: `slots` are not all it names
 
 
 def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
@@ -71,7 +72,9 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
     checkin = fields.text("checkin", fields.get("checkin"), one_line=True)
     rest = fields.integer("rest", fields.get("rest"), minimum=0, maximum=MAX_REST, default=DEFAULT_REST)
     circuits = _parse_circuits(fields, rest)
+    before = len(fields.problems)
     slots = _parse_slot_specs(fields) if "exercises" in allowed else ()
+    dropped = len(fields.problems) > before
     raw_html = fields.get("raw_html")
     if raw_html not in (None, True, False):
         fields.add("raw_html", "raw_html: expected true (let raw HTML in bodies through) or false (show it as text)")
@@ -82,7 +85,7 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
     intro = render_markdown(doc.body)
     fields.problems += unsafe_link_problems(doc, intro)
     return RoutineHeader(title, description, checkin, rest, circuits, intro.html, doc, slots,
-                         intro.raw(doc.body_line), raw_html is True, language or ""), fields.problems
+                         intro.raw(doc.body_line), raw_html is True, language or "", dropped), fields.problems
 
 
 def _parse_slot_specs(fields: Fields) -> tuple[SlotSpec, ...]:
@@ -148,13 +151,16 @@ def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, s
     return circuits
 
 
-def check_slots(slots: list[Slot], complete: bool, key: str = "pair") -> list[Problem]:
+def check_slots(slots: list[Slot], complete: bool, key: str = "pair",
+                failed: dict[tuple[int, str], tuple[str, int | None]] | None = None) -> list[Problem]:
     """A slot used twice is one problem naming every file that uses it; so is an exercise
     used twice in one routine. Once every file has parsed and every slot is unique, a
     skipped letter is a problem too.
 
     With `complete` false some files failed to parse, and a gap may only be one of them.
     `key`: where the slots were written, for messages: exercise files' `pair`, a routine's `exercises`.
+    `failed`: the places of slots a routine file names whose exercise failed, by (circuit, letter),
+    with where each is written: taken all the same, so no gap is said where one is.
     """
     users: dict[tuple[int, str], list[Slot]] = {}
     for slot in sorted(slots, key=lambda s: (s.source, s.line or 0)):
@@ -173,15 +179,16 @@ def check_slots(slots: list[Slot], complete: bool, key: str = "pair") -> list[Pr
         seen.setdefault(slot.slug, slot)
     if problems or not complete:
         return problems
+    places = (failed or {}) | {place: (used[0].source, used[0].line) for place, used in users.items()}
     letters: dict[int, list[str]] = {}  # by circuit, in order: one pass, not one per circuit
-    for number, letter in sorted(users):
+    for number, letter in sorted(places):
         letters.setdefault(number, []).append(letter)
     for number, used in letters.items():
         for letter, expected in zip(used, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
             if letter != expected:
-                slot = users[(number, letter)][0]
-                problems.append(Problem(slot.source, slot.line, f"{key}: circuit {number} has no "
-                                        f"{number}{expected}, so {slot.pair} leaves a gap; expected {number}{expected}"))
+                source, line = places[(number, letter)]
+                problems.append(Problem(source, line, f"{key}: circuit {number} has no {number}{expected}, so "
+                                        f"{number}{letter} leaves a gap; expected {number}{expected}"))
                 break
     return problems
 

@@ -185,6 +185,35 @@ def test_an_exercise_with_a_problem_of_its_own_is_the_only_line_about_it(tmp_pat
                               "allowed: title, pair (classic layout only), sets, reps, cue, muscles, equipment, variations, photos"]
 
 
+def test_every_mistake_in_a_routine_and_its_moves_is_said_once_in_one_run(tmp_path):
+    """A routine's own mistake, a move that is not there, a move whose file fails and a gap, together;
+    and no line about what depends on them (the gap's neighbours, a program's weeks)."""
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nsets: 2\nreps: 30 s hold\n---\n",
+        "exercises/Dead-Bug.md": "---\ntitle: Dead Bug\nsets: 2\nreps: 10\n---\n",
+        "exercises/bridge.md": "---\ntitle: [Bridge]\nsets: 2\nreps: 10\n---\n",
+        "exercises/bird-dog.md": "---\ntitle: Bird Dog\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\nrest: sixty\nrepeat: 3\nexercises:\n  1A: plank\n  1B: dead-bug\n"
+                            "  2A: bridge\n  2C: bird-dog\n  3A: planks\n---\n",
+        "programs/four-weeks.md": "---\ntitle: Four Weeks\nweeks:\n  1-4: {routine: core}\nprogression:\n"
+                                  "  bird-dog: {add_reps: 1, up_to: 15}\n---\n",
+        "programs/Two_Weeks.md": "---\ntitle: Two\nweeks:\n  1-2: {routine: cor}\n---\n",
+    })
+    assert problems(root) == [
+        f"{root}/exercises/Dead-Bug.md: file name 'Dead-Bug' is not a URL slug: use lowercase letters, digits and "
+        "hyphens, like glute-bridge.md",
+        f"{root}/exercises/bridge.md:2: title: expected text, got a list",
+        f"{root}/routines/core.md:4: unknown key 'repeat' (did you mean 'rest'?); allowed: title, description, checkin, "
+        "rest, circuits, exercises",
+        f"{root}/routines/core.md:3: rest: expected a whole number from 0 to 3600, got 'sixty'",
+        f"{root}/routines/core.md:10: 3A: no exercise 'planks' in exercises/ (did you mean 'plank'?)",
+        f"{root}/routines/core.md:9: exercises: circuit 2 has no 2B, so 2C leaves a gap; expected 2B",
+        f"{root}/programs/Two_Weeks.md: file name 'Two_Weeks' is not a URL slug: use lowercase letters, digits and "
+        "hyphens, like six-weeks.md",
+        f"{root}/programs/Two_Weeks.md:4: weeks.1-2: no routine 'cor' in routines/"]
+
+
 def test_a_routines_key_in_a_librarys_index_md_is_said_to_belong_in_a_routine_file(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\nrest: 30\n---\n",
