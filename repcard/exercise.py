@@ -84,11 +84,14 @@ def _parse_photos(fields: Fields) -> tuple[Photo, ...]:
         for key in item:
             if key not in ("src", "alt"):
                 fields.add(at, f"photos: photo {n}: unknown key '{key}'; allowed: src, alt")
+        before = len(fields.problems)
         src = fields.text(f"{at}.src", item.get("src"), one_line=True) if item.get("src") is not None else ""
         alt = fields.text(f"{at}.alt", item.get("alt"), one_line=True) if item.get("alt") is not None else ""
+        if len(fields.problems) > before:  # a src or alt that is no text, said above
+            continue
         if not src:
             fields.add(at, f"photos: photo {n}: src: missing; expected a file name like dead-bug.jpg")
-        elif _climbs_out(src):
+        elif _climbs_out(src) or REMOTE.match(src):  # an address is no file of ours either
             fields.add(at, f"photos: photo {n}: src '{src}': expected a file beside the exercise "
                                  "or in a folder below it, like dead-bug.jpg or dead-bug/0.jpg")
         elif not alt:

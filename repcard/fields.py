@@ -47,6 +47,7 @@ class Fields:
         self.doc = doc
         self.notes = notes or {}
         self.problems: list[Problem] = []
+        self.meant: set[str] = set()  # keys an unknown key was taken for: their absence is said already
         for key in doc.fields:
             if str(key) in (elsewhere or {}):
                 self.add(str(key), f"{key}: belongs in {elsewhere[str(key)]}, not here; move it there")
@@ -56,6 +57,7 @@ class Fields:
     def unknown(self, key: str, allowed: tuple[str, ...], key_prefix: str) -> None:
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
+        self.meant.update(key_prefix + name for name in close)
         listed = ", ".join(f"{name} ({self.notes[name]})" if name in self.notes else name for name in allowed)
         self.add(key_prefix + key, f"unknown key '{key_prefix}{key}'{hint}; allowed: {listed}")
 
@@ -67,7 +69,8 @@ class Fields:
         self.problems.append(Problem(self.doc.path, line or (2 if missing else None), message))
 
     def missing(self, key: str, expected: str) -> None:
-        self.add(key, f"{key}: missing; expected {expected}", missing=True)
+        if key not in self.meant:  # `set: 2` is said as "did you mean 'sets'?", not also "sets: missing"
+            self.add(key, f"{key}: missing; expected {expected}", missing=True)
 
     def get(self, key: str) -> Any:
         return self.doc.fields.get(key)

@@ -57,9 +57,11 @@ def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]
         kind = _kind(data)
         return None, [Problem(path, 2, f"front matter must be a mapping of 'key: value' lines, not {kind}")]
     body = "\n".join(lines[end + 1 :])
-    if control := _CONTROL.search(body):  # as the front matter's YAML refuses them: no page should carry one
-        line = end + 2 + body.count("\n", 0, control.start())
-        return None, [Problem(path, line, f"control character U+{ord(control[0]):04X} in the text: remove it")]
+    if _CONTROL.search(body):  # as the front matter's YAML refuses them: no page should carry one; each line said
+        return None, [Problem(path, end + 2 + n, f"control character{'s' * (len(found) > 1)} "
+                                                 f"{', '.join(f'U+{ord(c):04X}' for c in found)} in the text: remove "
+                                                 f"{'them' if len(found) > 1 else 'it'}")
+                      for n, line in enumerate(lines[end + 1:]) if (found := sorted(set(_CONTROL.findall(line))))]
     return Document(path, data, key_lines, body, body_line=end + 2), []
 
 
@@ -247,10 +249,10 @@ def _read_as(key: yaml.Node) -> object:
 _TEXT = "tag:yaml.org,2002:str"
 
 
-def _key_lines(node: yaml.Node, line_of: Callable[[yaml.Mark], int], prefix: str = "", depth: int = 4
+def _key_lines(node: yaml.Node, line_of: Callable[[yaml.Mark], int], prefix: str = "", depth: int = 5
                ) -> dict[str, int]:
-    """Map "key", "key.subkey", "key.0" (a list's first item), ... four levels deep (a program's
-    weeks.3.exercises.step-ups), to their lines; a key named as the parsers see it (`true:` as
+    """Map "key", "key.subkey", "key.0" (a list's first item), ... five levels deep (a program's
+    weeks.3.exercises.step-ups.sets), to their lines; a key named as the parsers see it (`true:` as
     "True", `02:` as "2")."""
     lines: dict[str, int] = {}
     if depth == 0:

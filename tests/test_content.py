@@ -241,6 +241,23 @@ def test_yaml_mistakes_are_said_at_the_line_an_editor_shows():
         f"{PATH}:4: sets: expected a whole number from 1 to 20, got 'lots'"]
 
 
+def test_a_misspelt_key_is_one_problem_and_a_weeks_change_has_its_own_line():
+    assert problems_of(exercise_text("X", "1A").replace("sets:", "set:")) == [
+        f"{PATH}:4: unknown key 'set' (did you mean 'sets'?); allowed: title, pair (classic layout only), sets, reps, "
+        "cue, muscles, equipment, variations, photos"]  # not "sets: missing" besides
+    text = "---\ntitle: P\nweeks:\n  1: {routine: a}\n  2:\n    routine: a\n    exercises:\n      step-ups:\n        sets: 0\n---\n"
+    assert [str(p) for p in parse_program("programs/p.md", text)[1]] == [
+        "programs/p.md:9: weeks.2.exercises.step-ups.sets: expected a whole number from 1 to 20, got 0"]
+
+
+def test_a_photos_src_is_a_file_here_and_a_wrong_one_is_one_problem():
+    photo = "---\ntitle: X\nphotos:\n  - {src: %s, alt: %s}\n---\n"
+    assert problems_of(photo % ("https://example.com/x.jpg", "A")) == [
+        f"{PATH}:4: photos: photo 1: src 'https://example.com/x.jpg': expected a file beside the exercise or in a "
+        "folder below it, like dead-bug.jpg or dead-bug/0.jpg"]
+    assert problems_of(photo % ("[a]", "A")) == [f"{PATH}:4: photos.0.src: expected text, got a list"]  # not "missing" too
+
+
 def test_a_key_yaml_reads_as_a_number_or_true_has_its_line():
     spec, problems = parse_program("programs/p.md", "---\ntitle: P\nweeks:\n  2: {routine: a}\n  true: {routine: b}\n"
                                                     "  03: {routine: c, rounds: 0}\n---\n")
@@ -276,8 +293,7 @@ def test_routine_fields_are_checked():
     assert header.rest == 60 and header.circuits == {1: ("Warm", "", 60)}  # what was right, never built
     assert [str(p) for p in problems] == [
         "content/index.md:2: unknown key 'titel' (did you mean 'title'?); "
-        "allowed: title, description, checkin, rest, circuits",
-        "content/index.md:2: title: missing; expected text",
+        "allowed: title, description, checkin, rest, circuits",  # and not "title: missing" besides
         "content/index.md:3: rest: expected a whole number from 0 to 3600, got -5",
         "content/index.md:5: unknown key 'circuits.1.colour'; allowed: name, note, rest",
         "content/index.md:6: circuits: expected circuit numbers 1, 2, 3, ..., got 'x'",
