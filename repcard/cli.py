@@ -4,6 +4,7 @@ one a line. Settings come from the flags, then repcard.toml, then the defaults."
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import threading
@@ -182,6 +183,8 @@ def run(args: argparse.Namespace, options: Options, prog: str) -> int:
         return 1
     pages = sum(1 for _ in options.output.rglob("*.html"))
     # Not "open site/index.html": from the disk a browser lists a folder where a link names one.
-    serve = f"{prog} --config {args.config} serve" if args.config else f"{prog} serve"  # from where it was run
+    given = [(flag, value) for flag, value in (("--config", args.config), ("--content", args.content),
+                                               ("--output", args.output), ("--cache", args.cache)) if value]
+    serve = shlex.join([prog, *(str(part) for pair in given for part in pair), "serve"])  # as it was run
     print(f"repcard: built {pages} pages into {options.output}; see it with `{serve}`")
     return 0

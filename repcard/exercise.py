@@ -84,22 +84,27 @@ def _parse_photos(fields: Fields) -> tuple[Photo, ...]:
         for key in item:
             if key not in ("src", "alt"):
                 fields.add(at, f"photos: photo {n}: unknown key '{key}'; allowed: src, alt")
-        before = len(fields.problems)
-        src = fields.text(f"{at}.src", item.get("src"), one_line=True) if item.get("src") is not None else ""
-        alt = fields.text(f"{at}.alt", item.get("alt"), one_line=True) if item.get("alt") is not None else ""
-        if len(fields.problems) > before:  # a src or alt that is no text, said above
-            continue
-        if not src:
-            fields.add(at, f"photos: photo {n}: src: missing; expected a file name like dead-bug.jpg")
+        (src, src_said), (alt, alt_said) = (_text(fields, f"{at}.{key}", item.get(key)) for key in ("src", "alt"))
+        if not src:  # missing, unless it is there but no text (said so)
+            if not src_said:
+                fields.add(at, f"photos: photo {n}: src: missing; expected a file name like dead-bug.jpg")
         elif _climbs_out(src) or REMOTE.match(src):  # an address is no file of ours either
             fields.add(at, f"photos: photo {n}: src '{src}': expected a file beside the exercise "
                                  "or in a folder below it, like dead-bug.jpg or dead-bug/0.jpg")
         elif not alt:
-            fields.add(at, f"photos: photo {n}: alt: missing; say what the photo shows, for those who "
-                                 "cannot see it")
-        else:
+            if not alt_said:
+                fields.add(at, f"photos: photo {n}: alt: missing; say what the photo shows, for those who "
+                                     "cannot see it")
+        elif not src_said and not alt_said:
             photos.append(Photo(src, alt, line))
     return tuple(photos)
+
+
+def _text(fields: Fields, name: str, value) -> tuple[str, bool]:
+    """A photo's src or alt as one line of text ("" when not given), and whether it was said wrong."""
+    said = len(fields.problems)
+    text = fields.text(name, value, one_line=True) if value is not None else ""
+    return text, len(fields.problems) > said
 
 
 def _climbs_out(src: str) -> bool:

@@ -58,10 +58,12 @@ def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]
         return None, [Problem(path, 2, f"front matter must be a mapping of 'key: value' lines, not {kind}")]
     body = "\n".join(lines[end + 1 :])
     if _CONTROL.search(body):  # as the front matter's YAML refuses them: no page should carry one; each line said
-        return None, [Problem(path, end + 2 + n, f"control character{'s' * (len(found) > 1)} "
-                                                 f"{', '.join(f'U+{ord(c):04X}' for c in found)} in the text: remove "
-                                                 f"{'them' if len(found) > 1 else 'it'}")
-                      for n, line in enumerate(lines[end + 1:]) if (found := sorted(set(_CONTROL.findall(line))))]
+        said = [Problem(path, end + 2 + n, f"control character{'s' * (len(found) > 1)} "
+                                           f"{', '.join(f'U+{ord(c):04X}' for c in found)} in the text: remove "
+                                           f"{'them' if len(found) > 1 else 'it'}")
+                for n, line in enumerate(lines[end + 1:]) if (found := sorted(set(_CONTROL.findall(line))))]
+        more = [Problem(path, None, f"and control characters on {len(said) - 10} more lines")] if len(said) > 11 else []
+        return None, said[:10] + more if more else said
     return Document(path, data, key_lines, body, body_line=end + 2), []
 
 

@@ -74,7 +74,8 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
     circuits = _parse_circuits(fields, rest)
     before = len(fields.problems)
     slots = _parse_slot_specs(fields) if "exercises" in allowed else ()
-    dropped = len(fields.problems) > before
+    # Not all there: a slot with a mistake, or no mapping at all (`exercise:`, said as misspelt only).
+    dropped = len(fields.problems) > before or ("exercises" in allowed and not isinstance(fields.get("exercises"), dict))
     raw_html = fields.get("raw_html")
     if raw_html not in (None, True, False):
         fields.add("raw_html", "raw_html: expected true (let raw HTML in bodies through) or false (show it as text)")

@@ -12,6 +12,7 @@ here a thread waits on watchfiles, rebuilds, and has the IOLoop send the reload 
 
 from __future__ import annotations
 
+import errno
 import gc
 import html
 import logging
@@ -28,6 +29,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
+from tornado.netutil import bind_sockets
 from tornado.web import HTTPError
 
 from . import csp, write
@@ -68,7 +70,9 @@ class SiteFileHandler(StaticFileHandler):
         return page
 
 
-NO_SITE = b"<!doctype html><html lang=en><meta charset=utf-8><title>No site yet</title><body><p>No site yet.</p></body>"
+# With a head: livereload adds its script before </head>, and this page must reload once there is a site.
+NO_SITE = (b"<!doctype html><html lang=en><head><meta charset=utf-8><title>No site yet</title></head>"
+           b"<body><p>No site yet.</p></body></html>")
 
 
 class NotInSiteHandler(SiteFileHandler):
@@ -153,6 +157,22 @@ def overlay(problems: tuple[Problem, ...]) -> bytes:
 
 
 _POLICY = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
+
+
+def _unbindable(host: str, port: int) -> str | None:
+    """Why the server could not listen at host:port, or None when it can (tried, then let go)."""
+    try:
+        for bound in bind_sockets(port, address=host):  # as tornado will
+            bound.close()
+    except OSError as error:
+        return _cannot_serve(host, port, error)
+    return None
+
+
+def _cannot_serve(host: str, port: int, error: OSError) -> str:
+    hint = "choose another with --port" if error.errno == errno.EADDRINUSE else \
+        "--host must be an address of this machine" if error.errno == errno.EADDRNOTAVAIL else ""
+    return f"repcard: cannot serve at http://{host}:{port}/: {error.strerror or error}" + (f"; {hint}" if hint else "")
 
 
 def dev_policy(page: bytes, livereload_snippet: bytes, host: str) -> bytes:
@@ -294,6 +314,9 @@ def serve(options: Options, host: str, port: int) -> int:
         print(f"repcard: warning: serving on {host}, so other machines can reach this dev server",
               file=sys.stderr)
 
+    if refused := _unbindable(host, port):  # before the first build: it would write over a site another serves
+        print(refused, file=sys.stderr)
+        return 1
     cache = BuildCache()  # what is unchanged between rebuilds is neither parsed, rendered nor written again
     latest = Latest()
 
@@ -355,9 +378,8 @@ def serve(options: Options, host: str, port: int) -> int:
     loop.add_callback(print, f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
         server.serve(host=host, port=port, root=str(options.output), restart_delay=0)
-    except OSError as error:  # the port is taken, or the address is not this machine's
-        print(f"repcard: cannot serve at http://{host}:{port}/: {error.strerror or error}; "
-              "choose another with --port", file=sys.stderr)
+    except OSError as error:  # taken meanwhile
+        print(_cannot_serve(host, port, error), file=sys.stderr)
         return 1
     finally:
         stop.set()

@@ -45,7 +45,11 @@ class InOrder:
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                         initializer=_start_worker, initargs=(os.getpid(),))
         self.pending: deque = deque()  # concurrent.futures.Future
-        self._submit()
+        try:
+            self._submit()
+        except BaseException:  # Ctrl-C held back while the workers were forked: raised here, before any `with`
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
     def _submit(self) -> None:
         # A submit may fork the workers: born with Ctrl-C and SIGTERM held back until they ignore

@@ -13,15 +13,15 @@ from .conftest import MINIMAL_INDEX, ROOT, SEED, exercise_text, read_tree, run_b
 
 
 def test_build_writes_the_site_and_says_where(tmp_path):
-    result = run_build("--content", SEED, "--output", tmp_path / "site")
+    result = run_build("--content", SEED, "--output", tmp_path / "my site")
     assert result.returncode == 0, result.stderr
-    pages = len(list((tmp_path / "site").rglob("*.html")))
-    assert result.stdout == f"repcard: built {pages} pages into {tmp_path / 'site'}; see it with `build.py serve`\n"
-    assert (tmp_path / "site/index.html").is_file()
-    assert (tmp_path / "site/exercises/glute-bridge/index.html").is_file()
-    assert (tmp_path / "site/card/index.html").is_file()
-    assert (tmp_path / "site/404.html").is_file()
-    assert (tmp_path / "site/assets/style.css").is_file()
+    pages = len(list((tmp_path / "my site").rglob("*.html")))
+    # The way to serve it from where it was built: the same folders, quoted for the shell.
+    assert result.stdout.startswith(f"repcard: built {pages} pages into {tmp_path / 'my site'}; see it with "
+                                    f"`build.py --content {SEED} --output '{tmp_path / 'my site'}'")
+    assert result.stdout.endswith(" serve`\n")
+    for path in ("index.html", "exercises/glute-bridge/index.html", "card/index.html", "404.html", "assets/style.css"):
+        assert (tmp_path / "my site" / path).is_file()
 
 
 def test_two_builds_are_byte_identical(tmp_path):

@@ -256,6 +256,11 @@ def test_a_photos_src_is_a_file_here_and_a_wrong_one_is_one_problem():
         f"{PATH}:4: photos: photo 1: src 'https://example.com/x.jpg': expected a file beside the exercise or in a "
         "folder below it, like dead-bug.jpg or dead-bug/0.jpg"]
     assert problems_of(photo % ("[a]", "A")) == [f"{PATH}:4: photos.0.src: expected text, got a list"]  # not "missing" too
+    assert problems_of(photo % ("../x.jpg", "[a]")) == [  # a wrong alt hides no wrong src
+        f"{PATH}:4: photos.0.alt: expected text, got a list",
+        f"{PATH}:4: photos: photo 1: src '../x.jpg': expected a file beside the exercise or in a folder below it, "
+        "like dead-bug.jpg or dead-bug/0.jpg"]
+    assert problems_of(photo % ("''", "''")) == [f"{PATH}:4: photos: photo 1: src: missing; expected a file name like dead-bug.jpg"]
 
 
 def test_a_key_yaml_reads_as_a_number_or_true_has_its_line():

@@ -214,6 +214,17 @@ def test_every_mistake_in_a_routine_and_its_moves_is_said_once_in_one_run(tmp_pa
         f"{root}/programs/Two_Weeks.md:4: weeks.1-2: no routine 'cor' in routines/"]
 
 
+def test_a_misspelt_exercises_key_is_one_problem(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\ncircuits:\n  1: Warm-up\nexercise:\n  1A: plank\n---\n",
+    })
+    assert problems(root) == [  # not "circuit 1 is named but no exercise has a pair 1A" besides
+        f"{root}/routines/core.md:5: unknown key 'exercise' (did you mean 'exercises'?); allowed: title, description, "
+        "checkin, rest, circuits, exercises"]
+
+
 def test_a_routines_key_in_a_librarys_index_md_is_said_to_belong_in_a_routine_file(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\nrest: 30\n---\n",
