@@ -221,6 +221,7 @@ def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routi
     programs, specs, problems = [], {}, []
     by_slug = {r.slug: r for r in routines}
     exercises = {slug: exercise for slug, (exercise, _) in library.items()}
+    named = frozenset(Path(path).stem for path in _markdown_files(content_dir / "routines"))
     for path in files:
         spec, read_problems = _read_header(path, content_dir, parse_program)
         problems += read_problems
@@ -229,7 +230,7 @@ def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routi
         if spec:  # with problems of its own too: what else is wrong is said in the same run
             spec = specs[path.stem] = let_through(spec, raw_allowed, warnings)
             program, build_problems = build_program(spec, path.stem, by_slug, exercises, unreadable,
-                                                    complete=not read_problems)
+                                                    complete=not read_problems, named=named)
             problems += build_problems
             if program and not wrong:
                 programs.append(program)

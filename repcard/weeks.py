@@ -14,9 +14,11 @@ from .program_model import Program, Rule, Week, WeekOf
 
 
 def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], exercises: dict[str, Exercise],
-                  unreadable: set[str] = frozenset(), complete: bool = True) -> tuple[Program | None, list[Problem]]:
+                  unreadable: set[str] = frozenset(), complete: bool = True, named: frozenset[str] = frozenset()
+                  ) -> tuple[Program | None, list[Problem]]:
     """The program, its weeks as routines of their own; or every problem. `unreadable`: routines and
-    exercises whose files have problems of their own, which are not said again here. With `complete`
+    exercises whose files have problems of their own, which are not said again here; `named`: every
+    routine file's name, built or not, for "did you mean". With `complete`
     false the file had problems (some weeks or rules may be missing from `spec`): what is checked
     against the whole program, a rule on an exercise no week uses, is left until they are fixed;
     so it is while a routine of the program is missing or has problems of its own."""
@@ -35,7 +37,7 @@ def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], ex
             if routine := routines.get(name):
                 found.append(routine)
             elif name not in unreadable:
-                said(f"{week.name}.routine", None, f"{week.name}: no routine '{name}' in routines/{_close(name, routines)}")
+                said(f"{week.name}.routine", None, f"{week.name}: no routine '{name}' in routines/{_close(name, routines.keys() | named)}")
         bases[week] = tuple(found)
         used |= {s.slug for r in found for s in r.slots}
         if len(found) == len(week.routines):

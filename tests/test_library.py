@@ -211,7 +211,7 @@ def test_every_mistake_in_a_routine_and_its_moves_is_said_once_in_one_run(tmp_pa
         f"{root}/routines/core.md:9: exercises: circuit 2 has no 2B, so 2C leaves a gap; expected 2B",
         f"{root}/programs/Two_Weeks.md: file name 'Two_Weeks' is not a URL slug: use lowercase letters, digits and "
         "hyphens, like six-weeks.md",
-        f"{root}/programs/Two_Weeks.md:4: weeks.1-2: no routine 'cor' in routines/"]
+        f"{root}/programs/Two_Weeks.md:4: weeks.1-2: no routine 'cor' in routines/ (did you mean 'core'?)"]
 
 
 def test_a_misspelt_exercises_key_is_one_problem(tmp_path):

@@ -125,7 +125,7 @@ def test_a_routine_with_a_problem_still_has_its_moves_checked_and_says_no_more(t
     assert program_problems(tmp_path, program_text("  1-4: {routine: whole-workou}\n", "progression:\n"
                                                    "  romanian-deadlift: {reps: 8-12, add: 2.5 kg}\n")) == [
         "routines/whole-workout.md:12: unknown key 'exercises.1B.rep' (did you mean 'reps'?); allowed: exercise, sets, reps",
-        "programs/plan.md:4: weeks.1-4: no routine 'whole-workou' in routines/"]  # and no "never uses"
+        "programs/plan.md:4: weeks.1-4: no routine 'whole-workou' in routines/ (did you mean 'whole-workout'?)"]
 
 
 def test_keys_are_checked_with_suggestions_and_a_comma_in_braces_is_explained(tmp_path):
