@@ -34,6 +34,8 @@ def _resolved(folder: Path) -> Path:
 def cannot_read(path: Path, error: OSError) -> Problem:
     if error.errno == errno.ELOOP:  # as later Pythons say it, from stat() rather than resolve()
         return Problem(str(path), None, "cannot read the file: it is a loop of symbolic links")
+    if error.errno == errno.ENOENT and path.is_symlink():  # "No such file" of a file that is listed
+        return Problem(str(path), None, f"cannot read the file: it is a link to {os.readlink(path)}, which is not there")
     return Problem(str(path), None, f"cannot read the file: {error.strerror or error}")
 
 

@@ -313,6 +313,14 @@ def test_an_exercise_linking_outside_content_is_refused(tmp_path):
     assert f"{content}/exercises/leak.md: is a link to {secret}, outside {content}" in result.stderr
 
 
+def test_an_exercise_that_is_a_link_to_nothing_is_said_so(tmp_path):
+    content = write_tree(tmp_path / "content", {"index.md": MINIMAL_INDEX, "exercises/a.md": exercise_text("A", "1A")})
+    (content / "exercises/ghost.md").symlink_to("gone.md")
+    result = run_build("check", "--content", content)
+    assert result.returncode == 1 and result.stderr.splitlines()[0] == (
+        f"{content}/exercises/ghost.md: cannot read the file: it is a link to gone.md, which is not there")
+
+
 def test_an_asset_linking_outside_assets_is_refused(tmp_path):
     from repcard.read import load_assets
 
