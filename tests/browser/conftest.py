@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 import threading
 from pathlib import Path
 
@@ -56,12 +57,20 @@ class PrefixHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that left a page while a file was on its way (a broken pipe, a reset) is no
+        error of the test: not a traceback in the test run's output. Anything else is printed."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     def __init__(self, site: Path):
         self.site = site
         self.log: list[tuple[str, int]] = []  # (path, status) of every request
         handler = functools.partial(PrefixHandler, directory=str(site), log=self.log)
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = QuietServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
