@@ -71,7 +71,7 @@ class Facts:
 
 
 def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed: set[Path] | None = None,
-          raw_html: bool = False) -> tuple[Site, Facts]:
+          raw_html: bool = False, language: str = "") -> tuple[Site, Facts]:
     """Read content_dir into a Site, or raise ContentError with every problem found.
 
     Two layouts: the classic one (index.md is the one routine; exercise files carry their
@@ -82,6 +82,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     the files changed since the last load with this cache) spares looking again at the
     others: a cached file it does not name is taken as it was. `raw_html` (repcard.toml's):
     raw HTML in bodies is let through site-wide, as index.md's `raw_html: true` lets it.
+    `language`: a multilingual site's folder's, which index.md may not contradict.
     """
     cache = {} if cache is None else cache
     _resolved.cache_clear()
@@ -98,6 +99,9 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     first = tuple(warnings)  # index.md's
     exercise_warnings: dict[str, tuple[Problem, ...]] = {}
     problems += index_problems
+    if language and header and header.language and header.language != language:
+        problems.append(Problem(str(index), header.doc.line("language"), f"language: {header.language} in the folder "
+                                f"of {language}: a multilingual site's language is its folder's name; remove the key"))
     exercise_dir = content_dir / "exercises"
     files = _markdown_files(exercise_dir)
     if not files:

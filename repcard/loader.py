@@ -25,8 +25,9 @@ class Loader:
     everything else in it stays the same object (changes.py compares by identity); any other
     change loads the folder again, from the parsed files that did not change."""
 
-    def __init__(self, folder: Path, parsed: ParseCache | None = None, raw_html: bool = False) -> None:
-        self.folder, self.raw_html = folder, raw_html
+    def __init__(self, folder: Path, parsed: ParseCache | None = None, raw_html: bool = False,
+                 language: str = "") -> None:
+        self.folder, self.raw_html, self.language = folder, raw_html, language  # the folder's, if multilingual
         self.parsed: ParseCache = {} if parsed is None else parsed
         self.site: Site | None = None
         self.facts: Facts | None = None
@@ -36,7 +37,7 @@ class Loader:
         that succeeded (None: unknown). Raises ContentError with every problem found."""
         site = self._patched(changed) if changed is not None and self.site is not None else None
         if site is None:
-            site, self.facts = load_with_facts(self.folder, self.parsed, changed, self.raw_html)
+            site, self.facts = load_with_facts(self.folder, self.parsed, changed, self.raw_html, self.language)
             site = shared(self.site, site)
         self.site = site
         return site

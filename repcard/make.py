@@ -178,15 +178,12 @@ def _load(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, settin
     for code, folder in folders.items():
         edition = kept.editions.get(code)
         if edition is None:
-            edition = kept.editions[code] = Edition(Loader(folder, parsed, settings.raw_html))
+            edition = kept.editions[code] = Edition(Loader(folder, parsed, settings.raw_html, code))
         try:
             site = edition.loader.load(changed)
         except ContentError as error:
             problems += error.problems + edition.static.problems_of(error.exercises, cache, changed)
             continue
-        if code and site.language and site.language != code:
-            problems.append(Problem(str(folder / "index.md"), None, f"language: {site.language} in the folder of "
-                                    f"{code}: a multilingual site's language is its folder's name; remove the key"))
         loaded.append((code or site.language or settings.language, edition, site))
     if problems:  # the languages that loaded have their images and photos said in this run too
         raise ContentError(problems + [p for _, edition, site in loaded

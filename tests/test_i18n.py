@@ -316,9 +316,12 @@ def test_the_sitemap_lists_the_pages_of_each_language(two_languages):
 def test_a_language_folder_that_says_another_language_is_a_problem(tmp_path):
     write_tree(tmp_path / "content", {
         "en/index.md": "---\ntitle: Legs\n---\n", "en/exercises/bridge.md": "---\ntitle: Bridge\npair: 1A\nsets: 2\nreps: 10\n---\n",
-        "fr/index.md": "---\ntitle: Jambes\nlanguage: de\n---\n", "fr/exercises/bridge.md": "---\ntitle: Pont\npair: 1A\nsets: 2\nreps: 10\n---\n"})
+        "fr/index.md": "---\ntitle: Jambes\nlanguage: de\n---\n", "fr/exercises/bridge.md": "---\ntitle: Pont\npair: 1A\nsets: 0\nreps: 10\n---\n"})
     result = run_build("--content", tmp_path / "content", "--output", tmp_path / "site")
-    assert result.returncode == 1 and "fr/index.md: language: de in the folder of fr" in result.stderr
+    assert result.returncode == 1 and result.stderr.splitlines()[:2] == [  # at its line, beside the folder's other problems
+        f"{tmp_path}/content/fr/index.md:3: language: de in the folder of fr: a multilingual site's language is its "
+        "folder's name; remove the key",
+        f"{tmp_path}/content/fr/exercises/bridge.md:4: sets: expected a whole number from 1 to 20, got 0"]
 
 
 def test_a_language_folder_without_its_index_or_a_folder_that_is_no_language_is_a_problem(tmp_path):
