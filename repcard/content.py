@@ -181,7 +181,8 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
             if routine:
                 routines.append(routine)
     # Routines whose files have problems of their own: a program naming one says no more.
-    broken = {path.stem for path in routine_files} - {routine.slug for routine in routines}
+    broken = {name for path in routine_files for name in (path.stem, slugged(path.stem))} - \
+        {routine.slug for routine in routines}  # a wrong file name (Whole-Workout.md) as its slug would be too
     programs, specs, program_problems = _load_programs(content_dir, library_layout, routines, library,
                                                        broken | unreadable, raw_allowed, warnings)
     problems += program_problems

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .content import Facts, ParseCache, by_title, let_through, load_with_facts, read_exercise
 from .model import Circuit, Exercise, Routine, Site
-from .problem import Problem
+from .problem import ContentError, Problem
 from .program import ProgramSpec
 from .program_model import Program
 from .read import check_images, outside
@@ -37,7 +37,13 @@ class Loader:
         that succeeded (None: unknown). Raises ContentError with every problem found."""
         site = self._patched(changed) if changed is not None and self.site is not None else None
         if site is None:
-            site, self.facts = load_with_facts(self.folder, self.parsed, changed, self.raw_html, self.language)
+            try:
+                site, self.facts = load_with_facts(self.folder, self.parsed, changed, self.raw_html, self.language)
+            except ContentError as error:  # what parsed, as the last site's objects where equal: their photos kept
+                if self.site is not None:
+                    last = {e: e for e in self.site.exercises}
+                    error.exercises = tuple(last.get(e, e) for e in error.exercises)
+                raise
             site = shared(self.site, site)
         self.site = site
         return site

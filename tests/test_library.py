@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 
 import pytest
@@ -367,6 +368,31 @@ def test_a_warm_cache_encodes_nothing_again(tmp_path):
     second = build_files(Options(LIBRARY, tmp_path / "out", "", cache=cache))
     assert first == second
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == entries
+
+
+def test_the_dev_servers_failed_rebuilds_look_no_kept_photo_up_again(tmp_path, monkeypatch):
+    """Even where bodies' raw HTML is let through (each load makes its exercises anew)."""
+    from repcard import photos
+    from repcard.pipeline import BuildCache, build
+
+    content = tmp_path / "content"
+    shutil.copytree(LIBRARY, content)
+    options = Options(content, tmp_path / "out", "", cache=tmp_path / "cache")
+    cache = BuildCache()
+    index = content / "index.md"
+    index.write_text(index.read_text().replace("---\n", "---\nraw_html: true\n", 1))
+    with (content / "exercises/glute-bridge.md").open("a") as photographed:
+        photographed.write("\n<kbd>Hold</kbd> at the top.\n")
+    assert build(options, cache) == []
+    looked_up = []
+    real = photos.renditions_many
+    monkeypatch.setattr(photos, "renditions_many", lambda items, *a: looked_up.extend(items) or real(items, *a))
+    routine = content / "routines/whole-workout.md"
+    for rest in ("sixty", "seventy"):
+        routine.write_text(re.sub(r"^rest: .*$", f"rest: {rest}", routine.read_text(), flags=re.M))
+        assert [p.message for p in build(options, cache, {routine.resolve()})] == [
+            f"rest: expected a whole number from 0 to 3600, got '{rest}'"]
+    assert looked_up == []
 
 
 def test_a_large_library_is_indexed_by_initial_and_every_move_is_reachable(tmp_path):

@@ -128,6 +128,16 @@ def test_a_routine_with_a_problem_still_has_its_moves_checked_and_says_no_more(t
         "programs/plan.md:4: weeks.1-4: no routine 'whole-workou' in routines/ (did you mean 'whole-workout'?)"]
 
 
+def test_a_routine_with_a_wrong_file_name_is_the_only_line_about_it(tmp_path):
+    content = with_program(tmp_path, program_text("  1-4: {routine: whole-workout}\n"))
+    (content / "routines/whole-workout.md").rename(content / "routines/Whole-Workout.md")
+    with pytest.raises(ContentError) as error:
+        load(content)
+    assert [str(p).replace(str(content) + "/", "") for p in error.value.problems] == [
+        "routines/Whole-Workout.md: file name 'Whole-Workout' is not a URL slug: use lowercase letters, digits and "
+        "hyphens, like quick-core.md"]  # not "no routine 'whole-workout'" in the program besides
+
+
 def test_keys_are_checked_with_suggestions_and_a_comma_in_braces_is_explained(tmp_path):
     text = """---
 title: Plan
