@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -327,19 +328,34 @@ def parsed_in_a_pool(tmp_path_factory) -> Path:
     return generate(tmp_path_factory.mktemp("pool") / "content", 1500, words=120)
 
 
-def interrupt_while_parsing(tmp_path: Path, command: str, content: Path, signum: int) -> tuple[int, str]:
-    """Run `command`, send `signum` to its whole process group (as Ctrl-C does) once its
-    pool workers run, and return its exit status and stderr."""
-    process = start(command, "--content", content, "--output", tmp_path / "site", stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE, text=True, start_new_session=True)
+def interrupted(process: subprocess.Popen, signum: int, ready: Callable[[], object]) -> str:
+    """Once `ready()` returns, `signum` to the process's whole group (as Ctrl-C sends it); its
+    stderr when it has ended (killed if it does not)."""
     try:
-        wait_for(lambda: children(process.pid) or process.poll() is not None, "the pool's workers")
+        ready()
         os.killpg(process.pid, signum)
-        _, err = process.communicate(timeout=60)
+        return process.communicate(timeout=60)[1]
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def interrupt_while_parsing(tmp_path: Path, command: str, content: Path, signum: int,
+                            at_first_worker: bool = False) -> tuple[int, str]:
+    """Run `command`, send `signum` once its pool workers run (`at_first_worker`: the very moment
+    one exists, before it could ignore the signal), and return its exit status and stderr."""
+    process = start(command, "--content", content, "--output", tmp_path / "site", stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+    def started() -> None:
+        if not at_first_worker:
+            return wait_for(lambda: children(process.pid) or process.poll() is not None, "the pool's workers")
+        deadline = time.monotonic() + 30
+        while not children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+            pass  # no sleep
+
+    err = interrupted(process, signum, started)
     assert not wait_until_gone(str(content)), "a worker outlived its build"
     return process.returncode, err
 
@@ -362,20 +378,8 @@ def test_ctrl_c_as_the_workers_start_stops_the_build(parsed_in_a_pool, tmp_path)
     """Sent the moment a worker exists, before it could ignore it: the worker must not die of it
     half-started, or the build waits for its pool for ever (12 runs in 30 hung so)."""
     for run in range(8):
-        process = start("build", "--content", parsed_in_a_pool, "--output", tmp_path / "site", stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE, text=True, start_new_session=True)
-        try:
-            deadline = time.monotonic() + 30
-            while not children(process.pid) and process.poll() is None and time.monotonic() < deadline:
-                pass  # no sleep: the first moment there is one
-            os.killpg(process.pid, signal.SIGINT)
-            _, err = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        assert (process.returncode, err[-80:]) == (130, f"repcard: interrupted; {tmp_path}/site was left as it was\n"[-80:])
-    assert not wait_until_gone(str(parsed_in_a_pool)), "a worker outlived its build"
+        code, err = interrupt_while_parsing(tmp_path, "build", parsed_in_a_pool, signal.SIGINT, at_first_worker=True)
+        assert (code, err[-80:]) == (130, f"repcard: interrupted; {tmp_path}/site was left as it was\n"[-80:]), run
 
 
 def test_ctrl_c_stops_the_dev_server_with_one_line(seed, tmp_path):
@@ -384,14 +388,8 @@ def test_ctrl_c_stops_the_dev_server_with_one_line(seed, tmp_path):
     port = free_port()
     process = start("serve", "--content", seed, "--output", tmp_path / "site", "--port", port,
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        wait_for(lambda: _answers(fetch, f"http://127.0.0.1:{port}/"), "the server to answer")
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    err = interrupted(process, signal.SIGINT,
+                      lambda: wait_for(lambda: _answers(fetch, f"http://127.0.0.1:{port}/"), "the server to answer"))
     assert process.returncode == 130
     assert err == f"repcard: interrupted; {tmp_path}/site was left as it was\n"  # livereload's lines too are not said
 
