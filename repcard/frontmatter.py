@@ -63,7 +63,7 @@ def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]
                                            f"{'them' if len(found) > 1 else 'it'}")
                 for n, line in enumerate(lines[end + 1:]) if (found := sorted(set(_CONTROL.findall(line))))]
         more = [Problem(path, None, f"and control characters on {len(said) - 10} more lines")] if len(said) > 11 else []
-        return None, said[:10] + more if more else said
+        return None, (said[:10] + more) if more else said  # eleven lines are said as they are
     return Document(path, data, key_lines, body, body_line=end + 2), []
 
 
