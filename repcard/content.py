@@ -138,8 +138,8 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
             library[found[0].slug] = (let_through(found[0], raw_allowed, said), found[1])
             exercise_warnings[key[0]] = tuple(said)
             warnings += said
-        else:  # and as its slug would be, if a wrong file name is its problem (Glute-Bridge.md)
-            unreadable |= {Path(key[0]).stem, slugged(Path(key[0]).stem)}
+        else:
+            unreadable |= _names(Path(key[0]))
     folder = str(exercise_dir) + "/"  # the cache may hold another language's folder too
     for stale in {key for key in cache if key[0].startswith(folder)} - set(keys):  # deleted or edited files
         del cache[stale]
@@ -181,8 +181,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
             if routine:
                 routines.append(routine)
     # Routines whose files have problems of their own: a program naming one says no more.
-    broken = {name for path in routine_files for name in (path.stem, slugged(path.stem))} - \
-        {routine.slug for routine in routines}  # a wrong file name (Whole-Workout.md) as its slug would be too
+    broken = {name for path in routine_files for name in _names(path)} - {routine.slug for routine in routines}
     programs, specs, program_problems = _load_programs(content_dir, library_layout, routines, library,
                                                        broken | unreadable, raw_allowed, warnings)
     problems += program_problems
@@ -193,6 +192,13 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     last = tuple(warnings[len(first) + sum(map(len, exercise_warnings.values())):])
     return site, Facts({key[0]: key for key in keys}, {e.slug: p for e, p in library.values()},
                        (exercise_warnings, first, last), specs, raw_allowed)
+
+
+def _names(path: Path) -> set[str]:
+    """A file that failed, by what a routine or program would call it: its name, and the slug
+    its name would be if a wrong file name is its problem (Glute-Bridge.md), so that nothing
+    naming it says more."""
+    return {path.stem, slugged(path.stem)}
 
 
 def by_title(exercises) -> tuple[Exercise, ...]:

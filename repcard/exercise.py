@@ -84,7 +84,8 @@ def _parse_photos(fields: Fields) -> tuple[Photo, ...]:
         for key in item:
             if key not in ("src", "alt"):
                 fields.add(at, f"photos: photo {n}: unknown key '{key}'; allowed: src, alt")
-        (src, src_said), (alt, alt_said) = (_text(fields, f"{at}.{key}", item.get(key)) for key in ("src", "alt"))
+        (src, src_said), (alt, alt_said) = (_text(fields, f"{at}.{key}", item.get(key), f"photos: photo {n}: {key}")
+                                            for key in ("src", "alt"))
         if not src:  # missing, unless it is there but no text (said so)
             if not src_said:
                 fields.add(at, f"photos: photo {n}: src: missing; expected a file name like dead-bug.jpg")
@@ -100,10 +101,10 @@ def _parse_photos(fields: Fields) -> tuple[Photo, ...]:
     return tuple(photos)
 
 
-def _text(fields: Fields, name: str, value) -> tuple[str, bool]:
+def _text(fields: Fields, name: str, value, label: str) -> tuple[str, bool]:
     """A photo's src or alt as one line of text ("" when not given), and whether it was said wrong."""
     said = len(fields.problems)
-    text = fields.text(name, value, one_line=True) if value is not None else ""
+    text = fields.text(name, value, one_line=True, label=label) if value is not None else ""
     return text, len(fields.problems) > said
 
 

@@ -88,21 +88,24 @@ class Fields:
         return value
 
     def text(self, name: str, value: Any, *, required: bool = False, one_line: bool = False,
-             max_length: int | None = None) -> str:
+             max_length: int | None = None, label: str | None = None) -> str:
+        """`label`: how the problems name the field where its key would not read well
+        ("photos: photo 1: src", not "photos.0.src")."""
+        said = label or name
         if value is None:
             if required:
                 self.missing(name, "text")
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.add(name, f"{name}: expected text, got {_kind(value)}")
+            self.add(name, f"{said}: expected text, got {_kind(value)}")
             return ""
         value = str(value).strip()
         if required and not value:
-            self.add(name, f"{name}: expected text, got an empty value")
+            self.add(name, f"{said}: expected text, got an empty value")
         if one_line and "\n" in value:
-            self.add(name, f"{name}: expected one line of text")
+            self.add(name, f"{said}: expected one line of text")
         if max_length and len(value) > max_length:
-            self.add(name, f"{name}: expected at most {max_length} characters, got {len(value)}")
+            self.add(name, f"{said}: expected at most {max_length} characters, got {len(value)}")
         return value
 
     def integer(self, name: str, value: Any, *, minimum: int, maximum: int, required: bool = False,

@@ -23,7 +23,7 @@ import jinja2
 from . import content, make, photos, theme, write
 from .config import Settings
 from .make import BuildCache
-from .problem import ContentError, Problem
+from .problem import ContentError, Problem, in_order
 from .scripts import WORDS_FILE
 
 
@@ -78,7 +78,7 @@ def say(warnings: list[Problem], strict: bool, cache: BuildCache | None) -> None
     if strict and warnings:
         raise ContentError(warnings)
     standing = cache.warned if cache is not None else set()
-    for warning in warnings:
+    for warning in in_order(warnings):
         if str(warning) not in standing:
             print(warning, file=sys.stderr)
     if cache is not None:  # one gone and back is said again

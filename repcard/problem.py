@@ -20,6 +20,16 @@ class Problem:
         return _one_line(f"{where}: {self.message}")
 
 
+def in_order(problems: list[Problem]) -> list[Problem]:
+    """Each file's problems together and by line (a whole file's first), the files in the order
+    the stages came to them: each stage finds its own, and a routine's `:11` came before its `:10`,
+    its `:12` after a program's. One place's problems keep the order they were found in."""
+    first: dict[str, int] = {}
+    for problem in problems:
+        first.setdefault(problem.path, len(first))
+    return sorted(problems, key=lambda problem: (first[problem.path], problem.line or 0))
+
+
 def _one_line(text: str) -> str:
     """Control characters (a newline in a file name, a NUL in a value) shown escaped."""
     return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m[0])[1:-1], text)
@@ -31,4 +41,4 @@ class ContentError(Exception):
 
     def __init__(self, problems: list[Problem], exercises: tuple = ()):  # model.Exercise, which imports this
         super().__init__(f"{len(problems)} problem(s)")
-        self.problems, self.exercises = problems, exercises
+        self.problems, self.exercises = in_order(problems), exercises

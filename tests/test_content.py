@@ -10,7 +10,7 @@ from repcard.content import load
 from repcard.exercise import parse_exercise
 from repcard.fields import parse_reps
 from repcard.model import Reps
-from repcard.problem import ContentError
+from repcard.problem import ContentError, Problem, in_order
 from repcard.words import ENGLISH
 from repcard.program import parse_program
 from repcard.routine import parse_routine
@@ -255,9 +255,9 @@ def test_a_photos_src_is_a_file_here_and_a_wrong_one_is_one_problem():
     assert problems_of(photo % ("https://example.com/x.jpg", "A")) == [
         f"{PATH}:4: photos: photo 1: src 'https://example.com/x.jpg': expected a file beside the exercise or in a "
         "folder below it, like dead-bug.jpg or dead-bug/0.jpg"]
-    assert problems_of(photo % ("[a]", "A")) == [f"{PATH}:4: photos.0.src: expected text, got a list"]  # not "missing" too
+    assert problems_of(photo % ("[a]", "A")) == [f"{PATH}:4: photos: photo 1: src: expected text, got a list"]  # not "missing" too
     assert problems_of(photo % ("../x.jpg", "[a]")) == [  # a wrong alt hides no wrong src
-        f"{PATH}:4: photos.0.alt: expected text, got a list",
+        f"{PATH}:4: photos: photo 1: alt: expected text, got a list",
         f"{PATH}:4: photos: photo 1: src '../x.jpg': expected a file beside the exercise or in a folder below it, "
         "like dead-bug.jpg or dead-bug/0.jpg"]
     assert problems_of(photo % ("''", "''")) == [f"{PATH}:4: photos: photo 1: src: missing; expected a file name like dead-bug.jpg"]
@@ -389,6 +389,13 @@ def test_problems_from_every_file_come_together(tmp_path):
     })
     problems = load_problems(root)
     assert [p.split(":")[0].rsplit("/", 1)[-1] for p in problems] == ["index.md", "a.md", "b.md"]
+
+
+def test_a_files_problems_are_said_together_and_by_line():
+    found = [Problem("r.md", 11, "b"), Problem("p.md", 4, "c"), Problem("r.md", 10, "a"), Problem("r.md", None, "file"),
+             Problem("p.md", 4, "d"), Problem("r.md", 10, "a2")]
+    assert [p.message for p in in_order(found)] == ["file", "a", "a2", "b", "c", "d"]
+    assert [p.message for p in ContentError(found).problems] == ["file", "a", "a2", "b", "c", "d"]
 
 
 def test_a_kept_hash_never_travels_in_a_pickle():

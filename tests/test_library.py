@@ -205,11 +205,11 @@ def test_every_mistake_in_a_routine_and_its_moves_is_said_once_in_one_run(tmp_pa
         f"{root}/exercises/Dead-Bug.md: file name 'Dead-Bug' is not a URL slug: use lowercase letters, digits and "
         "hyphens, like glute-bridge.md",
         f"{root}/exercises/bridge.md:2: title: expected text, got a list",
+        f"{root}/routines/core.md:3: rest: expected a whole number from 0 to 3600, got 'sixty'",
         f"{root}/routines/core.md:4: unknown key 'repeat' (did you mean 'rest'?); allowed: title, description, checkin, "
         "rest, circuits, exercises",
-        f"{root}/routines/core.md:3: rest: expected a whole number from 0 to 3600, got 'sixty'",
-        f"{root}/routines/core.md:10: 3A: no exercise 'planks' in exercises/ (did you mean 'plank'?)",
         f"{root}/routines/core.md:9: exercises: circuit 2 has no 2B, so 2C leaves a gap; expected 2B",
+        f"{root}/routines/core.md:10: 3A: no exercise 'planks' in exercises/ (did you mean 'plank'?)",
         f"{root}/programs/Two_Weeks.md: file name 'Two_Weeks' is not a URL slug: use lowercase letters, digits and "
         "hyphens, like six-weeks.md",
         f"{root}/programs/Two_Weeks.md:4: weeks.1-2: no routine 'cor' in routines/ (did you mean 'core'?)"]

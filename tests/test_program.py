@@ -84,14 +84,14 @@ progression:
 ---
 """
     assert program_problems(tmp_path, text) == [
-        "programs/plan.md:6: weeks.4: week 4 is given twice: here and in 3-4 (line 5); give each week once",
         "programs/plan.md:3: weeks: week 5 is missing; give every week from 1 to 6 (a range like 3-4 gives two)",
-        "programs/plan.md:9: progression.romanian-deadlift.add: an increment without a unit: write 2.5 kg or 2.5 lb",
         "programs/plan.md:4: weeks.1-2: no routine 'whole-workut' in routines/ (did you mean 'whole-workout'?)",
         "programs/plan.md:5: weeks.3-4.variation: no exercise of whole-workout has a 'hardest' variation; "
         "they have: easier, harder",
+        "programs/plan.md:6: weeks.4: week 4 is given twice: here and in 3-4 (line 5); give each week once",
         "programs/plan.md:7: weeks.6.exercises.step-ups.variation: step-ups has no 'harder' variation; it has: none",
         "programs/plan.md:7: weeks.6.exercises.plank: plank is not in whole-workout; no exercise 'plank' in exercises/",
+        "programs/plan.md:9: progression.romanian-deadlift.add: an increment without a unit: write 2.5 kg or 2.5 lb",
         "programs/plan.md:10: progression.glute-brige: no exercise 'glute-brige' in exercises/ (did you mean 'glute-bridge'?)",
     ]
 

@@ -14,7 +14,6 @@ import json
 import os
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect

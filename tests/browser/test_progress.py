@@ -92,7 +92,6 @@ def test_records_the_estimate_and_the_scales_are_decided_from_plain_values(page,
 
 def test_weeks_streak_series_and_when_a_backup_is_due(page, served):
     page.goto(served.url + "exercises/glute-bridge/")
-    day = 864e5
     results = page.evaluate("""(() => {
       const r = repcardRecords, p = repcardProgress;
       const at = (y, m, d, h = 18) => new Date(y, m - 1, d, h).getTime();
