@@ -130,21 +130,24 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     cache.update((key, result) for key, result in parsed.items() if key[1] < settled)
     library: dict[str, tuple[Exercise, Placement]] = {}
     unreadable = {Path(p.path).stem for p in exercise_problems}  # files that could not even be read
+    half_read: list[Exercise] = []  # files with problems: their images and photos are checked all the same
     for key in keys:
         found, parse_problems = parsed.get(key) or cache[key]
         exercise_problems += parse_problems
-        if found:
+        if found and found[1]:
             said: list[Problem] = []
             library[found[0].slug] = (let_through(found[0], raw_allowed, said), found[1])
             exercise_warnings[key[0]] = tuple(said)
             warnings += said
         else:
             unreadable |= _names(Path(key[0]))
+            half_read += [found[0]] if found else []
     folder = str(exercise_dir) + "/"  # the cache may hold another language's folder too
     for stale in {key for key in cache if key[0].startswith(folder)} - set(keys):  # deleted or edited files
         del cache[stale]
     problems += exercise_problems
-    image_problems = {e.slug: check_images(e, content_dir) for e, _ in library.values()}
+    checked = [*(e for e, _ in library.values()), *half_read]
+    image_problems = {e.source: check_images(e, content_dir) for e in checked}
     problems += [problem for found in image_problems.values() for problem in found]
 
     routines: list[Routine] = []
@@ -186,7 +189,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
                                                        broken | unreadable, raw_allowed, warnings)
     problems += program_problems
     if problems or not header:
-        raise ContentError(problems, tuple(e for e, _ in library.values() if not image_problems[e.slug]))
+        raise ContentError(problems, tuple(e for e in checked if not image_problems[e.source]))
     site = Site(header.title, header.description, header.intro_html, by_title(e for e, _ in library.values()),
                 tuple(routines), tuple(warnings), programs, header.language)
     last = tuple(warnings[len(first) + sum(map(len, exercise_warnings.values())):])

@@ -31,7 +31,9 @@ class Placement:
     line: int | None  # of `pair`
 
 
-ParsedExercise = tuple[tuple[Exercise, Placement] | None, list[Problem]]
+# With problems: None, or an Exercise holding only the images and photos that were written right, and
+# no Placement, so that they are checked in the same run (a file found missing said with `sets: lots`).
+ParsedExercise = tuple[tuple[Exercise, Placement | None] | None, list[Problem]]
 
 
 def parse_exercise(path: str, text: str) -> ParsedExercise:
@@ -59,7 +61,9 @@ def parse_exercise(path: str, text: str) -> ParsedExercise:
     fields.problems += unsafe_link_problems(doc, body)
     images = _local_images(doc, body.raw_html or body.html, fields)
     if fields.problems:
-        return None, fields.problems
+        shown = Exercise(slug=slug, title=title, cue="", muscles=(), equipment=(), variations=(), body_html="",
+                         source=path, images=images, photos=photos)
+        return ((shown, None) if images or photos else None), fields.problems
     exercise = Exercise(slug=slug, title=title, cue=cue, muscles=muscles, equipment=equipment,
                         variations=variations, body_html=body.html, source=path, images=images, photos=photos,
                         raw_body=body.raw(doc.body_line))

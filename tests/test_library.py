@@ -346,6 +346,25 @@ def test_a_photo_must_exist_be_an_image_and_say_what_it_shows(tmp_path):
     assert [str(p) for p in caught.value.problems] == [photo]
 
 
+def test_an_exercise_with_a_mistake_has_its_photos_and_images_checked_in_the_same_run(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/a.md": "---\ntitle: A\nsets: lots\nphotos:\n  - {src: gone.jpg, alt: Gone}\n  - {src: a.jpg}\n---\n"
+                          "![A drawing](drawing.png)\n",
+        "exercises/c.md": "---\ntitle: [C]\nphotos:\n  - {src: c.jpg, alt: Text alone}\n---\n",
+        "exercises/c.jpg": "just text",
+    })
+    with pytest.raises(ContentError) as caught:
+        build_files(Options(root, tmp_path / "out", "", cache=tmp_path / "cache"))
+    assert [str(p).replace(f"{root}/exercises/", "") for p in caught.value.problems] == [
+        "a.md:3: sets: expected a whole number from 1 to 20, got 'lots'",
+        "a.md:5: photo 'gone.jpg' not found: expected the file gone.jpg",
+        "a.md:6: photos: photo 2: alt: missing; say what the photo shows, for those who cannot see it",
+        "a.md:8: image 'drawing.png' not found: expected the file drawing.png",
+        "c.md:2: title: expected text, got a list",
+        "c.md:4: photos: c.jpg is not an image Pillow can read (JPEG, PNG or WebP)"]
+
+
 def test_a_photo_that_is_no_image_in_one_language_is_said_beside_anothers_problem(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "tests/fixtures/multilingual", content)
