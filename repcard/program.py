@@ -132,14 +132,15 @@ def _parse_weeks(fields: Fields) -> tuple[WeekSpec, ...]:
                                     "'1-2: {routine: whole-workout}'")
     if value is None:
         return ()
-    before = len(fields.problems)
     weeks = []
+    spans: list[tuple[int, int, str]] = []  # every key read as weeks, whatever is wrong with what it says
     for key, spec in value.items():
         name = f"weeks.{key}"
         span = _week_span(key)
         if isinstance(span, str):
             fields.add(name, f"weeks: {span}")
             continue
+        spans.append((*span, name))
         spec = _mapping(fields, name, spec, "a mapping like {routine: whole-workout, rounds: 2}", WEEK_KEYS)
         if spec is None:
             continue
@@ -155,8 +156,7 @@ def _parse_weeks(fields: Fields) -> tuple[WeekSpec, ...]:
             _percent(fields, f"{name}.deload", spec.get("deload")),
             _changes(fields, f"{name}.exercises", spec.get("exercises"))))
     weeks.sort(key=lambda w: (w.first, w.last))
-    if len(fields.problems) == before:  # a week written wrong would be said missing too
-        _check_coverage(fields, weeks)
+    _check_coverage(fields, sorted(spans, key=lambda span: span[:2]), complete=len(spans) == len(value))
     return tuple(weeks)
 
 
@@ -327,20 +327,22 @@ def _rule(fields: Fields, name: str, slug: str, spec: dict) -> RuleSpec | None:
     return RuleSpec(slug, kind, reps, add, every, add_reps, up_to, start, name, fields.doc.line(name))
 
 
-def _check_coverage(fields: Fields, weeks: list[WeekSpec]) -> None:
-    """Every week from 1 to the last, each once: a week missing, given twice or in two ranges is said."""
-    covered: dict[int, WeekSpec] = {}
-    for week in weeks:  # by first week: an entry is said once, at the first week it shares
-        if shared := [n for n in range(week.first, week.last + 1) if n in covered]:
+def _check_coverage(fields: Fields, spans: list[tuple[int, int, str]], complete: bool) -> None:
+    """Every week from 1 to the last, each once: a week given twice or in two ranges is said, and
+    with every key read as weeks (`complete`), a week missing."""
+    covered: dict[int, str] = {}
+    for first, last, name in spans:  # by first week: an entry is said once, at the first week it shares
+        if shared := [n for n in range(first, last + 1) if n in covered]:
             other = covered[shared[0]]
-            where = f"{other.name[6:]} (line {other.line})" if other.line else other.name[6:]
-            what = f"week {shared[0]} is given twice: here and in {where}" if week.first == week.last else \
+            line = fields.doc.line(other)
+            where = f"{other[6:]} (line {line})" if line else other[6:]
+            what = f"week {shared[0]} is given twice: here and in {where}" if first == last else \
                 f"overlaps {where}: {week_list(shared)} in both"
-            fields.add(week.name, f"{week.name}: {what}; give each week once")
-        for number in range(week.first, week.last + 1):
-            covered.setdefault(number, week)
+            fields.add(name, f"{name}: {what}; give each week once")
+        for number in range(first, last + 1):
+            covered.setdefault(number, name)
     missing = [n for n in range(1, max(covered, default=0) + 1) if n not in covered]
-    if missing:
+    if missing and complete:
         fields.add("weeks", f"weeks: {week_list(missing)} missing; give every week from 1 to {max(covered)} "
                             "(a range like 3-4 gives two)")
 

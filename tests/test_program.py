@@ -107,6 +107,21 @@ def test_overlapping_ranges_and_a_rule_on_a_move_the_program_never_uses(tmp_path
         "take the rule out or add the exercise to a routine"]
 
 
+def test_a_week_written_wrong_still_has_its_weeks_checked(tmp_path):
+    text = program_text("  1-3: {routine: before-a-run, rounds: 99}\n  3-4: {routine: before-a-run}\n"
+                        "  6: before-a-run\n", "")
+    assert program_problems(tmp_path, text) == [
+        "programs/plan.md:3: weeks: week 5 is missing; give every week from 1 to 6 (a range like 3-4 gives two)",
+        "programs/plan.md:4: weeks.1-3.rounds: expected a whole number from 1 to 20, got 99",
+        "programs/plan.md:5: weeks.3-4: overlaps 1-3 (line 4): week 3 is in both; give each week once",
+        "programs/plan.md:6: weeks.6: expected a mapping like {routine: whole-workout, rounds: 2}, got text"]
+    # A key that is no week: which weeks it meant is unknown, so none is said missing.
+    assert program_problems(tmp_path, text.replace("  6:", "  six:")) == [
+        "programs/plan.md:4: weeks.1-3.rounds: expected a whole number from 1 to 20, got 99",
+        "programs/plan.md:5: weeks.3-4: overlaps 1-3 (line 4): week 3 is in both; give each week once",
+        "programs/plan.md:6: weeks: expected a week number or a range of weeks, like 3 or 1-2, got 'six'"]
+
+
 def test_a_routine_with_a_problem_still_has_its_moves_checked_and_says_no_more(tmp_path):
     """A mistake in a routine's own field leaves it out of the site; what else is wrong in it is
     said in the same run, and the program on it does not say its moves are never used."""
