@@ -130,23 +130,25 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     cache.update((key, result) for key, result in parsed.items() if key[1] < settled)
     library: dict[str, tuple[Exercise, Placement]] = {}
     unreadable = {Path(p.path).stem for p in exercise_problems}  # files that could not even be read
-    half_read: list[Exercise] = []  # files with problems: their images and photos are checked all the same
+    half_read: list[tuple[Exercise, Placement | None]] = []  # files with problems: what is checked all the same
+    pairs_unknown = bool(exercise_problems)  # of files that could not be read, or whose pair is wrong
     for key in keys:
         found, parse_problems = parsed.get(key) or cache[key]
         exercise_problems += parse_problems
-        if found and found[1]:
+        if found and not parse_problems:
             said: list[Problem] = []
             library[found[0].slug] = (let_through(found[0], raw_allowed, said), found[1])
             exercise_warnings[key[0]] = tuple(said)
             warnings += said
         else:
             unreadable |= _names(Path(key[0]))
-            half_read += [found[0]] if found else []
+            half_read += [found] if found else []
+            pairs_unknown |= not (found and found[1])
     folder = str(exercise_dir) + "/"  # the cache may hold another language's folder too
     for stale in {key for key in cache if key[0].startswith(folder)} - set(keys):  # deleted or edited files
         del cache[stale]
     problems += exercise_problems
-    checked = [*(e for e, _ in library.values()), *half_read]
+    checked = [e for e, _ in (*library.values(), *half_read)]
     image_problems = {e.source: check_images(e, content_dir) for e in checked}
     problems += [problem for found in image_problems.values() for problem in found]
 
@@ -177,7 +179,9 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     elif header:
         slots, slot_problems = classic_slots(list(library.values()))
         complete = not exercise_problems and not slot_problems
-        problems += slot_problems + check_slots(slots, complete=complete)
+        # A file with problems whose pair was written right takes its place: gaps are said all the same.
+        failed = {(p.circuit, p.letter): (e.source, p.line) for e, p in half_read if p and p.circuit}
+        problems += slot_problems + check_slots(slots, not slot_problems and not pairs_unknown, failed=failed)
         if slots or header.circuits:
             routine, assemble_problems = assemble(header, slots, slug="", complete=complete)
             problems += assemble_problems

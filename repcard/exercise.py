@@ -31,13 +31,15 @@ class Placement:
     line: int | None  # of `pair`
 
 
-# With problems: None, or an Exercise holding only the images and photos that were written right, and
-# no Placement, so that they are checked in the same run (a file found missing said with `sets: lots`).
+# With problems: an Exercise holding only the images and photos written right, and a Placement holding
+# only the pair (None when that is wrong), so that they are checked in the same run (a missing photo, a
+# gap in a circuit said beside `sets: lots`); None when the file is not even front matter.
 ParsedExercise = tuple[tuple[Exercise, Placement | None] | None, list[Problem]]
 
 
 def parse_exercise(path: str, text: str) -> ParsedExercise:
-    """One exercise file's text -> the Exercise and what it says of its place, or problems."""
+    """One exercise file's text -> the Exercise and what it says of its place, or problems (beside
+    what of them can be checked all the same: see ParsedExercise)."""
     doc, problems = split_document(path, text)
     if doc is None:
         return None, problems
@@ -48,7 +50,9 @@ def parse_exercise(path: str, text: str) -> ParsedExercise:
         fields.problems.append(wrong)
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
     placed = "pair" in doc.fields  # a pair needs sets and reps; without one they are defaults
+    said = len(fields.problems)
     circuit, letter = _parse_pair(fields, "pair", fields.get("pair")) if placed else (None, "")
+    pair_right = len(fields.problems) == said
     sets = fields.integer("sets", fields.get("sets"), minimum=1, maximum=MAX_SETS, required=placed) \
         if placed or "sets" in doc.fields else None
     reps = _parse_reps_field(fields, "reps", doc.fields, required=placed)
@@ -63,7 +67,7 @@ def parse_exercise(path: str, text: str) -> ParsedExercise:
     if fields.problems:
         shown = Exercise(slug=slug, title=title, cue="", muscles=(), equipment=(), variations=(), body_html="",
                          source=path, images=images, photos=photos)
-        return ((shown, None) if images or photos else None), fields.problems
+        return (shown, Placement(circuit, letter, None, None, doc.line("pair")) if pair_right else None), fields.problems
     exercise = Exercise(slug=slug, title=title, cue=cue, muscles=muscles, equipment=equipment,
                         variations=variations, body_html=body.html, source=path, images=images, photos=photos,
                         raw_body=body.raw(doc.body_line))

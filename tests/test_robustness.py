@@ -96,7 +96,8 @@ def test_any_exercise_file_parses_or_says_why_in_lines(text):
     parsed, problems = parse_exercise(PATH, text)
     if problems:
         assert_problems_are_lines(problems, PATH)
-        assert parsed is None or parsed[1] is None  # at most what its photos and images need checking
+        # At most what its photos, images and pair need checking: no sets or reps to build with.
+        assert parsed is None or parsed[1] is None or (parsed[1].sets, parsed[1].reps) == (None, None)
     else:
         exercise, placement = parsed
         assert problems == [] and exercise.title and (placement.sets is None or placement.sets >= 1)
