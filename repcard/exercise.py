@@ -44,7 +44,7 @@ def parse_exercise(path: str, text: str) -> ParsedExercise:
     if doc is None:
         return None, problems
     # Parsed before the layout is known (and kept for either): the list of keys says where pair belongs.
-    fields = Fields(doc, EXERCISE_KEYS, notes={"pair": "classic layout only"})
+    fields = Fields(doc, EXERCISE_KEYS, notes={"pair": "classic layout only"}, problems=problems)
     slug = Path(path).stem
     if wrong := slug_problem(path, "glute-bridge.md"):
         fields.problems.append(wrong)

@@ -41,12 +41,13 @@ class Fields:
     """Reads typed fields out of a Document, collecting a Problem for each bad one."""
 
     def __init__(self, doc: Document, allowed: tuple[str, ...], elsewhere: dict[str, str] | None = None,
-                 notes: dict[str, str] | None = None):
+                 notes: dict[str, str] | None = None, problems: list[Problem] | None = None):
         """`elsewhere`: keys this file does not take that another does, and which: said so.
-        `notes`: what the list of allowed keys says beside a key that is allowed only sometimes."""
+        `notes`: what the list of allowed keys says beside a key that is allowed only sometimes.
+        `problems`: what reading the document found already (split_document's)."""
         self.doc = doc
         self.notes = notes or {}
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = list(problems or [])
         self.meant: set[str] = set()  # keys an unknown key was taken for: their absence is said already
         for key in doc.fields:
             if str(key) in (elsewhere or {}):

@@ -37,7 +37,9 @@ class Document:
 
 
 def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]]:
-    """Split `---` front matter from the body and parse it as a YAML mapping."""
+    """Split `---` front matter from the body and parse it as a YAML mapping: the Document, beside
+    the problems that leave it readable (control characters in the body: its front matter is
+    checked all the same), or None and what stops it being read."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if lines[0].strip() != "---":
@@ -62,9 +64,10 @@ def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]
                                            f"{', '.join(f'U+{ord(c):04X}' for c in found)} in the text: remove "
                                            f"{'them' if len(found) > 1 else 'it'}")
                 for n, line in enumerate(lines[end + 1:]) if (found := sorted(set(_CONTROL.findall(line))))]
-        more = [Problem(path, None, f"and control characters on {len(said) - 10} more lines")] if len(said) > 11 else []
-        return None, (said[:10] + more) if more else said  # eleven lines are said as they are
-    return Document(path, data, key_lines, body, body_line=end + 2), []
+        more = [Problem(path, said[10].line, f"and control characters on {len(said) - 10} more lines")] \
+            if len(said) > 11 else []  # at the first of them: said after the ten
+        problems = (said[:10] + more) if more else said  # eleven lines are said as they are
+    return Document(path, data, key_lines, body, body_line=end + 2), problems
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and line ends aside
@@ -85,7 +88,7 @@ def _load_yaml(path: str, source: str, first_line: int):
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
-        if duplicates := _duplicate_keys(path, node, line):
+        if duplicates := _duplicate_keys(path, node, line):  # the last of two kept would mislead what follows
             return None, {}, duplicates
         data = loader.construct_document(node)
     except (ValueError, KeyError, OverflowError) as error:  # a value the resolver took for a date, a number...

@@ -99,7 +99,7 @@ def parse_program(path: str, text: str) -> tuple[ProgramSpec | None, list[Proble
     doc, problems = split_document(path, text)
     if doc is None:
         return None, problems
-    fields = Fields(doc, PROGRAM_KEYS)
+    fields = Fields(doc, PROGRAM_KEYS, problems=problems)
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
     description = fields.text("description", fields.get("description"), one_line=True)
     per_week = fields.integer("sessions_per_week", fields.get("sessions_per_week"), minimum=1,

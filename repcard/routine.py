@@ -66,7 +66,7 @@ def parse_routine(path: str, text: str, allowed: tuple[str, ...] = ROUTINE_KEYS
     # With routines/, a routine's own keys in index.md are said to belong in a routine file.
     elsewhere = {key: "a routine file, routines/<name>.md" for key in ROUTINE_FILE_KEYS
                  if "exercises" not in allowed and "checkin" not in allowed and key not in allowed}
-    fields = Fields(doc, allowed, elsewhere)
+    fields = Fields(doc, allowed, elsewhere, problems=problems)
     title = fields.text("title", fields.get("title"), required=True, one_line=True)
     description = fields.text("description", fields.get("description"), one_line=True)
     checkin = fields.text("checkin", fields.get("checkin"), one_line=True)

@@ -196,10 +196,14 @@ def test_control_characters_in_messages_are_escaped_to_keep_one_line():
     [problem] = parse_exercise(PATH, exercise_text("X", "1A") + "\nA step.\nx\x00y\n")[1]  # in the body too
     assert str(problem) == f"{PATH}:10: control character U+0000 in the text: remove it"
     many = parse_exercise(PATH, exercise_text("X", "1A") + "\f\n" * 20000)[1]  # ten lines, then how many more
-    assert len(many) == 11 and str(many[-1]) == f"{PATH}: and control characters on 19990 more lines"
+    assert len(many) == 11 and str(many[-1]) == f"{PATH}:18: and control characters on 19990 more lines"
     problems = parse_exercise(PATH, exercise_text("X", "1A") + "\fa\v\x1c\nok\nb\x1c\n")[1]  # each line, in one run
     assert [str(p) for p in problems] == [f"{PATH}:8: control characters U+000B, U+000C, U+001C in the text: remove them",
                                           f"{PATH}:10: control character U+001C in the text: remove it"]
+    # The front matter is checked all the same.
+    problems = parse_exercise(PATH, exercise_text("X", "1A", sets="lots") + "a\x1c\n")[1]
+    assert [str(p) for p in problems] == [f"{PATH}:8: control character U+001C in the text: remove it",
+                                          f"{PATH}:4: sets: expected a whole number from 1 to 20, got 'lots'"]
 
 
 # --- a killed build ----------------------------------------------------------------------------
