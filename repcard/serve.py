@@ -63,16 +63,18 @@ class SiteFileHandler(StaticFileHandler):
             with open(path, "rb") as file:
                 page = file.read()
         self.set_status(404)
-        self.finish(dev_policy(self.shown(page), self.livereload_snippet, self.request.host))
+        self.finish(dev_policy(self.shown(page, built=page is not NO_SITE), self.livereload_snippet,
+                               self.request.host))
 
-    def shown(self, page: bytes) -> bytes:
+    def shown(self, page: bytes, built: bool = True) -> bytes:
         """A page as this handler serves it."""
         return page
 
 
 # With a head: livereload adds its script before </head>, and this page must reload once there is a site.
-NO_SITE = (b"<!doctype html><html lang=en><head><meta charset=utf-8><title>No site yet</title></head>"
-           b"<body><p>No site yet.</p></body></html>")
+NO_SITE = (b"<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=width=device-width>"
+           b"<title>No site yet</title></head>"
+           b"<body><p>No site yet: it is built once the problems above are fixed.</p></body></html>")
 
 
 class NotInSiteHandler(SiteFileHandler):
@@ -145,13 +147,15 @@ OVERLAY_STYLE = (
 )
 
 
-def overlay(problems: tuple[Problem, ...]) -> bytes:
-    """A fixed box at the top of the page naming every problem, escaped: messages quote content."""
+def overlay(problems: tuple[Problem, ...], built: bool) -> bytes:
+    """A box at the top of the page naming every problem, escaped: messages quote content.
+    `built`: whether the page is of the last good build (else the server's own: none built yet)."""
     count = f"repcard: {len(problems)} problem" + ("s" if len(problems) != 1 else "")
     lines = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in problems)
+    note = "(the page shows the last good build)" if built else "(no site has been built yet)"
     return (
         f'<style>{OVERLAY_STYLE}</style><div id="repcard-problems" role="alert">'
-        f'<strong>{html.escape(count)}</strong> <span>(the page shows the last good build)</span>'
+        f'<strong>{html.escape(count)}</strong> <span>{note}</span>'
         f"<ul>{lines}</ul></div>"
     ).encode()
 
@@ -192,10 +196,10 @@ def dev_policy(page: bytes, livereload_snippet: bytes, host: str) -> bytes:
 _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
-def served_page(page: bytes, problems: tuple[Problem, ...], build: str) -> bytes:
+def served_page(page: bytes, problems: tuple[Problem, ...], build: str, built: bool = True) -> bytes:
     """The page with the live script, and the problems' box if any, first in its body
     (dev_policy lets them through the page's policy)."""
-    added = live_script(build) + (overlay(problems) if problems else b"")
+    added = live_script(build) + (overlay(problems, built) if problems else b"")
     found = _BODY.search(page)
     return page[:found.end()] + added + page[found.end():] if found else added + page
 
@@ -241,11 +245,11 @@ class DevSiteHandler(SiteFileHandler):
     def compute_etag(self) -> str | None:
         return None if self.untagged else super().compute_etag()
 
-    def shown(self, page: bytes) -> bytes:
-        """The site's 404 page, or a page of the server's own while there is no site, with the
-        latest rebuild's problems over it."""
+    def shown(self, page: bytes, built: bool = True) -> bytes:
+        """The site's 404 page, or a page of the server's own while there is no site (not
+        `built`), with the latest rebuild's problems over it."""
         self.untagged = True
-        return served_page(page, self.latest.problems, self.latest.name(self.latest.build))
+        return served_page(page, self.latest.problems, self.latest.name(self.latest.build), built)
 
 
 class NoPolling(Watcher):

@@ -128,6 +128,7 @@ def test_a_port_in_use_is_one_line_and_no_site_yet_is_a_page_with_the_problem(tm
             status, body = raw_status(f"http://127.0.0.1:{port}/", path)
             assert status == 404 and "no such folder: run repcard in your site&#x27;s folder" in body, body[:300]
             assert "404: Not Found" not in body and "livereload.js" in body  # it reloads once there is a site
+            assert "(no site has been built yet)" in body and "last good build" not in body
     finally:
         process.terminate()
         process.wait(timeout=10)
