@@ -18,7 +18,8 @@ each page from the navigation until it is ready:
 For each: main-thread time (the renderer main thread's tasks, summed), the longest task, and tasks
 over 50 ms (long tasks), all at 4× slower; and the wall time from navigation. Then the same pages
 unthrottled, whose main thread's CPU time times 4 is what a 4× slower CPU spends whatever else runs
-on the machine, with an empty log beside it: what the pages cost without history. Last, workout
+on the machine, with an empty log beside it: what the pages cost without history; and the measure's
+floor, a page of one heading and one script (FLOOR): what any page costs by it. Last, workout
 mode's own work for its first set (last time's figures; today's prescription), timed in the loaded
 page with the CPU slowed 4× (COMPUTE). A benchmark, not a test: the figures depend on the machine
 and on what else runs on it.
@@ -202,6 +203,14 @@ def cpu_time(name: str, runs: list[dict[str, float]], empty: list[dict[str, floa
             f"with an empty log {median_of(empty, 'cpu')}, scripts on {median_of(empty, 'drawing')}")
 
 
+# The measure's floor: a page of one heading and one script that says it is ready (at a history page's
+# path, as READY waits there), nothing else: what any page costs by this measure before it does anything
+# of its own (the navigation, a renderer's new context, the parse, one style and layout).
+FLOOR = {"history/index.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+                               'content="width=device-width"><title>Floor</title><script src="../assets/ready.js" '
+                               'defer></script></head><body><main id="history"><h1>History</h1></main></body></html>',
+         "assets/ready.js": 'document.getElementById("history").dataset.ready = "true";'}
+
 PROGRAM = "programs/six-weeks/"
 # Each site: its fixture, the workout page whose sets fill the log, the routines its sessions were
 # of (page paths), and the pages measured.
@@ -220,6 +229,10 @@ def main() -> None:
     found: dict[tuple[str, str], list] = {}  # (log, throttle) -> {page: runs}
     with tempfile.TemporaryDirectory() as tmp:
         servers = [SiteServer(build_site(content, Path(tmp) / content.name)) for content, *_ in SITES]
+        for name, text in FLOOR.items():
+            (Path(tmp) / "floor" / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / "floor" / name).write_text(text)
+        floor_server = SiteServer(Path(tmp) / "floor")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport=PHONE)
@@ -236,6 +249,10 @@ def main() -> None:
                             for name, path in pages.items():
                                 found[log, rate][name].append(measure(browser, page, server.url + path, SLOWDOWN))
 
+            floor = {}
+            for rate in (SLOWDOWN, 1):
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                floor[rate] = [measure(browser, page, floor_server.url + "history/", SLOWDOWN) for _ in range(runs)]
             each_page("empty")
             counts = [fill(page, server.url + workout, years, routines)
                       for server, (_, workout, routines, _) in zip(servers, SITES)]
@@ -244,7 +261,7 @@ def main() -> None:
             work = {name: computed(page, server.url + path, max(runs, 5)) for server, (*_, pages) in zip(servers, SITES)
                     for name, path in pages.items() if "workout" in path}
             browser.close()
-        for server in servers:
+        for server in (*servers, floor_server):
             server.close()
     print(f"{years:g} years of history: " + "; ".join(f"{content.name}, {sessions} sessions and {sets} sets"
                                                     for (content, *_), (sessions, sets) in zip(SITES, counts)) +
@@ -255,9 +272,11 @@ def main() -> None:
     print("  the same with an empty log:")
     for name in PAGES:
         print(traced(name, found["empty", SLOWDOWN][name]))
+    print(f"  the measure's floor, a page of one heading and one script: {traced('', floor[SLOWDOWN]).lstrip(' :')}")
     print(f"CPU time of an unthrottled run times {SLOWDOWN} (what other work on the machine cannot lengthen):")
     for name in PAGES:
         print(cpu_time(name, found["years", 1][name], found["empty", 1][name]))
+    print(f"  the measure's floor, a page of one heading and one script: main thread {median_of(floor[1], 'cpu')}")
     print(f"Workout mode's own work for the first set, in the loaded page, CPU throttled {SLOWDOWN}x (wall time, "
           "IndexedDB's reads included):")
     for name, figures in work.items():
