@@ -156,7 +156,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     if library_layout:
         problems += [Problem(e.source, p.line, "pair: with routines/, each routine file lists its exercises: "
                              f"move {p.circuit}{p.letter} into one (exercises: {{{p.circuit}{p.letter}: {e.slug}}})")
-                     for e, p in library.values() if p.circuit]
+                     for e, p in (*library.values(), *half_read) if p and p.circuit]
         for path in routine_files:
             routine_header, read_problems = _read_header(path, content_dir,
                                                          partial(parse_routine, allowed=ROUTINE_FILE_KEYS))
@@ -167,8 +167,8 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
                 slots, slot_problems = routine_slots(routine_header, library, unreadable)
                 # A slot whose exercise is missing or has problems of its own takes its place all the same.
                 made = {(slot.circuit, slot.letter) for slot in slots}
-                failed = {(spec.circuit, spec.letter): (str(path), spec.line) for spec in routine_header.slots
-                          if (spec.circuit, spec.letter) not in made}
+                failed = [((spec.circuit, spec.letter), str(path), spec.line) for spec in routine_header.slots
+                          if (spec.circuit, spec.letter) not in made]
                 problems += slot_problems + check_slots(slots, not routine_header.dropped, "exercises", failed)
                 routine, assemble_problems = assemble(routine_header, slots, path.stem,
                                                       complete=not routine_header.dropped and not failed)
@@ -177,10 +177,11 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
                 if routine and not read_problems and not wrong and not failed:
                     routines.append(routine)
     elif header:
-        slots, slot_problems = classic_slots(list(library.values()))
-        complete = not exercise_problems and not slot_problems
         # A file with problems whose pair was written right takes its place: gaps are said all the same.
-        failed = {(p.circuit, p.letter): (e.source, p.line) for e, p in half_read if p and p.circuit}
+        known = [(e, p) for e, p in half_read if p]
+        slots, slot_problems = classic_slots(list(library.values()), known)
+        complete = not exercise_problems and not slot_problems
+        failed = [((p.circuit, p.letter), e.source, p.line) for e, p in known if p.circuit]
         problems += slot_problems + check_slots(slots, not slot_problems and not pairs_unknown, failed=failed)
         if slots or header.circuits:
             routine, assemble_problems = assemble(header, slots, slug="", complete=complete)

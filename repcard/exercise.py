@@ -52,7 +52,7 @@ def parse_exercise(path: str, text: str) -> ParsedExercise:
     placed = "pair" in doc.fields  # a pair needs sets and reps; without one they are defaults
     said = len(fields.problems)
     circuit, letter = _parse_pair(fields, "pair", fields.get("pair")) if placed else (None, "")
-    pair_right = len(fields.problems) == said
+    pair_right = len(fields.problems) == said and "pair" not in fields.meant  # `pairs: 1A`: where it goes is unknown
     sets = fields.integer("sets", fields.get("sets"), minimum=1, maximum=MAX_SETS, required=placed) \
         if placed or "sets" in doc.fields else None
     reps = _parse_reps_field(fields, "reps", doc.fields, required=placed)

@@ -39,7 +39,7 @@ class Document:
 def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Split `---` front matter from the body and parse it as a YAML mapping: the Document, beside
     the problems that leave it readable (control characters in the body: its front matter is
-    checked all the same), or None and what stops it being read."""
+    checked all the same, its body once they are gone), or None and what stops it being read."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if lines[0].strip() != "---":
@@ -67,6 +67,7 @@ def split_document(path: str, text: str) -> tuple[Document | None, list[Problem]
         more = [Problem(path, said[10].line, f"and control characters on {len(said) - 10} more lines")] \
             if len(said) > 11 else []  # at the first of them: said after the ten
         problems = (said[:10] + more) if more else said  # eleven lines are said as they are
+        body = ""  # not read: Markdown drops some of them, and what is found in it would be at the wrong line
     return Document(path, data, key_lines, body, body_line=end + 2), problems
 
 

@@ -152,25 +152,28 @@ def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, s
     return circuits
 
 
-def check_slots(slots: list[Slot], complete: bool, key: str = "pair",
-                failed: dict[tuple[int, str], tuple[str, int | None]] | None = None) -> list[Problem]:
+Place = tuple[tuple[int, str], str, int | None]  # (circuit, letter), and where it is written: file, line
+
+
+def check_slots(slots: list[Slot], complete: bool, key: str = "pair", failed: list[Place] = ()) -> list[Problem]:
     """A slot used twice is one problem naming every file that uses it; so is an exercise
     used twice in one routine. Once every file has parsed and every slot is unique, a
     skipped letter is a problem too.
 
     With `complete` false some files failed to parse, and a gap may only be one of them.
     `key`: where the slots were written, for messages: exercise files' `pair`, a routine's `exercises`.
-    `failed`: the places of slots a routine file names whose exercise failed, by (circuit, letter),
-    with where each is written: taken all the same, so no gap is said where one is.
+    `failed`: the places of slots whose exercise failed (a routine names it, or its file's pair is
+    right): taken all the same, so no gap is said where one is, and one taken twice is said.
     """
-    users: dict[tuple[int, str], list[Slot]] = {}
-    for slot in sorted(slots, key=lambda s: (s.source, s.line or 0)):
-        users.setdefault((slot.circuit, slot.letter), []).append(slot)
+    users: dict[tuple[int, str], list[tuple[str, int | None]]] = {}
+    taken = [((slot.circuit, slot.letter), slot.source, slot.line) for slot in slots] + list(failed)
+    for place, source, line in sorted(taken, key=lambda use: (use[1], use[2] or 0)):
+        users.setdefault(place, []).append((source, line))
     problems = [
-        Problem(shared[-1].source, shared[-1].line, f"{key}: {shared[0].pair} is also used by "
-                f"{' and '.join(s.source if s.source != shared[-1].source else f'line {s.line}' for s in shared[:-1])}; "
+        Problem(shared[-1][0], shared[-1][1], f"{key}: {place[0]}{place[1]} is also used by "
+                f"{' and '.join(source if source != shared[-1][0] else f'line {line}' for source, line in shared[:-1])}; "
                 "give each exercise its own slot")
-        for shared in users.values() if len(shared) > 1
+        for place, shared in users.items() if len(shared) > 1
     ]
     seen: dict[str, Slot] = {}
     for slot in slots:
@@ -180,14 +183,13 @@ def check_slots(slots: list[Slot], complete: bool, key: str = "pair",
         seen.setdefault(slot.slug, slot)
     if problems or not complete:
         return problems
-    places = (failed or {}) | {place: (used[0].source, used[0].line) for place, used in users.items()}
     letters: dict[int, list[str]] = {}  # by circuit, in order: one pass, not one per circuit
-    for number, letter in sorted(places):
+    for number, letter in sorted(users):
         letters.setdefault(number, []).append(letter)
     for number, used in letters.items():
         for letter, expected in zip(used, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"):
             if letter != expected:
-                source, line = places[(number, letter)]
+                source, line = users[(number, letter)][0]
                 problems.append(Problem(source, line, f"{key}: circuit {number} has no {number}{expected}, so "
                                         f"{number}{letter} leaves a gap; expected {number}{expected}"))
                 break
@@ -218,13 +220,15 @@ def assemble(header: RoutineHeader, slots: list[Slot], slug: str, complete: bool
                    tuple(circuits), source=header.doc.path), []
 
 
-def classic_slots(parsed: list[tuple[Exercise, Placement]]) -> tuple[list[Slot], list[Problem]]:
+def classic_slots(parsed: list[tuple[Exercise, Placement]], failed: list[tuple[Exercise, Placement]] = ()
+                  ) -> tuple[list[Slot], list[Problem]]:
     """The classic layout: exercise files that carry a pair make index.md's routine; once
-    one does, every one must (a forgotten pair would otherwise drop a move silently)."""
-    if not any(placement.circuit for _, placement in parsed):
+    one does, every one must (a forgotten pair would otherwise drop a move silently).
+    `failed`: the files with problems whose pair, or its absence, is known: said missing too."""
+    if not any(placement.circuit for _, placement in (*parsed, *failed)):
         return [], []
     slots, problems = [], []
-    for exercise, placement in parsed:
+    for exercise, placement in (*parsed, *failed):
         if placement.circuit is None:
             problems.append(Problem(exercise.source, None, "pair: missing; expected a circuit number and a slot "
                                     "letter, like 1A (or list the routine's exercises in routines/*.md)"))

@@ -74,7 +74,7 @@ class SiteFileHandler(StaticFileHandler):
 # With a head: livereload adds its script before </head>, and this page must reload once there is a site.
 NO_SITE = (b"<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=width=device-width>"
            b"<title>No site yet</title></head>"
-           b"<body><p>No site yet: it is built once the problems above are fixed.</p></body></html>")
+           b"<body><p>No site yet.</p></body></html>")
 
 
 class NotInSiteHandler(SiteFileHandler):

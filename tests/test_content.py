@@ -378,6 +378,27 @@ def test_a_gap_is_said_beside_a_mistake_in_a_file_whose_pair_is_right(tmp_path):
         f"{root}/exercises/b.md:3: pair: expected a circuit number and a slot letter, like 1A or 12C, got '1?'"]
 
 
+def test_a_failed_files_pair_is_checked_only_where_it_is_known(tmp_path):
+    root = write_tree(tmp_path, {
+        "index.md": MINIMAL_INDEX,
+        "exercises/a.md": exercise_text("A", "1A").replace("pair:", "pairs:"),  # where it goes: unknown
+        "exercises/b.md": exercise_text("B", "1B"),
+    })
+    [problem] = load_problems(root)  # not "circuit 1 has no 1A, so 1B leaves a gap" besides
+    assert problem.startswith(f"{root}/exercises/a.md:3: unknown key 'pairs' (did you mean 'pair'?)")
+    # A file with a mistake whose pair clashes with another's: said in the same run.
+    (root / "exercises/a.md").write_text(exercise_text("A", "1B", sets="lots"))
+    assert load_problems(root) == [
+        f"{root}/exercises/a.md:4: sets: expected a whole number from 1 to 20, got 'lots'",
+        f"{root}/exercises/b.md:3: pair: 1B is also used by {root}/exercises/a.md; give each exercise its own slot"]
+    # Where only the file with a mistake has a pair, every other is said to lack one, and no gap.
+    (root / "exercises/b.md").write_text(exercise_text("B", "1A").replace("pair: 1A\n", ""))
+    assert load_problems(root) == [
+        f"{root}/exercises/a.md:4: sets: expected a whole number from 1 to 20, got 'lots'",
+        f"{root}/exercises/b.md: pair: missing; expected a circuit number and a slot letter, like 1A (or list the "
+        "routine's exercises in routines/*.md)"]
+
+
 def test_a_named_circuit_without_exercises_is_reported(tmp_path):
     root = write_tree(tmp_path, {
         "index.md": "---\ntitle: T\ncircuits:\n  1: One\n  4: Four\n---\n",

@@ -365,6 +365,18 @@ def test_an_exercise_with_a_mistake_has_its_photos_and_images_checked_in_the_sam
         "c.md:4: photos: c.jpg is not an image Pillow can read (JPEG, PNG or WebP)"]
 
 
+def test_a_pair_in_the_library_layout_is_said_beside_its_files_other_mistake(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\npair: 1A\nsets: lots\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: plank\n---\n",
+    })
+    assert problems(root) == [
+        f"{root}/exercises/plank.md:3: pair: with routines/, each routine file lists its exercises: move 1A into "
+        "one (exercises: {1A: plank})",
+        f"{root}/exercises/plank.md:4: sets: expected a whole number from 1 to 20, got 'lots'"]
+
+
 def test_a_photo_that_is_no_image_in_one_language_is_said_beside_anothers_problem(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "tests/fixtures/multilingual", content)
