@@ -182,7 +182,8 @@ def _week_routines(fields: Fields, name: str, spec: dict) -> tuple[str, ...]:
         fields.add(f"{name}.routines", f"{name}: routine and routines both given; keep one")
         return ()
     if "routine" not in spec and "routines" not in spec:
-        fields.add(name, f"{name}: routine: missing; expected {expected} (or routines: [day-a, day-b])")
+        if not {f"{name}.routine", f"{name}.routines"} & fields.meant:  # `routin:` is said as a misspelling
+            fields.add(name, f"{name}: routine: missing; expected {expected} (or routines: [day-a, day-b])")
         return ()
     key = "routine" if "routine" in spec else "routines"
     names = spec[key] if key == "routines" and isinstance(spec[key], list) else [spec[key]]

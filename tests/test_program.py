@@ -120,6 +120,12 @@ def test_a_week_written_wrong_still_has_its_weeks_checked(tmp_path):
         "programs/plan.md:4: weeks.1-3.rounds: expected a whole number from 1 to 20, got 99",
         "programs/plan.md:5: weeks.3-4: overlaps 1-3 (line 4): week 3 is in both; give each week once",
         "programs/plan.md:6: weeks: expected a week number or a range of weeks, like 3 or 1-2, got 'six'"]
+    # A misspelt routine key: said as that, not also "routine: missing".
+    assert program_problems(tmp_path, text.replace("  6: before-a-run", "  5-6: {routin: before-a-run}")) == [
+        "programs/plan.md:4: weeks.1-3.rounds: expected a whole number from 1 to 20, got 99",
+        "programs/plan.md:5: weeks.3-4: overlaps 1-3 (line 4): week 3 is in both; give each week once",
+        "programs/plan.md:6: unknown key 'weeks.5-6.routin' (did you mean 'routine'?); allowed: routine, routines, "
+        "rounds, reps, rest, variation, exercises, note, deload"]
 
 
 def test_a_routine_with_a_problem_still_has_its_moves_checked_and_says_no_more(tmp_path):
