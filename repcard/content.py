@@ -171,7 +171,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
                           if (spec.circuit, spec.letter) not in made]
                 problems += slot_problems + check_slots(slots, not routine_header.dropped, "exercises", failed)
                 routine, assemble_problems = assemble(routine_header, slots, path.stem,
-                                                      complete=not routine_header.dropped and not failed)
+                                                      complete=not routine_header.dropped, failed=failed)
                 problems += assemble_problems
                 # Built whole or not at all: a program checks its weeks against every move of it.
                 if routine and not read_problems and not wrong and not failed:
@@ -180,11 +180,11 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
         # A file with problems whose pair was written right takes its place: gaps are said all the same.
         known = [(e, p) for e, p in half_read if p]
         slots, slot_problems = classic_slots(list(library.values()), known)
-        complete = not exercise_problems and not slot_problems
+        complete = not slot_problems and not pairs_unknown
         failed = [((p.circuit, p.letter), e.source, p.line) for e, p in known if p.circuit]
-        problems += slot_problems + check_slots(slots, not slot_problems and not pairs_unknown, failed=failed)
+        problems += slot_problems + check_slots(slots, complete, failed=failed)
         if slots or header.circuits:
-            routine, assemble_problems = assemble(header, slots, slug="", complete=complete)
+            routine, assemble_problems = assemble(header, slots, slug="", complete=complete, failed=failed)
             problems += assemble_problems
             if routine:
                 routines.append(routine)

@@ -196,15 +196,16 @@ def check_slots(slots: list[Slot], complete: bool, key: str = "pair", failed: li
     return problems
 
 
-def assemble(header: RoutineHeader, slots: list[Slot], slug: str, complete: bool = True
+def assemble(header: RoutineHeader, slots: list[Slot], slug: str, complete: bool = True, failed: list[Place] = ()
              ) -> tuple[Routine | None, list[Problem]]:
     """Group valid, uniquely placed slots into circuits: by circuit number, then letter. With
-    `complete` false some exercises failed: a named circuit without a slot may be one of them."""
+    `complete` false some exercises' places are unknown: a named circuit without a slot may be one
+    of theirs. `failed`: the known places of exercises that failed, whose circuits are not empty."""
     numbers = sorted({s.circuit for s in slots})
     problems = [
         Problem(header.doc.path, header.doc.line(f"circuits.{number}"),
                 f"circuits: circuit {number} is named but no exercise has a pair {number}A")
-        for number in sorted(set(header.circuits) - set(numbers))
+        for number in sorted(set(header.circuits) - set(numbers) - {place[0] for place, _, _ in failed})
     ] if complete else []
     if problems:
         return None, problems

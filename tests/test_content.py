@@ -410,11 +410,16 @@ def test_a_named_circuit_without_exercises_is_reported(tmp_path):
 
 def test_a_named_circuit_whose_exercise_failed_is_not_said_empty(tmp_path):
     root = write_tree(tmp_path, {
-        "index.md": "---\ntitle: T\ncircuits:\n  1: One\n  2: Two\n---\n",
+        "index.md": "---\ntitle: T\ncircuits:\n  1: One\n  2: Two\n  3: Three\n---\n",
         "exercises/a.md": exercise_text("A", "1A"),
-        "exercises/b.md": exercise_text("B", "2A", sets="lots"),  # its pair unknown: circuit 2 may be its
+        "exercises/b.md": exercise_text("B", "2A", sets="lots"),  # its pair is right: circuit 2 is its
     })
-    assert load_problems(root) == [f"{root}/exercises/b.md:4: sets: expected a whole number from 1 to 20, got 'lots'"]
+    assert load_problems(root) == [  # and circuit 3, which no exercise has, is said in the same run
+        f"{root}/exercises/b.md:4: sets: expected a whole number from 1 to 20, got 'lots'",
+        f"{root}/index.md:6: circuits: circuit 3 is named but no exercise has a pair 3A"]
+    (root / "exercises/b.md").write_text(exercise_text("B", "2A").replace("pair: 2A", "pair: [2A]"))
+    assert load_problems(root) == [  # where it goes is unknown: circuit 3 may be its
+        f"{root}/exercises/b.md:3: pair: expected a circuit number and a slot letter, like 1A or 12C, got ['2A']"]
 
 
 def test_problems_from_every_file_come_together(tmp_path):

@@ -365,6 +365,19 @@ def test_an_exercise_with_a_mistake_has_its_photos_and_images_checked_in_the_sam
         "c.md:4: photos: c.jpg is not an image Pillow can read (JPEG, PNG or WebP)"]
 
 
+def test_a_routines_named_circuit_without_moves_is_said_beside_a_failed_move(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nsets: lots\nreps: 10\n---\n",
+        "exercises/bird-dog.md": "---\ntitle: Bird Dog\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\ncircuits:\n  1: One\n  2: Two\n  3: Three\nexercises:\n"
+                            "  1A: bird-dog\n  2A: plank\n---\n",
+    })
+    assert problems(root) == [
+        f"{root}/exercises/plank.md:3: sets: expected a whole number from 1 to 20, got 'lots'",
+        f"{root}/routines/core.md:6: circuits: circuit 3 is named but no exercise has a pair 3A"]
+
+
 def test_a_pair_in_the_library_layout_is_said_beside_its_files_other_mistake(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\n---\n",
