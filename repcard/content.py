@@ -154,8 +154,9 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
 
     routines: list[Routine] = []
     if library_layout:
-        problems += [Problem(e.source, p.line, "pair: with routines/, each routine file lists its exercises: "
-                             f"move {p.circuit}{p.letter} into one (exercises: {{{p.circuit}{p.letter}: {e.slug}}})")
+        problems += [Problem(e.source, p.line, "pair: with routines/, each routine file lists its exercises: move "
+                             f"{p.circuit}{p.letter} into one (exercises: "
+                             f"{{{p.circuit}{p.letter}: {slugged(e.slug)}}})")
                      for e, p in (*library.values(), *half_read) if p and p.circuit]
         for path in routine_files:
             routine_header, read_problems = _read_header(path, content_dir,
@@ -166,9 +167,10 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
                 routine_header = let_through(routine_header, raw_allowed, warnings)
                 slots, slot_problems = routine_slots(routine_header, library, unreadable)
                 # A slot whose exercise is missing or has problems of its own takes its place all the same.
-                made = {(slot.circuit, slot.letter) for slot in slots}
-                failed = [((spec.circuit, spec.letter), str(path), spec.line) for spec in routine_header.slots
-                          if (spec.circuit, spec.letter) not in made]
+                made = {(slot.circuit, slot.letter, slot.line) for slot in slots}
+                failed = [((spec.circuit, spec.letter), str(path), spec.line,
+                           spec.exercise if spec.exercise in unreadable else "")  # a move written twice: said
+                          for spec in routine_header.slots if (spec.circuit, spec.letter, spec.line) not in made]
                 problems += slot_problems + check_slots(slots, not routine_header.dropped, "exercises", failed)
                 routine, assemble_problems = assemble(routine_header, slots, path.stem,
                                                       complete=not routine_header.dropped, failed=failed)
@@ -181,7 +183,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
         known = [(e, p) for e, p in half_read if p]
         slots, slot_problems = classic_slots(list(library.values()), known)
         complete = not slot_problems and not pairs_unknown
-        failed = [((p.circuit, p.letter), e.source, p.line) for e, p in known if p.circuit]
+        failed = [((p.circuit, p.letter), e.source, p.line, e.slug) for e, p in known if p.circuit]
         problems += slot_problems + check_slots(slots, complete, failed=failed)
         if slots or header.circuits:
             routine, assemble_problems = assemble(header, slots, slug="", complete=complete, failed=failed)

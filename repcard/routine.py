@@ -152,7 +152,8 @@ def _parse_circuits(fields: Fields, default_rest: int) -> dict[int, tuple[str, s
     return circuits
 
 
-Place = tuple[tuple[int, str], str, int | None]  # (circuit, letter), and where it is written: file, line
+# (circuit, letter), where it is written (file, line), and the exercise there ("" where there is none)
+Place = tuple[tuple[int, str], str, int | None, str]
 
 
 def check_slots(slots: list[Slot], complete: bool, key: str = "pair", failed: list[Place] = ()) -> list[Problem]:
@@ -166,8 +167,9 @@ def check_slots(slots: list[Slot], complete: bool, key: str = "pair", failed: li
     right): taken all the same, so no gap is said where one is, and one taken twice is said.
     """
     users: dict[tuple[int, str], list[tuple[str, int | None]]] = {}
-    taken = [((slot.circuit, slot.letter), slot.source, slot.line) for slot in slots] + list(failed)
-    for place, source, line in sorted(taken, key=lambda use: (use[1], use[2] or 0)):
+    taken = sorted([((slot.circuit, slot.letter), slot.source, slot.line, slot.slug) for slot in slots] + list(failed),
+                   key=lambda use: (use[1], use[2] or 0))
+    for place, source, line, _ in taken:
         users.setdefault(place, []).append((source, line))
     problems = [
         Problem(shared[-1][0], shared[-1][1], f"{key}: {place[0]}{place[1]} is also used by "
@@ -175,12 +177,14 @@ def check_slots(slots: list[Slot], complete: bool, key: str = "pair", failed: li
                 "give each exercise its own slot")
         for place, shared in users.items() if len(shared) > 1
     ]
-    seen: dict[str, Slot] = {}
-    for slot in slots:
-        if first := seen.get(slot.slug):
-            problems.append(Problem(slot.source, slot.line, f"{slot.pair}: {slot.slug} is already in {first.pair}; "
+    seen: dict[str, tuple[int, str]] = {}
+    for place, source, line, slug in taken:
+        if not slug:
+            continue
+        if first := seen.get(slug):
+            problems.append(Problem(source, line, f"{place[0]}{place[1]}: {slug} is already in {first[0]}{first[1]}; "
                                     "a routine uses an exercise once"))
-        seen.setdefault(slot.slug, slot)
+        seen.setdefault(slug, place)
     if problems or not complete:
         return problems
     letters: dict[int, list[str]] = {}  # by circuit, in order: one pass, not one per circuit
@@ -205,7 +209,7 @@ def assemble(header: RoutineHeader, slots: list[Slot], slug: str, complete: bool
     problems = [
         Problem(header.doc.path, header.doc.line(f"circuits.{number}"),
                 f"circuits: circuit {number} is named but no exercise has a pair {number}A")
-        for number in sorted(set(header.circuits) - set(numbers) - {place[0] for place, _, _ in failed})
+        for number in sorted(set(header.circuits) - set(numbers) - {place[0] for place, *_ in failed})
     ] if complete else []
     if problems:
         return None, problems

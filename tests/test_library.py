@@ -378,6 +378,20 @@ def test_a_routines_named_circuit_without_moves_is_said_beside_a_failed_move(tmp
         f"{root}/routines/core.md:6: circuits: circuit 3 is named but no exercise has a pair 3A"]
 
 
+def test_a_place_or_a_move_a_routine_uses_twice_is_said_when_the_move_fails(tmp_path):
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/plank.md": "---\ntitle: Plank\nsets: lots\nreps: 10\n---\n",
+        "exercises/bird-dog.md": "---\ntitle: Bird Dog\nsets: 2\nreps: 10\n---\n",
+        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: bird-dog\n  1a: nope\n  1B: plank\n  1C: plank\n---\n",
+    })
+    assert problems(root) == [
+        f"{root}/exercises/plank.md:3: sets: expected a whole number from 1 to 20, got 'lots'",
+        f"{root}/routines/core.md:5: 1A: no exercise 'nope' in exercises/",
+        f"{root}/routines/core.md:5: exercises: 1A is also used by line 4; give each exercise its own slot",
+        f"{root}/routines/core.md:7: 1C: plank is already in 1B; a routine uses an exercise once"]
+
+
 def test_a_pair_in_the_library_layout_is_said_beside_its_files_other_mistake(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\n---\n",
@@ -388,6 +402,9 @@ def test_a_pair_in_the_library_layout_is_said_beside_its_files_other_mistake(tmp
         f"{root}/exercises/plank.md:3: pair: with routines/, each routine file lists its exercises: move 1A into "
         "one (exercises: {1A: plank})",
         f"{root}/exercises/plank.md:4: sets: expected a whole number from 1 to 20, got 'lots'"]
+    (root / "exercises/plank.md").rename(root / "exercises/Plank.md")  # named as a routine would name it
+    assert problems(root)[1] == (f"{root}/exercises/Plank.md:3: pair: with routines/, each routine file lists its "
+                                 "exercises: move 1A into one (exercises: {1A: plank})")
 
 
 def test_a_photo_that_is_no_image_in_one_language_is_said_beside_anothers_problem(tmp_path):
