@@ -143,6 +143,15 @@ def test_a_slot_used_twice_and_an_exercise_used_twice_in_a_routine(tmp_path):
         f"{root}/routines/core.md:5: exercises: 1A is also used by line 4; give each exercise its own slot",
         f"{root}/routines/core.md:6: 2A: bridge is already in 1A; a routine uses an exercise once",
     ]
+    # The same where a move fails or is not there: each said in the same run.
+    (root / "exercises/plank.md").write_text("---\ntitle: Plank\nsets: lots\nreps: 10\n---\n")
+    (root / "routines/core.md").write_text("---\ntitle: Core\nexercises:\n  1A: bridge\n  1a: nope\n  1B: plank\n"
+                                          "  1C: plank\n---\n")
+    assert problems(root) == [
+        f"{root}/exercises/plank.md:3: sets: expected a whole number from 1 to 20, got 'lots'",
+        f"{root}/routines/core.md:5: 1A: no exercise 'nope' in exercises/",
+        f"{root}/routines/core.md:5: exercises: 1A is also used by line 4; give each exercise its own slot",
+        f"{root}/routines/core.md:7: 1C: plank is already in 1B; a routine uses an exercise once"]
 
 
 def test_a_slot_written_twice_in_a_routine_is_refused_rather_than_dropping_an_exercise(tmp_path):
@@ -376,20 +385,6 @@ def test_a_routines_named_circuit_without_moves_is_said_beside_a_failed_move(tmp
     assert problems(root) == [
         f"{root}/exercises/plank.md:3: sets: expected a whole number from 1 to 20, got 'lots'",
         f"{root}/routines/core.md:6: circuits: circuit 3 is named but no exercise has a pair 3A"]
-
-
-def test_a_place_or_a_move_a_routine_uses_twice_is_said_when_the_move_fails(tmp_path):
-    root = write_tree(tmp_path / "content", {
-        "index.md": "---\ntitle: Moves\n---\n",
-        "exercises/plank.md": "---\ntitle: Plank\nsets: lots\nreps: 10\n---\n",
-        "exercises/bird-dog.md": "---\ntitle: Bird Dog\nsets: 2\nreps: 10\n---\n",
-        "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: bird-dog\n  1a: nope\n  1B: plank\n  1C: plank\n---\n",
-    })
-    assert problems(root) == [
-        f"{root}/exercises/plank.md:3: sets: expected a whole number from 1 to 20, got 'lots'",
-        f"{root}/routines/core.md:5: 1A: no exercise 'nope' in exercises/",
-        f"{root}/routines/core.md:5: exercises: 1A is also used by line 4; give each exercise its own slot",
-        f"{root}/routines/core.md:7: 1C: plank is already in 1B; a routine uses an exercise once"]
 
 
 def test_a_pair_in_the_library_layout_is_said_beside_its_files_other_mistake(tmp_path):
