@@ -227,12 +227,12 @@ def _duplicate_keys(path: str, node: yaml.Node, line_of: Callable[[yaml.Mark], i
         if isinstance(current, yaml.SequenceNode):
             pending.extend((item, prefix) for item in reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
-            seen: dict[object, int] = {}
+            seen: dict[str, int] = {}
             for key, value in current.value:
                 line = line_of(key.start_mark)
                 name = f"{prefix}{key.value}"
-                if isinstance(key, yaml.ScalarNode):  # as YAML reads it: `2` and `02` are one week
-                    if (same := _read_as(key)) in seen:
+                if isinstance(key, yaml.ScalarNode):  # as the parsers read it: `2`, `02` and `"2"` are one week
+                    if (same := str(_read_as(key))) in seen:
                         problems.append(Problem(path, line, f"{name}: written twice, on lines {seen[same]} and "
                                                             f"{line}; keep one"))
                     seen.setdefault(same, line)
