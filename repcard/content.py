@@ -87,7 +87,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     cache = {} if cache is None else cache
     _resolved.cache_clear()
     problems: list[Problem] = []
-    routine_files = [Path(path) for path in _markdown_files(content_dir / "routines")]
+    routine_files = [Path(path) for path in _markdown_files(content_dir / "routines", problems)]
     library_layout = (content_dir / "routines").is_dir()
     index = content_dir / "index.md"
     header, index_problems = _read_header(index, content_dir, partial(
@@ -103,10 +103,10 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
         problems.append(Problem(str(index), header.doc.line("language"), f"language: {header.language} in the folder "
                                 f"of {language}: a multilingual site's language is its folder's name; remove the key"))
     exercise_dir = content_dir / "exercises"
-    files = _markdown_files(exercise_dir)
+    exercise_problems: list[Problem] = []
+    files = _markdown_files(exercise_dir, exercise_problems)
     if not files:
         problems.append(Problem(str(exercise_dir), None, "no exercises: add one .md file per exercise here"))
-    exercise_problems: list[Problem] = []
     keys: list[FileKey] = []
     unchanged = _unchanged(cache, exercise_dir, changed)
     for path in files:
@@ -235,11 +235,11 @@ def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routi
                    library: dict[str, tuple[Exercise, Placement]], unreadable: set[str], raw_allowed: bool,
                    warnings: list[Problem]) -> tuple[tuple[Program, ...], dict[str, ProgramSpec], list[Problem]]:
     """programs/*.md, each built on the library's routines and exercises; their specs, by slug."""
-    files = [Path(path) for path in _markdown_files(content_dir / "programs")]
+    programs, specs, problems = [], {}, []
+    files = [Path(path) for path in _markdown_files(content_dir / "programs", problems)]
     if files and not library_layout:
         return (), {}, [Problem(str(content_dir / "programs"), None, "programs are built on the routines in "
                                 "routines/: move index.md's routine into routines/<name>.md (the library layout)")]
-    programs, specs, problems = [], {}, []
     by_slug = {r.slug: r for r in routines}
     exercises = {slug: exercise for slug, (exercise, _) in library.items()}
     named = frozenset(Path(path).stem for path in _markdown_files(content_dir / "routines"))
@@ -286,15 +286,26 @@ def _unchanged(cache: ParseCache, folder: Path, changed: set[Path] | None) -> di
     return {key[0]: key for key in cache if key[0].rpartition("/")[2] not in names}  # no Path: 1,000s of keys
 
 
-def _markdown_files(folder: Path) -> list[str]:
+def _markdown_files(folder: Path, problems: list[Problem] | None = None) -> list[str]:
     """The paths of the folder's Markdown files, sorted by name. Strings, not Paths: a
-    rebuild lists 1,000s of files and looks closer at only the changed ones."""
+    rebuild lists 1,000s of files and looks closer at only the changed ones. Two names that
+    differ only in the extension's case (legs.md, legs.MD) would be one page, the last read
+    kept without a word: the other is said in `problems`, and left out."""
     if not folder.is_dir():
         return []
     where = str(folder) + "/"
     # Any case of the extension: an exercise saved as .MD must not vanish without a word.
     # A name of dots and ".md" has no extension, as for os.path.splitext.
-    return [where + name for name in sorted(os.listdir(folder)) if name[-3:].lower() == ".md" and name[:-3].strip(".")]
+    names = [name for name in sorted(os.listdir(folder)) if name[-3:].lower() == ".md" and name[:-3].strip(".")]
+    if all(name.endswith(".md") for name in names):  # nearly always: no two can share a page
+        return [where + name for name in names]
+    kept: dict[str, str] = {}
+    for name in sorted(names, key=lambda name: not name.endswith(".md")):  # legs.md is the one kept
+        kept.setdefault(name[:-3], name)
+    if problems is not None:
+        problems += [Problem(where + name, None, f"the same page as {kept[name[:-3]]} (only the case of .md "
+                             "differs): rename or remove one") for name in names if kept[name[:-3]] != name]
+    return [where + name for name in names if kept[name[:-3]] == name]
 
 
 def _read_header(path: Path, content_dir: Path, parse: Callable[[str, str], tuple[Any, list[Problem]]]):

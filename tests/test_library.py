@@ -164,6 +164,19 @@ def test_a_slot_written_twice_in_a_routine_is_refused_rather_than_dropping_an_ex
     assert problems(root) == [f"{root}/routines/core.md:6: exercises.2A: written twice, on lines 4 and 6; keep one"]
 
 
+def test_files_whose_names_differ_only_in_the_case_of_md_are_said_not_one_kept(tmp_path):
+    """legs.md and legs.MD are one page: the home page listed both routines, linking to the page
+    of the one read last, and nothing was said. Exercises, routines and programs alike."""
+    root = tmp_path / "content"
+    shutil.copytree(LIBRARY, root)
+    for twin in ("routines/before-a-run", "exercises/step-ups", "programs/six-weeks"):
+        shutil.copy(root / f"{twin}.md", root / f"{twin}.MD")
+    said = "(only the case of .md differs): rename or remove one"
+    assert sorted(problems(root)) == [f"{root}/exercises/step-ups.MD: the same page as step-ups.md {said}",
+                                      f"{root}/programs/six-weeks.MD: the same page as six-weeks.md {said}",
+                                      f"{root}/routines/before-a-run.MD: the same page as before-a-run.md {said}"]
+
+
 def test_routine_file_names_are_slugs_and_a_misspelt_exercise_key_is_said_once(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\n---\n",
