@@ -94,6 +94,15 @@ class Week:
     note: str
     deload: int  # percent of the working weight; 0 in a working week
 
+    @property
+    def rounds_range(self) -> tuple[int, int]:
+        """The fewest and the most rounds a circuit of the week does, in every routine of it: the
+        program's rounds, or else the routines' own, which a move's own sets in the week can raise."""
+        if self.rounds:
+            return self.rounds, self.rounds
+        every = [circuit.rounds for routine in self.routines for circuit in routine.circuits]
+        return min(every), max(every)
+
     def session(self, n: int, per_week: int) -> Routine:
         """The routine of the week's session `n` (1-based): A, B, A, ... when there are several."""
         return self.routines[(n - 1) % len(self.routines)] if n <= per_week else self.routines[-1]

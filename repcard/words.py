@@ -57,6 +57,10 @@ class Words:
     def rounds(self, n: int) -> str:
         return self.ngettext("%(num)s round", "%(num)s rounds", n)
 
+    def rounds_between(self, fewest: int, most: int) -> str:
+        """`3 rounds`, or `3–5 rounds` where circuits do different numbers."""
+        return self.rounds(most) if fewest == most else self._("%(fewest)s–%(most)s rounds", fewest=fewest, most=most)
+
     def amount(self, amount: Amount) -> str:
         """A weight with its unit: `2.5 kg`."""
         return str(amount)

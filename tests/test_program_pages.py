@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
@@ -45,6 +46,24 @@ def test_the_program_page_shows_the_weeks_as_a_table_and_how_the_moves_progress(
         "programs/six-weeks/week-1/workout/index.html"
     assert json.loads(today.find("script", "program-data").text)["weeks"][4]["deload"] == 60
     assert "hidden" in page.find("section", "move").attrs  # Move and Restart need the script and the log
+
+
+def test_a_week_without_rounds_says_its_circuits_rounds_in_every_routine(tmp_path):
+    """A week that raises one move's sets, not the rounds, said "5 rounds" where the other
+    circuits do two; an A/B week said its first routine's rounds alone."""
+    root = tmp_path / "content"
+    shutil.copytree(LIBRARY, root)
+    program = root / "programs/six-weeks.md"
+    program.write_text(program.read_text().replace(
+        "6:   {routine: whole-workout, rounds: 3, variation: harder}",
+        "6:   {routine: whole-workout, exercises: {step-ups: {sets: 5}}}").replace(
+        "1-2: {routine: whole-workout, rounds: 2}", "1-2: {routines: [before-a-run, whole-workout]}"))
+    (root / "routines/before-a-run.md").write_text((root / "routines/before-a-run.md").read_text().replace(
+        "exercises:", "exercises:\n  2A: {exercise: step-ups, sets: 3}", 1))
+    page = parse(build_files(Options(root, tmp_path / "out", ""))["programs/six-weeks/index.html"])
+    rows = [[cell.text for cell in row.children if not isinstance(cell, str)]
+            for row in page.find("table", "weeks").find("tbody").find_all("tr")]
+    assert [row[2] for row in rows] == ["2–3 rounds", "2–3 rounds", "3 rounds", "3 rounds", "2 rounds", "2–5 rounds"]
 
 
 def test_each_week_has_a_routine_page_workout_and_card_that_say_which_week(site):
