@@ -44,7 +44,8 @@ window.repcardChart = (() => {
       root.append(svg("line", { x1: MARGIN.left, x2: width - MARGIN.right, y1: at, y2: at, class: "grid" }));
       root.append(svg("text", { x: MARGIN.left - 6, y: at + 4, "text-anchor": "end" }, figure(tick, thousands)));
     }
-    if (unit) root.append(svg("text", { x: MARGIN.left - 6, y: 12, "text-anchor": "end", class: "unit" }, unit));
+    // The unit above the figures, from the left edge: "répétitions" right-aligned to them began off the chart.
+    if (unit) root.append(svg("text", { x: 0, y: 12, "text-anchor": "start", class: "unit" }, unit));
     return { root, toY };
   }
 

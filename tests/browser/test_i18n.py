@@ -13,6 +13,7 @@ from bench.generate import generate
 from ..conftest import ROOT, build_site
 from .conftest import SiteServer
 from .engines import PHONE
+from .seedlog import seed_log
 from .test_card import print_card
 from .test_log import fields_above_the_controls, start, step_of, stored, type_into
 
@@ -209,6 +210,32 @@ def test_the_arabic_site_is_laid_out_right_to_left(page, arabic, tmp_path):
     assert step_of(page) == "rest"
     assert page.evaluate("getComputedStyle(document.querySelector('.step.current .timer')).direction") == "ltr"
     assert page.text(".step.current .next").startswith("التالي:")
+
+
+# Each of the chart's texts: outside the chart, or (a figure of the y axis) over its lines.
+STRAYING_LABELS = """(() => {
+  const chart = document.querySelector('#exercise-progress svg.chart');
+  const width = chart.viewBox.baseVal.width;
+  const lines = Number(chart.querySelector('line.grid').getAttribute('x1'));
+  const figures = new Set([...chart.querySelectorAll('line.grid')].map((line) => line.nextElementSibling));
+  return [...chart.querySelectorAll('text')].filter((text) => {
+    const box = text.getBBox();
+    return box.x < 0 || box.x + box.width > width || (figures.has(text) && box.x + box.width > lines);
+  }).map((text) => text.textContent);
+})()"""
+
+
+@pytest.mark.parametrize("site, path", [("two_languages", "fr/exercises/band-walking/"),
+                                        ("arabic", "exercises/romanian-deadlift/")])
+def test_a_charts_labels_stay_on_it_in_french_and_right_to_left(page, request, site, path):
+    """"répétitions", right-aligned to the y axis's figures, began off the chart (cut at a phone's
+    edge); in Arabic those figures stood over the lines: an SVG text's anchor follows the page's direction."""
+    server = request.getfixturevalue(site)
+    page.goto(server.url + path)
+    seed_log(page, weeks=3, per_week=2)
+    page.goto(server.url + path)
+    page.wait_for("document.querySelector('#exercise-progress svg.chart')")
+    assert page.evaluate(STRAYING_LABELS) == []
 
 
 def test_every_language_is_kept_offline_by_one_service_worker(page, tmp_path):
