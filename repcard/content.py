@@ -149,7 +149,7 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
         del cache[stale]
     problems += exercise_problems
     checked = [e for e, _ in (*library.values(), *half_read)]
-    image_problems = {e.source: check_images(e, content_dir) for e in checked}
+    image_problems = {e.source: check_images(e, content_dir, raw_allowed) for e in checked}
     problems += [problem for found in image_problems.values() for problem in found]
 
     routines: list[Routine] = []

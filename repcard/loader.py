@@ -77,7 +77,7 @@ class Loader:
                 return None
             said: list[Problem] = []
             exercise = let_through(found[0], facts.raw_allowed, said)
-            if check_images(exercise, self.folder):
+            if check_images(exercise, self.folder, facts.raw_allowed):
                 return None
             if exercise != site.exercise(exercise.slug):  # saved as it was: nothing to put in place
                 edited[exercise.slug] = exercise, tuple(said)

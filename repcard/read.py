@@ -101,9 +101,11 @@ def image_path(exercise: Exercise, image: Image | Photo) -> Path:
     return Path(exercise.source).parent / image.src
 
 
-def check_images(exercise: Exercise, content_dir: Path) -> list[Problem]:
+def check_images(exercise: Exercise, content_dir: Path, raw_allowed: bool) -> list[Problem]:
     """Every image the body shows and every photo is a file inside content_dir, of a sane
-    size (photos are read and resized later; what Pillow cannot read is named then)."""
+    size (photos are read and resized later; what Pillow cannot read is named then). An SVG
+    only where raw HTML is let through (`raw_allowed`): opened on its own, its scripts run on
+    the site, with the workout log in reach, and no page's policy covers it."""
     problems = []
     for image in (*exercise.images, *exercise.photos):
         path = image_path(exercise, image)
@@ -111,6 +113,10 @@ def check_images(exercise: Exercise, content_dir: Path) -> list[Problem]:
         if isinstance(image, Image) and path.suffix.lower() not in PICTURES:
             problems.append(Problem(exercise.source, image.line, f"image '{image.src}': expected a picture "
                                     f"({', '.join(PICTURES)}), not {path.suffix or 'a file without a suffix'}"))
+        elif isinstance(image, Image) and path.suffix.lower() == ".svg" and not raw_allowed:
+            problems.append(Problem(exercise.source, image.line, f"image '{image.src}': an SVG can carry a script "
+                                    "that runs on the site; use a .png or .webp, or, if every content file is "
+                                    "yours, let raw HTML through (raw_html: true in index.md)"))
         elif not path.is_file():
             problems.append(Problem(exercise.source, image.line, f"{kind} '{image.src}' not found: "
                                     f"expected the file {path}"))

@@ -301,3 +301,25 @@ def test_a_body_image_is_a_picture_whose_name_no_page_or_resized_photo_has(tmp_p
     assert f"{exercise}:24: image 'glute-bridge-0-360.webp': a resized photo has this name beside the exercise's page; " \
         "rename the image" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_an_svg_in_a_body_needs_raw_html_let_through(tmp_path):
+    """Copied as it is and opened on its own, an SVG's script ran on the site's address, the workout
+    log in reach: no page's policy covers it. Content that is all the author's may have one."""
+    import shutil
+
+    content = shutil.copytree(ROOT / "tests/fixtures/library", tmp_path / "content")
+    exercise = content / "exercises/band-walking.md"
+    (content / "exercises/steps.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    exercise.write_text(exercise.read_text() + "\n![The steps](steps.svg)\n")
+    line = exercise.read_text().count("\n")
+    result = run_build("--content", content, "--output", tmp_path / "site", "--cache", tmp_path / "cache")
+    assert result.returncode == 1 and not (tmp_path / "site").exists()
+    assert result.stderr.splitlines()[0] == (f"{exercise}:{line}: image 'steps.svg': an SVG can carry a script that "
+                                             "runs on the site; use a .png or .webp, or, if every content file is "
+                                             "yours, let raw HTML through (raw_html: true in index.md)")
+    index = content / "index.md"
+    index.write_text(index.read_text().replace("---\n", "---\nraw_html: true\n", 1))
+    result = run_build("--content", content, "--output", tmp_path / "site", "--cache", tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site/exercises/band-walking/steps.svg").is_file()
