@@ -281,7 +281,9 @@ class RenditionCache:
 
     def prune(self, used_keys: set[str], older_than: float = 3600, unused_for: float = 30 * 86400) -> int:
         """Delete the files that are not of an entry in `used_keys` (another format's too)
-        and that no build has read or written for `unused_for` seconds: other content folders
+        and that no build has read or written for `unused_for` seconds; a file whose name is no
+        entry's (no key of 64 hex digits) is not the cache's to delete, whatever the folder
+        holds (`--cache ~` made old files in ~/photos go). Other content folders
         may share the cache (their entries are read, and their indexes' access times move,
         when those folders are built) and an entry being written has young files. Also the
         temporary files a killed build left (older than `older_than` seconds: a younger one
@@ -300,12 +302,15 @@ class RenditionCache:
         for entry in entries:
             name = entry.name
             ours = name.endswith((".json", ".webp")) and name.split(".")[0].split("-")[0] in keep
-            if (not name.startswith(".") and not ours and idle(entry, now) >= unused_for
+            if (_ENTRY_NAME.match(name) and not ours and idle(entry, now) >= unused_for
                     and entry.is_file(follow_symlinks=False)):
                 with _quiet():
                     os.unlink(entry.path)
                     removed += 1
         return removed + clear_killed_writes(self.folder, older_than)
+
+
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}[-.]")  # an entry's index, rendition or earlier format: key.json, key-360.webp
 
 
 def _stamp(path: Path) -> list[int]:

@@ -236,8 +236,10 @@ def test_prune_keeps_what_is_used(tmp_path):
     cache.renditions(kept), cache.renditions(dropped)
     (tmp_path / ".tmp-killed").write_bytes(b"half")
     (tmp_path / f"{cache.key(kept)}.bin").write_bytes(b"the first version's entry")
+    (tmp_path / "wedding.jpg").write_bytes(b"no file of the cache: the folder named may hold others")
     assert cache.prune({cache.key(kept)}, older_than=0, unused_for=0) == 5
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{cache.key(kept)}-{w}.webp" for w in (360, 400)] + [f"{cache.key(kept)}.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == \
+        [f"{cache.key(kept)}-{w}.webp" for w in (360, 400)] + [f"{cache.key(kept)}.json", "wedding.jpg"]
 
 
 def test_prune_leaves_an_entry_being_written_by_another_build(tmp_path):
