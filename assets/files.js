@@ -56,7 +56,17 @@ window.repcardFiles = (() => {
     return (first.match(/;/g) || []).length > (first.match(/,/g) || []).length ? ";" : ",";
   }
 
-  const slugify = (name) => name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80) || "exercise";
+  // A name's slug: its Latin letters and digits. A name in another script (Жим лёжа) has few or
+  // none, and every such name was "exercise", their sets one exercise: a hash of the whole name
+  // keeps two names two. Latin names keep the slugs they always had, so an import made before
+  // finds its sets again.
+  function slugify(name) {
+    const slug = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 72);
+    if (!/(?=\p{L})\P{Script=Latin}/u.test(name)) return slug || "exercise";
+    let hash = 0x811c9dc5; // FNV-1a
+    for (const c of name) hash = Math.imul(hash ^ c.codePointAt(0), 0x01000193) >>> 0;
+    return `${slug || "exercise"}-${hash.toString(36)}`;
+  }
 
   // "2024-03-04 18:30:00", "2024-03-04 6:30:00 PM" (any space before PM) or "4 Mar 2024, 18:30":
   // local time in ms, or NaN.
