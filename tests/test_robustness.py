@@ -188,6 +188,18 @@ def test_a_muscle_too_long_for_its_pages_folder_is_a_problem_on_its_line():
     assert [str(p) for p in problems] == [f"{PATH}:2: muscles: expected items of at most 100 characters, got one of 300"]
 
 
+def test_a_body_of_more_brackets_than_links_need_is_refused_not_built_for_hours():
+    """Python-Markdown reads each '[' against the rest of its paragraph: 4,000 took 3 s, 20,000 did
+    not end; a contributor's file stalled the build. 500 are built in a fifth of a second."""
+    body = "A step.\n" + "[a](" * 500 + "\nthen [" + "[" * 20000 + "\n"
+    problems = parse_exercise(PATH, exercise_text("X", "1A", sets="lots") + body)[1]
+    assert [str(p) for p in problems] == [  # the front matter checked all the same
+        f"{PATH}:10: 20501 '[' in the text, from this line on: expected at most 500 (links, images); Markdown reads "
+        "each against the rest of its paragraph, and this many would take minutes to build",
+        f"{PATH}:4: sets: expected a whole number from 1 to 20, got 'lots'"]
+    assert parse_exercise(PATH, exercise_text("X", "1A") + "A step.\n" + "[a](" * 500 + "\n")[1] == []
+
+
 def test_control_characters_in_messages_are_escaped_to_keep_one_line():
     [problem] = parse_exercise("content/exercises/a\nb.md", exercise_text("X", "1A"))[1]
     assert str(problem).startswith("content/exercises/a\\nb.md: file name")
