@@ -122,11 +122,11 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   // What a step asks the thumb for, in sight above the controls, which cover the foot of the screen:
-  // a set's fields and its timer or side, a rest's clock and its ±15 s. On a 320 × 640 phone, or
+  // a set's fields, what is wrong with them, and its timer or side, a rest's clock and its ±15 s. On a 320 × 640 phone, or
   // with a long name in a long language, they are under the controls at the top of the page.
   // Scrolled just enough, never past the step's top (its name stays in sight) and never up; on a
   // phone on its side, where the controls stand beside the step, down to the screen's foot.
-  const TAPPED = ".log .fields, .countdown, .side, .big, .adjust";
+  const TAPPED = ".log .fields, .log .problem, .countdown, .side, .big, .adjust";
   const GAP_PX = 8; // between them and the controls
 
   function keepInSight(step) {
@@ -237,7 +237,11 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function advance() {
     const step = steps[currentIndex()];
-    if (step.classList.contains("set") && !checked(step)) return;
+    if (step.classList.contains("set") && !checked(step)) {
+      settle(); // a double tap must not answer the question it asks
+      keepInSight(step); // nor may the question stand under the controls
+      return;
+    }
     if (step.classList.contains("set")) record(step);
     setDone(step.dataset.step, true);
     showCurrentStep();
