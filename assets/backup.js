@@ -29,7 +29,8 @@ window.repcardBackup = (() => {
   const noteSaved = () => log.inStores("readwrite", (s) => s.meta.put({ key: "backup", at: Date.now() }));
 
   // The JSON is read when a finger touches the button, so that the tap's click can open the share
-  // sheet at once: browsers open it only close to the tap (WebKit within about a second).
+  // sheet at once: browsers open it only close to the tap (WebKit within about a second). A save
+  // takes it: the next reads the log again (a set deleted in between came back with a restore).
   let ready = null;
   const prepare = () => (ready = ready || json().finally(() => setTimeout(() => (ready = null), 10000)));
 
@@ -37,6 +38,13 @@ window.repcardBackup = (() => {
   // "again" (the browser wanted a fresh tap to share: the file is ready for it).
   async function save() {
     const text = await prepare();
+    const taken = ready;
+    const outcome = await handOver(text);
+    if (outcome.how !== "again" && ready === taken) ready = null;
+    return outcome;
+  }
+
+  async function handOver(text) {
     const name = fileName("json");
     const file = new File([text], name, { type: "application/json" });
     if (navigator.canShare && navigator.canShare({ files: [file] })) {

@@ -477,6 +477,12 @@ def test_save_backup_hands_the_json_to_the_share_sheet_or_downloads_it(page, ser
     assert page.text("#message") == f"Shared {shared['name']}."
     assert page.evaluate("window.downloaded.length") == 1  # shared, not downloaded as well
     page.wait_for("!document.getElementById('storage').innerText.includes('Last backup: never')")
+    # A set deleted, and a backup saved again at once: the log as it is now, not as the last one read it.
+    page.evaluate("repcardLog.all().then(([, sets]) => repcardLog.inStores('readwrite', (s) => s.sets.delete(sets[0].id)))")
+    page.evaluate("(window.shared = null, true)")
+    page.click("#save-backup")
+    page.wait_for("window.shared")
+    assert len(json.loads(page.evaluate("window.shared.text"))["sets"]) == 1
 
 
 def finish(page) -> None:
