@@ -416,7 +416,10 @@ window.repcardFiles = (() => {
     for (const row of found.rows) {
       const key = row.started + "|" + row.title;
       if (!sessions.has(key)) {
-        const id = `${found.format.toLowerCase()}-${row.started.toString(36)}-${slugify(row.title || "workout")}`.slice(0, 100);
+        // Known by the time the file writes, not the moment this phone's time zone makes of it: the
+        // same export imported again after a flight found none of its workouts and added them all.
+        const written = row.started - new Date(row.started).getTimezoneOffset() * 6e4;
+        const id = `${found.format.toLowerCase()}-${written.toString(36)}-${slugify(row.title || "workout")}`.slice(0, 100);
         sessions.set(key, { id, routine: "", title: row.title || t("%(app)s workout", { app: found.format }), started: row.started,
           finished: row.length ? row.started + row.length * 1000 : 0, sets: 0 });
       }

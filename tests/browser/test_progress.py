@@ -366,6 +366,25 @@ def test_a_strong_export_imports_with_its_names_matched_and_merges_twice_without
     assert page.text("#summary") == "2 sessions, 11 sets logged in this browser."
 
 
+@pytest.mark.engines("chromium")  # the time zone is changed through the DevTools protocol
+def test_an_export_imported_again_in_another_time_zone_adds_nothing(page, served):
+    """Strong and Hevy write the phone's local time, without its zone: read here in local time, so
+    after a flight the same workouts were other moments, and every one was added again."""
+    devtools = page.raw.context.new_cdp_session(page.raw)
+    devtools.send("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Paris"})
+    start(page, served, "history/")
+    open_history(page, served)
+    text = (IMPORTS / "strong.csv").read_text()
+    choose(page, "strong.csv", text)
+    assert import_mapped(page) == "Imported 11 sets in 2 new sessions; 0 already here."
+    devtools.send("Emulation.setTimezoneOverride", {"timezoneId": "America/New_York"})
+    open_history(page, served)
+    assert page.evaluate("new Date(2024, 2, 4).getTimezoneOffset()") == 300
+    choose(page, "strong.csv", text)
+    assert import_mapped(page) == "Imported 0 sets in 0 new sessions; 11 already here."
+    devtools.detach()
+
+
 @pytest.mark.parametrize("name, names, unit, said", [
     ("strong-units.csv", [["Squat (Barbell)", "5 sets", ""], ["Reverse Lunge (Dumbbell)", "1 set", "reverse-lunge"]],
      "lb", ["Heaviest: 155 lb × 5, Thu 12 Jan 2023", "Best estimated 1RM: 183.7 lb, Thu 12 Jan 2023"]),
