@@ -117,9 +117,11 @@ def parse_config(path: str, text: str, renamed: dict[str, Renamed] | None = None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return {}, [toml_problem(path, error)], []
+        return {}, [toml_problem(path, error, text)], []
     except ValueError as error:  # a value TOML reads but Python cannot hold: an integer of 5,000 digits
         return {}, [Problem(path, None, f"cannot read a value: {str(error).split(';')[0]}")], []
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion: [[[[ ... a thousand deep
+        return {}, [Problem(path, None, "invalid TOML: values nested too deeply; repcard.toml's are plain values")], []
     lines = key_lines(text)
     values: dict[str, object] = {}
     problems: list[Problem] = []
@@ -165,11 +167,17 @@ def shown(value: object) -> str:
 _WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
-def toml_problem(path: str, error: tomllib.TOMLDecodeError) -> Problem:
-    """tomllib's message, its position as the problem's line and column."""
+def toml_problem(path: str, error: tomllib.TOMLDecodeError, text: str) -> Problem:
+    """tomllib's message, its position as the problem's line and column; a key written twice
+    said as the content files say it, with both lines."""
     message = str(error)
     if found := _WHERE.search(message):
-        return Problem(path, int(found[1]), f"invalid TOML: {message[:found.start()]} (column {found[2]})")
+        line, lines = int(found[1]), text.split("\n")
+        if message.startswith("Cannot overwrite a value") and (key := _KEY_LINE.match(lines[line - 1])):
+            name = _name(key[1])
+            if first := key_lines("\n".join(lines[:line - 1])).get(name):
+                return Problem(path, line, f"{name}: written twice, on lines {first} and {line}; keep one")
+        return Problem(path, line, f"invalid TOML: {message[:found.start()]} (column {found[2]})")
     return Problem(path, None, f"invalid TOML: {message}")
 
 

@@ -72,7 +72,12 @@ def test_good_values_are_read_in_any_case():
 def test_invalid_toml_names_its_line():
     assert problems('content = "a"\npaper = A4\n') == [
         "repcard.toml:2: invalid TOML: Invalid value (column 9)"]
-    assert problems('content = "a"\ncontent = "b"\n')[0].startswith("repcard.toml:2: invalid TOML: ")
+    # A key written twice is said as the content files say it (tomllib: "Cannot overwrite a value").
+    assert problems('content = "a"\n# the other\n"content" = "b"\n') == [
+        "repcard.toml:3: content: written twice, on lines 1 and 3; keep one"]
+    # tomllib reads nesting by recursion: a thousand [ were a traceback.
+    assert problems("a = " + "[" * 5000 + "]" * 5000 + "\n") == [
+        "repcard.toml: invalid TOML: values nested too deeply; repcard.toml's are plain values"]
 
 
 def test_a_renamed_key_is_read_under_its_new_name_with_a_warning_on_its_line():
