@@ -8,6 +8,7 @@ import shlex
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__, config, theme, write
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
     if argv[:1] == ["new"]:
         from . import newsite
 
-        return newsite.main(argv[1:], prog)
+        return interruptible(lambda: newsite.main(argv[1:], prog), lambda: "the files written so far stay, each whole")
     if argv[:1] == ["import"]:  # its own arguments: sources to import
         from . import importer
 
@@ -84,8 +85,8 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
         if problems:
             report(problems, None)
             return 1
-        return importer.main(argv[1:], default_content=folder(values, "content", root / config.FILE_NAME, root),
-                             prog=f"{prog} import")
+        return interruptible(lambda: importer.main(argv[1:], prog=f"{prog} import", default_content=folder(
+            values, "content", root / config.FILE_NAME, root)), lambda: "the files written so far stay, each whole")
     args = make_parser(prog, where).parse_args(argv)
     path = args.config or theme.shown(root / config.FILE_NAME)
     values, problems = settings_file(path, args.strict, required=args.config is not None)
@@ -103,6 +104,12 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
         strict=args.strict)
     if args.verbose:
         say_overrides(options)
+    return interruptible(lambda: run(args, options, prog), lambda: "nothing was written"
+                         if args.command in ("check", "check-site") else left_as(options.output))
+
+
+def interruptible(command: Callable[[], int], outcome: Callable[[], str]) -> int:
+    """Run `command`; Ctrl-C or SIGTERM is one line saying what it left (`outcome`), not a traceback."""
     received: list[int] = []
 
     def interrupt(signum: int, frame) -> None:
@@ -113,10 +120,9 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = [signal.signal(signum, interrupt) for signum in handled] if in_main_thread else []
     try:
-        return run(args, options, prog)
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: a line, not a traceback
-        outcome = "nothing was written" if args.command in ("check", "check-site") else left_as(options.output)
-        print(f"repcard: interrupted; {outcome}", file=sys.stderr, flush=True)
+        return command()
+    except KeyboardInterrupt:
+        print(f"repcard: interrupted; {outcome()}", file=sys.stderr, flush=True)
         return 128 + (received[-1] if received else signal.SIGINT)
     finally:
         for signum, handler in zip(handled, previous):

@@ -24,6 +24,7 @@ import yaml
 from .fields import MAX_SLUG
 from .model import slugged
 from .problem import Problem
+from .read import read_picture
 from .write import whole_file
 
 MAX_JSON = 1024 * 1024  # bytes: an exercise is a few KB; anything larger is not one
@@ -262,12 +263,11 @@ def import_exercises(sources: list[Path], content_dir: Path, force: bool = False
         if not force and (existing := next((t for t in reversed(targets) if t.exists()), None)):
             problems.append(Problem(str(existing), None, EXISTS))
             continue
-        try:
-            files = [(folder / photo.name, photo.source.read_bytes()) for photo in move.photos]
-        except OSError as error:
-            problems.append(Problem(str(error.filename or move.source), None,
-                                    f"cannot read the file: {error.strerror or error}"))
+        read = [(folder / photo.name, *read_picture(photo.source)) for photo in move.photos]
+        if refused := [problem for _, _, problem in read if problem]:
+            problems += refused
             continue
+        files = [(target, data) for target, data, _ in read]
         # The photos first: an exercise file never names a photo that is not there yet.
         files.append((folder / f"{move.slug}.md", exercise_text(move).encode()))
         for target, data in files:

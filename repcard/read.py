@@ -40,6 +40,7 @@ def cannot_read(path: Path, error: OSError) -> Problem:
 
 
 MAX_FILE_SIZE = 1024 * 1024  # an exercise or the routine: far more than any needs
+MAX_IMAGE = 20 * 1024 * 1024  # bytes: a photo larger than this is a mistake on a phone site
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
@@ -74,7 +75,20 @@ class TooLarge(Exception):
         self.size = size
 
 
-def _read_regular_file(path: Path) -> bytes:
+def read_picture(path: Path) -> tuple[bytes | None, Problem | None]:
+    """A photo's bytes, of a regular file of at most MAX_IMAGE bytes, or why not (the importer's:
+    a 3 GB file was read whole, and ran out of memory)."""
+    try:
+        return _read_regular_file(path, MAX_IMAGE), None
+    except NotRegularFile:
+        return None, Problem(str(path), None, "not a regular file")
+    except TooLarge as error:
+        return None, Problem(str(path), None, f"is {error.size / 2**20:.0f} MB; expected at most {MAX_IMAGE // 2**20} MB")
+    except OSError as error:
+        return None, cannot_read(path, error)
+
+
+def _read_regular_file(path: Path, limit: int = MAX_FILE_SIZE) -> bytes:
     if not stat.S_ISREG(os.stat(path).st_mode):
         raise NotRegularFile
     # O_NONBLOCK: should a FIFO take the file's place since, opening it does not wait.
@@ -83,15 +97,14 @@ def _read_regular_file(path: Path) -> bytes:
         found = os.fstat(fd)
         if not stat.S_ISREG(found.st_mode):
             raise NotRegularFile
-        if found.st_size > MAX_FILE_SIZE:
+        if found.st_size > limit:
             raise TooLarge(found.st_size)
-        data = file.read(MAX_FILE_SIZE + 1)
-    if len(data) > MAX_FILE_SIZE:  # it grew since
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew since
         raise TooLarge(len(data))
     return data
 
 
-MAX_IMAGE = 20 * 1024 * 1024  # bytes: a photo larger than this is a mistake on a phone site
 # What a body's image may be: copied beside the exercise's page as it is, anything else (an
 # index.html) would be served as a page of the site, or replace one.
 PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")

@@ -182,9 +182,13 @@ def test_bad_sources_are_all_reported_and_the_good_ones_imported(tmp_path):
         "Absolute.json": json.dumps({"id": "Absolute", "name": "A", "images": [str(outside)]}),
         "Linked.json": json.dumps({"id": "Linked", "name": "L", "images": ["Linked/0.jpg"]}),
         "Latin1.json": "{\"name\": \"caf\xe9\"}",
+        "Huge.json": json.dumps({"id": "Huge", "name": "H", "images": ["Huge/0.jpg"]}),
     }
     for name, text in bad.items():
         (db / name).write_bytes(text.encode("latin-1"))
+    (db / "Huge").mkdir()
+    with open(db / "Huge/0.jpg", "wb") as huge:  # read whole, 3 GB ran out of memory: a traceback
+        huge.truncate(3 * 2**30)  # sparse: no disk taken
     (db / "Unreadable.json").mkdir()  # a folder named .json is not read as a file
     written, problems = import_exercises([db, tmp_path / "nowhere"], tmp_path / "content")
     assert sorted(p.name for p in written) == ["0.jpg", "1.jpg", "plank.md"]
@@ -199,10 +203,11 @@ def test_bad_sources_are_all_reported_and_the_good_ones_imported(tmp_path):
         "Not_Json.json": "not valid JSON: Expecting property name enclosed in double quotes",
         "Not_Object.json": "expected a JSON object with 'name', 'instructions', 'images', ...",
         "nowhere": "does not exist: name an exercise .json file or a folder of them",
+        "0.jpg": "is 3072 MB; expected at most 20 MB",
     }
     lines = {Path(p.path).name: p.line for p in problems}
     assert lines == {"Absolute.json": 1, "Climbs.json": 1, "Latin1.json": 1, "Linked.json": 1, "Missing_Photo.json": 1,
-                     "No_Name.json": None, "Not_Json.json": 1, "Not_Object.json": 1, "nowhere": None}
+                     "No_Name.json": None, "Not_Json.json": 1, "Not_Object.json": 1, "nowhere": None, "0.jpg": None}
     assert not (tmp_path / "content/exercises/linked").exists()
     assert files(tmp_path / "content").keys() == {"exercises/plank.md", "exercises/plank/0.jpg", "exercises/plank/1.jpg"}
 
@@ -279,3 +284,15 @@ def test_the_command_line(tmp_path, capsys):
     assert main([]) == 2
     capsys.readouterr()
     assert os.listdir(tmp_path) == ["content"]
+
+
+def test_ctrl_c_during_an_import_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """The command line handed `import` over before it took Ctrl-C: a KeyboardInterrupt traceback."""
+    from repcard import cli, importer
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importer, "import_exercises", interrupted)
+    assert cli.main(["import", "--content", str(tmp_path / "content"), str(SAMPLE)], root=tmp_path) == 130
+    assert capsys.readouterr().err == "repcard: interrupted; the files written so far stay, each whole\n"
