@@ -232,6 +232,9 @@ def unsafe_output(options: Options) -> Problem | None:
     for source, resolved in sources:
         if resolved.is_relative_to(output):
             return Problem(str(options.output), None, f"refusing to replace {options.output}: it holds {source}")
+    if options.cache.resolve().is_relative_to(output):  # published (with the machine's paths), then wiped
+        return Problem(str(options.output), None, f"refusing to build {options.output} with its cache "
+                       f"{options.cache} inside it: choose a cache folder outside the site")
     if output.is_dir() and any(output.iterdir()) and not (output / "index.html").is_file():
         return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not empty and "
                        "holds no index.html, so it is no site built before; choose a new or empty folder")

@@ -131,6 +131,12 @@ def test_an_output_folder_holding_the_content_or_the_project_is_refused(seed, tm
     result = run_build("--output", ROOT)
     assert result.returncode == 1 and "refusing to replace" in result.stderr
     assert (ROOT / "build.py").is_file()
+    # The cache in the site: published, the parsed files with this machine's paths, then wiped.
+    for cache in (tmp_path / "site", tmp_path / "site/.cache"):
+        result = run_build("--content", seed, "--output", tmp_path / "site", "--cache", cache)
+        assert result.returncode == 1 and result.stderr.splitlines()[0] == (
+            f"{tmp_path}/site: refusing to build {tmp_path}/site with its cache {cache} inside it: "
+            "choose a cache folder outside the site")
 
 
 # --- what builds keep for the next one: parsed files, photos linked from the cache ---------------
