@@ -31,8 +31,9 @@ def in_order(problems: list[Problem]) -> list[Problem]:
 
 
 def _one_line(text: str) -> str:
-    """Control characters (a newline in a file name, a NUL in a value) shown escaped."""
-    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m[0])[1:-1], text)
+    """Control characters (a newline in a file name, a NUL in a value) shown escaped; so are the
+    marks that turn text around in a terminal (U+202E made `gpj.exe` of a name ending `exe.jpg`)."""
+    return re.sub("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]", lambda m: repr(m[0])[1:-1], text)
 
 
 class ContentError(Exception):

@@ -203,6 +203,9 @@ def test_a_body_of_more_brackets_than_links_need_is_refused_not_built_for_hours(
 def test_control_characters_in_messages_are_escaped_to_keep_one_line():
     [problem] = parse_exercise("content/exercises/a\nb.md", exercise_text("X", "1A"))[1]
     assert str(problem).startswith("content/exercises/a\\nb.md: file name")
+    # The marks that turn text around in a terminal: U+202E showed a name ending "exe.jpg" as "gpj.exe".
+    [problem] = parse_exercise("content/exercises/a\u202egpj.exe.md", exercise_text("X", "1A"))[1]
+    assert str(problem).startswith("content/exercises/a\\u202egpj.exe.md: file name")
     [problem] = parse_exercise(PATH, "---\ntitle: a\x00b\n---\n")[1]
     assert str(problem) == f"{PATH}:2: invalid YAML: control character U+0000 is not allowed"
     [problem] = parse_exercise(PATH, exercise_text("X", "1A") + "\nA step.\nx\x00y\n")[1]  # in the body too
