@@ -128,6 +128,10 @@ class Fields:
         value = self.get(key)
         if value is None:
             return ()
+        if isinstance(value, str) and "," in value:  # `core, glutes` made one muscle "core, glutes"
+            items = ", ".join(item.strip() for item in value.split(","))
+            self.add(key, f"{key}: a list is written in brackets, like [{items}]")
+            return ()
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):

@@ -182,6 +182,9 @@ def test_wrong_types_name_the_field_and_line():
         f"{PATH}:2: title: expected text, got a list",
         f"{PATH}:6: equipment: expected a list of text items, like [dumbbells, mat]",
     ]
+    # A list written without brackets was one item: a muscle "core, glutes", its page muscles/core-glutes/.
+    text = "---\ntitle: A\npair: 1A\nsets: 2\nreps: 10\nmuscles: core,glutes\nequipment: mat\n---\n"
+    assert problems_of(text) == [f"{PATH}:6: muscles: a list is written in brackets, like [core, glutes]"]
 
 
 @pytest.mark.parametrize("pair", ["1", "A1", "0A", "1AB", "true", "1.5"])
