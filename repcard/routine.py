@@ -254,7 +254,8 @@ def routine_slots(header: RoutineHeader, library: dict[str, tuple[Exercise, Plac
         if found is None and spec.exercise in unreadable:
             continue  # its own problems are reported; a "no exercise" line would only repeat them
         if found is None:
-            close = difflib.get_close_matches(spec.exercise, list(library), n=1)
+            # Among the files with problems of their own too: `glute-bridg` is glute-bridge.md, whatever is wrong in it.
+            close = difflib.get_close_matches(spec.exercise, sorted(library.keys() | unreadable), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             problems.append(Problem(path, spec.line, f"{spec.circuit}{spec.letter}: no exercise '{spec.exercise}' "
                                     f"in exercises/{hint}"))

@@ -132,6 +132,19 @@ def test_a_routine_is_validated_as_strictly_all_at_once(tmp_path):
     ]
 
 
+def test_did_you_mean_finds_an_exercise_with_problems_of_its_own(tmp_path):
+    """`glute-bridg` is glute-bridge.md, whose `sets: 30` is a problem: the hint named another file."""
+    root = write_tree(tmp_path / "content", {
+        "index.md": "---\ntitle: Moves\n---\n",
+        "exercises/glute-bridge.md": "---\ntitle: Glute Bridge\nsets: 30\nreps: 10\n---\n",
+        "exercises/barbell-glute-bridge.md": "---\ntitle: Barbell Glute Bridge\nsets: 2\nreps: 10\n---\n",
+        "routines/legs.md": "---\ntitle: Legs\nexercises:\n  1A: glute-bridg\n---\n",
+    })
+    assert problems(root) == [
+        f"{root}/exercises/glute-bridge.md:3: sets: expected a whole number from 1 to 20, got 30",
+        f"{root}/routines/legs.md:4: 1A: no exercise 'glute-bridg' in exercises/ (did you mean 'glute-bridge'?)"]
+
+
 def test_a_slot_used_twice_and_an_exercise_used_twice_in_a_routine(tmp_path):
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\n---\n",
