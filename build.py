@@ -11,6 +11,8 @@ its folders beside this file. The stages live in repcard/: content (read and val
 render -> write; serve.
 """
 
+import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -20,5 +22,16 @@ except ModuleNotFoundError as missing:  # run by a Python without the packages: 
     sys.exit(f"repcard: the Python package '{missing.name}' is missing here ({sys.executable}); "
              "run `make build` once (it installs them into .venv/), then `.venv/bin/python build.py ...`")
 
+
+
+def as_run() -> str:
+    """This command as it was run, to be pasted again: `.venv/bin/python build.py`, each path
+    from the working directory when it is in it."""
+    def shown(path: str) -> str:
+        relative = os.path.relpath(path)
+        return path if relative.startswith("..") else relative
+    return shlex.join([shown(sys.executable), shown(sys.argv[0])])
+
+
 if __name__ == "__main__":
-    sys.exit(main(prog="build.py", root=Path(__file__).resolve().parent))
+    sys.exit(main(prog=as_run(), root=Path(__file__).resolve().parent))

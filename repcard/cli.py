@@ -53,8 +53,8 @@ def make_parser(prog: str, where: str) -> argparse.ArgumentParser:
                         help="the site's absolute address, e.g. https://you.github.io/repcard/; "
                              "enables canonical links, the sitemap and the card's QR code")
     parser.add_argument("--cache", type=flag_type(config.folder), metavar="DIR",
-                        help=f"where resized photos and parsed files are kept between builds (default: .cache/ "
-                             f"{where}; delete it to start cold)")
+                        help="where resized photos and parsed files are kept between builds (default: .cache/ "
+                             f"beside the config file, else {where}; delete it to start cold)")
     parser.add_argument("--strict", action="store_true",
                         help="every warning is a problem: the build stops, the site is left as it was")
     parser.add_argument("--verbose", action="store_true",
@@ -191,6 +191,6 @@ def run(args: argparse.Namespace, options: Options, prog: str) -> int:
     # Not "open site/index.html": from the disk a browser lists a folder where a link names one.
     given = [(flag, value) for flag, value in (("--config", args.config), ("--content", args.content),
                                                ("--output", args.output), ("--cache", args.cache)) if value]
-    serve = shlex.join([prog, *(str(part) for pair in given for part in pair), "serve"])  # as it was run
+    serve = f"{prog} {shlex.join([*(str(part) for pair in given for part in pair), 'serve'])}"  # as it was run
     print(f"repcard: built {pages} pages into {options.output}; see it with `{serve}`")
     return 0

@@ -17,8 +17,10 @@ def test_build_writes_the_site_and_says_where(tmp_path):
     assert result.returncode == 0, result.stderr
     pages = len(list((tmp_path / "my site").rglob("*.html")))
     # The way to serve it from where it was built: the same folders, quoted for the shell.
+    python = os.path.relpath(sys.executable, ROOT)  # as run_build runs it, from the project's folder
     assert result.stdout.startswith(f"repcard: built {pages} pages into {tmp_path / 'my site'}; see it with "
-                                    f"`build.py --content {SEED} --output '{tmp_path / 'my site'}'")
+                                    f"`{sys.executable if python.startswith('..') else python} build.py "
+                                    f"--content {SEED} --output '{tmp_path / 'my site'}'")
     assert result.stdout.endswith(" serve`\n")
     for path in ("index.html", "exercises/glute-bridge/index.html", "card/index.html", "404.html", "assets/style.css"):
         assert (tmp_path / "my site" / path).is_file()

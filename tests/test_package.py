@@ -96,6 +96,8 @@ def test_the_installed_command_runs_from_the_venv_not_the_checkout(installed, tm
                 cwd=tmp_path, env=env).stdout.split()
     assert all(Path(path).is_relative_to(installed.parent) for path in where), where
     assert run("repcard", "--help", cwd=tmp_path, env=env).stdout.startswith("usage: repcard ")
+    # Where the scripts folder is not on the PATH: the same command line as a module.
+    assert run("python", "-m", "repcard", "--help", cwd=tmp_path, env=env).stdout.startswith("usage: python -m repcard ")
 
 
 def test_a_new_site_builds_checks_and_passes_its_own_workflow(installed, wheel, tmp_path):

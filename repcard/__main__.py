@@ -1,0 +1,7 @@
+"""`python -m repcard`: the `repcard` command, for a Python whose scripts folder is not on the PATH."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main(prog="python -m repcard"))
