@@ -98,7 +98,7 @@ def test_the_order_line_never_starts_a_line_with_an_arrow_or_leaves_the_rounds_a
     html = site["exercises/march/index.html"].decode()
     assert '</strong>&nbsp;<span class="rounds">× 3 rounds</span>' in html
     line = re.search(r'<p class="order">.*?</p>', html, re.S)[0]  # nor is a slot ever alone at a line's end
-    assert re.findall(r'<span class="slot">(\w+)</span> (\S+)</span>', line) == [("1A", "Bridge"), ("1B", "March")]
+    assert re.findall(r'<span class="slot">(\w+)</span></span>&nbsp;(\w+)', line) == [("1A", "Bridge"), ("1B", "March")]
 
 
 # --- the printed card: the room there is, or a warning naming what was cut ---------------------
