@@ -210,7 +210,14 @@ class DevSiteHandler(SiteFileHandler):
     last good build)."""
 
     latest: Latest  # set by serve() on the class it hands to livereload
+    hosts: frozenset[str] | None = None  # the names the site answers to; None: any (set by serve())
     untagged = False  # this response is made here (a page with additions): no ETag, so never a 304 for it
+
+    def prepare(self) -> None:
+        # Served on this machine only, the site answers only to its names: a page elsewhere whose
+        # name was made to point here (DNS rebinding) gets the 404 page, not the site.
+        if self.hosts is not None and self.request.host_name not in self.hosts:
+            raise HTTPError(404)
 
     async def get(self, path: str, include_body: bool = True) -> None:
         # Read once: a rebuild may end meanwhile (its files are renamed in before its number counts).
@@ -377,7 +384,8 @@ def serve(options: Options, host: str, port: int) -> int:
     with lock:
         rebuild(None)
     server = SiteServer(watcher=NoPolling())
-    server.SFH = type("ServedSite", (DevSiteHandler,), {"latest": latest})
+    hosts = frozenset((*LOCAL_HOSTS, "[::1]")) if host in LOCAL_HOSTS else None  # "[::1]:8000" is named so
+    server.SFH = type("ServedSite", (DevSiteHandler,), {"latest": latest, "hosts": hosts})
     # Said once the loop runs, so once the port is ours.
     loop.add_callback(print, f"repcard: serving {options.output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:

@@ -82,14 +82,17 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(server):
     wait_for(lambda: "Box Step-Ups" in fetch(url + "exercises/step-ups/")[1], "recovery after the fix")
 
 
-def raw_status(url: str, path: str) -> tuple[int, str]:
-    """GET `path` exactly as written, with no client-side normalising of dots or slashes."""
+def raw_status(url: str, path: str, host: str | None = None) -> tuple[int, str]:
+    """GET `path` exactly as written, with no client-side normalising of dots or slashes (and
+    `host` as the Host header, where given)."""
     import http.client
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-    connection.putrequest("GET", path, skip_accept_encoding=True)
+    connection.putrequest("GET", path, skip_host=host is not None, skip_accept_encoding=True)
+    if host is not None:
+        connection.putheader("Host", host)
     connection.endheaders()
     response = connection.getresponse()
     body = response.read().decode(errors="replace")
@@ -141,6 +144,11 @@ def test_serve_binds_this_machine_only_unless_told(server):
     url, _, log = server
     assert url.startswith("http://127.0.0.1:")
     assert "warning" not in log.read_text()
+    # A page elsewhere whose name was made to point here (DNS rebinding) gets the 404 page, not the site.
+    port = url.split(":")[-1].strip("/")
+    status, body = raw_status(url, "/", host=f"rebind.attacker.example:{port}")
+    assert status == 404 and "<h1>Not found</h1>" in body
+    assert [raw_status(url, "/", host=f"{name}:{port}")[0] for name in ("localhost", "127.0.0.1", "[::1]")] == [200] * 3
 
 
 def test_serve_warns_when_told_to_listen_beyond_this_machine(seed, tmp_path):
