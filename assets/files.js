@@ -189,7 +189,9 @@ window.repcardFiles = (() => {
     return { sessions: data.sessions.map(checkSession), sets: data.sets.map(checkSet) };
   }
 
-  const unescape = (text) => (/^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text);
+  // What cell() wrote, as it was: its apostrophes before a formula's first character taken out
+  // (the one after a ";" too: a workout called "A;=B" came back "A;'=B").
+  const unescape = (text) => text.replace(/^'([=+\-@\t\r])/, "$1").replace(/([;\t])'([=+\-@])/g, "$1$2");
 
   // "2026-11-25 18:30" or "2026-11-25 18:30:05", as stamp() writes it: in ms, at `offset` minutes
   // from UTC, or local time when null; NaN if not a time.

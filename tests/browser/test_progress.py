@@ -176,6 +176,12 @@ def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page,
         formula: f.toCsv([{ id: "s", routine: "", title: "=1+1", started: 1.7e12, finished: 0 }],
           [{ id: "s|x:1", session: "s", step: "x:1", exercise: "x", name: "Squat;=cmd|' /C calc'!A0;", set: 1, reps: 5,
              weight: null, unit: "kg", timed: false, at: 1.7e12 }]).split("\r\n")[1],
+        // ... and read back as it was written.
+        formulaBack: (() => { const sessions = [{ id: "s", routine: "", title: "A;=B", started: 1.7e12, finished: 0 }];
+          const sets = [{ id: "s|x:1", session: "s", step: "x:1", exercise: "x", name: "=Squat;@x", set: 1, reps: 5,
+            weight: null, unit: "kg", timed: false, at: 1.7e12 }];
+          const back = f.fromCsv(f.parseCsv(f.toCsv(sessions, sets), ","), { sessions: [], sets: [] });
+          return [back.sessions[0].title, back.sets[0].name]; })(),
       };
     })()''')
     assert results["when"] == [[2024, 3, 4, 18, 30, 0], [2024, 3, 4, 18, 30, 0], [2024, 3, 4, 0, 5, 0], [2024, 3, 4, 18, 30, 0],
@@ -193,6 +199,7 @@ def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page,
     assert results["ages"] == "session 1 is not a session"
     assert results["sameMinute"] == 2
     assert ",'=1+1,Squat;'=cmd|' /C calc'!A0;,1," in results["formula"]
+    assert results["formulaBack"] == ["A;=B", "=Squat;@x"]
 
 
 # --- the pages --------------------------------------------------------------------------------
