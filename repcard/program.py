@@ -66,7 +66,7 @@ class WeekSpec:
 @dataclass(frozen=True)
 class RuleSpec:
     exercise: str
-    kind: str
+    kind: str  # "": the rule has mistakes of its own, and only its exercise is looked up
     reps: Reps | None
     add: Amount | None
     every: str
@@ -322,9 +322,8 @@ def _rule(fields: Fields, name: str, slug: str, spec: dict) -> RuleSpec | None:
     else:
         fields.add(name, f"{name}: expected add (a weight, like {{reps: 8-12, add: 2.5 kg}}) or add_reps "
                          "(reps a week, like {add_reps: 1, up_to: 15})")
-        return None
-    if len(fields.problems) > before:
-        return None
+    if len(fields.problems) > before:  # no kind: only its exercise is looked up, a misspelt one said in the same run
+        return RuleSpec(slug, "", None, None, "session", 0, 0, None, name, fields.doc.line(name))
     return RuleSpec(slug, kind, reps, add, every, add_reps, up_to, start, name, fields.doc.line(name))
 
 

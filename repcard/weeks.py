@@ -54,6 +54,8 @@ def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], ex
             if rule.exercise not in unreadable:
                 said(rule.name, rule.line, f"{rule.name}: no exercise '{rule.exercise}' in exercises/"
                                            f"{_close(rule.exercise, exercises)}")
+        elif not rule.kind:  # its own mistakes are said
+            continue
         elif rule.exercise not in used and complete and routine_names <= routines.keys():
             said(rule.name, rule.line, f"{rule.name}: the program never uses {rule.exercise}: no week's routine has "
                                        "it; take the rule out or add the exercise to a routine")

@@ -171,6 +171,7 @@ progression:
   glute-bridge: {reps: 8-12, ad: 2.5 kg}
   band-walking: {add_reps: 1}
   step-ups: {reps: 10, add: 5 lb, add_reps: 1, up_to: 12}
+  zercher-squat: {reps: 5, add: 5 kg, every: month}
 ---
 """
     assert program_problems(tmp_path, text) == [
@@ -194,6 +195,9 @@ progression:
         "not both",
         "programs/plan.md:11: progression.step-ups.reps: goes with add, not with add_reps; a rule adds weight or reps, "
         "not both",
+        # A rule with a mistake of its own still names its exercise: a misspelt one is said in the same run.
+        "programs/plan.md:12: progression.zercher-squat.every: expected session or week, got 'month'",
+        "programs/plan.md:12: progression.zercher-squat: no exercise 'zercher-squat' in exercises/",
     ]
 
 
