@@ -186,7 +186,24 @@ window.repcardFiles = (() => {
     }
     if (!Array.isArray(data.sessions) || !Array.isArray(data.sets)) throw t("it has no sessions and sets");
     if (data.sessions.length > 20000 || data.sets.length > 500000) throw t("it holds more than a log can");
-    return { sessions: data.sessions.map(checkSession), sets: data.sets.map(checkSet) };
+    const sessions = data.sessions.map(checkSession);
+    const sets = data.sets.map(checkSet);
+    // Two with one id: storing the second failed, and the import said only "it could not be read".
+    let twice = repeated(sessions);
+    if (twice) throw t("session %(number)s has the id of session %(first)s", twice);
+    twice = repeated(sets);
+    if (twice) throw t("set %(number)s has the id of set %(first)s", twice);
+    return { sessions, sets };
+  }
+
+  // The first item whose id an earlier one has: { number, first }, counted from 1; else null.
+  function repeated(list) {
+    const seen = new Map();
+    for (const [i, x] of list.entries()) {
+      if (seen.has(x.id)) return { number: i + 1, first: seen.get(x.id) + 1 };
+      seen.set(x.id, i);
+    }
+    return null;
   }
 
   // What cell() wrote, as it was: its apostrophes before a formula's first character taken out
