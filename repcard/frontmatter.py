@@ -180,6 +180,8 @@ def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str], row: Callable[[ya
         if ": " in value or value.endswith(":"):  # a second colon in the value, not a nested key
             return at, f"text with ': ' in it needs quotes: {key}: \"{value}\""
         return at, "check the indentation of this line: it is indented under a value, not under a key"
+    if problem.startswith("did not find expected key") and _AFTER_QUOTES.match(line):  # cue: "Slow" and steady
+        return at, "text after the closing quote: put quotes around the whole value, or none"
     if problem.startswith("did not find expected key") or problem.startswith("did not find expected '-'"):
         return at, "check the indentation of this line: the items of one list or mapping start in the same column"
     if "quoted scalar" in context:
@@ -189,6 +191,9 @@ def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str], row: Callable[[ya
     if context.startswith("while parsing a flow"):
         return opened, "a [list] or {mapping} opened on this line is not closed"
     return at, problem or context
+
+
+_AFTER_QUOTES = re.compile(r"""\s*(?:- )?[^\s:#][^:]*:\s+(["'])(?:(?!\1).)*\1\s*[^\s#]""")  # key: "text" more
 
 
 def _unquoted_break(line: str) -> str | None:

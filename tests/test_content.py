@@ -494,6 +494,8 @@ def test_a_key_written_twice_is_named_with_both_lines_at_any_level():
     ("title: x\nvariations:\n  easier: a\n  harder\n", 5,
      "this line is not 'key: value': add ': ' and a value, or put quotes around text"),
     ("title: x\nmuscles: [a, b\n", 3, "a [list] or {mapping} opened on this line is not closed"),
+    # Said as a wrong indentation, where the quotes close before the value ends:
+    ("title: x\ncue: \"Slow\" and steady\n", 3, "text after the closing quote: put quotes around the whole value, or none"),
 ])
 def test_common_yaml_mistakes_say_what_to_do_at_the_line_that_is_wrong(front, line, message):
     assert problems_of(f"---\n{front}---\n") == [f"{PATH}:{line}: invalid YAML: {message}"]
