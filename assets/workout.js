@@ -122,8 +122,9 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   // What a step asks the thumb for, in sight above the controls, which cover the foot of the screen:
-  // a set's fields, what is wrong with them, and its timer or side, a rest's clock and its ±15 s. On a 320 × 640 phone, or
-  // with a long name in a long language, they are under the controls at the top of the page.
+  // a set's fields, what is wrong with them, and its timer or side, a rest's clock and its ±15 s.
+  // On a 320 × 640 phone, or with a long name in a long language, they are under the controls at
+  // the top of the page.
   // Scrolled just enough, never past the step's top (its name stays in sight) and never up; on a
   // phone on its side, where the controls stand beside the step, down to the screen's foot.
   const TAPPED = ".log .fields, .log .problem, .countdown, .side, .big, .adjust";
