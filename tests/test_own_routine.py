@@ -183,6 +183,7 @@ def test_check_says_it_wrote_nothing_and_help_says_where_the_defaults_are(tmp_pa
     assert result.returncode == 1 and result.stderr.splitlines()[-1] == "repcard: 1 problem; nothing was written"
     help_text = " ".join(run_build("--help").stdout.split())
     assert "default: site/ beside the config file, else beside build.py, wherever you run it from" in help_text
+    assert "build.py new DIR [--force]" in help_text and "build.py import [--content DIR]" in help_text  # every command
 
 
 # --- images in an exercise's body -------------------------------------------------------------
