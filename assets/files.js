@@ -56,16 +56,19 @@ window.repcardFiles = (() => {
     return (first.match(/;/g) || []).length > (first.match(/,/g) || []).length ? ";" : ",";
   }
 
+  // A letter of a script but Latin (µ and ℌ are of none: they kept the slugs they had).
+  const OTHER_SCRIPT = /[^\P{L}\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u;
+
   // A name's slug: its Latin letters and digits. A name in another script (Жим лёжа) has few or
   // none, and every such name was "exercise", their sets one exercise: a hash of the whole name
   // keeps two names two. Latin names keep the slugs they always had, so an import made before
   // finds its sets again.
   function slugify(name) {
-    const slug = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 72);
-    if (!/(?=\p{L})\P{Script=Latin}/u.test(name)) return slug || "exercise";
+    const slug = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    if (!OTHER_SCRIPT.test(name)) return slug.slice(0, 80) || "exercise";
     let hash = 0x811c9dc5; // FNV-1a
     for (const c of name) hash = Math.imul(hash ^ c.codePointAt(0), 0x01000193) >>> 0;
-    return `${slug || "exercise"}-${hash.toString(36)}`;
+    return `${slug.slice(0, 72) || "exercise"}-${hash.toString(36)}`;
   }
 
   // "2024-03-04 18:30:00", "2024-03-04 6:30:00 PM" (any space before PM) or "4 Mar 2024, 18:30":
@@ -186,14 +189,7 @@ window.repcardFiles = (() => {
     }
     if (!Array.isArray(data.sessions) || !Array.isArray(data.sets)) throw t("it has no sessions and sets");
     if (data.sessions.length > 20000 || data.sets.length > 500000) throw t("it holds more than a log can");
-    const sessions = data.sessions.map(checkSession);
-    const sets = data.sets.map(checkSet);
-    // Two with one id: storing the second failed, and the import said only "it could not be read".
-    let twice = repeated(sessions);
-    if (twice) throw t("session %(number)s has the id of session %(first)s", twice);
-    twice = repeated(sets);
-    if (twice) throw t("set %(number)s has the id of set %(first)s", twice);
-    return { sessions, sets };
+    return checked(data);
   }
 
   // The first item whose id an earlier one has: { number, first }, counted from 1; else null.
@@ -279,7 +275,17 @@ window.repcardFiles = (() => {
 
   // What an import will store, checked as a backup is: a CSV's figures can make a session or set
   // (a finish in the year 5000, a step too long) that the log's next backup would refuse.
-  const checked = ({ sessions, sets }) => ({ sessions: sessions.map(checkSession), sets: sets.map(checkSet) });
+  function checked(data) {
+    const sessions = data.sessions.map(checkSession);
+    const sets = data.sets.map(checkSet);
+    // Two with one id (a backup's, a CSV's row written twice): storing the second failed, and the
+    // import said only "it could not be read".
+    let twice = repeated(sessions);
+    if (twice) throw t("session %(number)s has the id of session %(first)s", twice);
+    twice = repeated(sets);
+    if (twice) throw t("set %(number)s has the id of set %(first)s", twice);
+    return { sessions, sets };
+  }
 
   // A repcard backup, JSON or CSV, as sessions and sets; null when the text is neither.
   const fromBackup = (text, existing) => fromJson(text) || fromCsv(parseCsv(text, ","), existing);
