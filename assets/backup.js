@@ -29,18 +29,31 @@ window.repcardBackup = (() => {
   const noteSaved = () => log.inStores("readwrite", (s) => s.meta.put({ key: "backup", at: Date.now() }));
 
   // The JSON is read when a finger touches the button, so that the tap's click can open the share
-  // sheet at once: browsers open it only close to the tap (WebKit within about a second). A save
-  // takes it: the next reads the log again (a set deleted in between came back with a restore).
-  let ready = null;
-  const prepare = () => (ready = ready || json().finally(() => setTimeout(() => (ready = null), 10000)));
+  // sheet at once: browsers open it only close to the tap (WebKit within about a second). A read
+  // serves the click of that touch, or the tap the browser asks for again; any other save reads
+  // the log again (a touch that slid off the button, a set deleted, then Save: the set came back
+  // with a restore).
+  const FRESH_MS = 2000; // a touch to its click, with room
+  let ready = null; // { at, text: the JSON's promise, again: kept for the browser's second tap }
+
+  function prepare() {
+    if (!ready || (!ready.again && Date.now() - ready.at > FRESH_MS)) {
+      const read = { at: Date.now(), text: json(), again: false };
+      ready = read;
+      setTimeout(() => { if (ready === read) ready = null; }, 10000);
+    }
+    return ready;
+  }
 
   // Shares the backup, or downloads it; says which: "shared", "downloaded", "cancelled" or
   // "again" (the browser wanted a fresh tap to share: the file is ready for it).
   async function save() {
-    const text = await prepare();
-    const taken = ready;
-    const outcome = await handOver(text);
-    if (outcome.how !== "again" && ready === taken) ready = null;
+    const read = prepare();
+    const outcome = await handOver(await read.text);
+    if (ready === read) {
+      if (outcome.how === "again") read.again = true;
+      else ready = null;
+    }
     return outcome;
   }
 
