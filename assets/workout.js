@@ -77,8 +77,13 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function settle() {
     clearTimeout(settling);
-    $("done").disabled = true;
-    settling = setTimeout(() => ($("done").disabled = false), SETTLE_MS);
+    const done = $("done");
+    const focused = document.activeElement === done; // a keyboard's: disabled, the button loses it
+    done.disabled = true;
+    settling = setTimeout(() => {
+      done.disabled = false;
+      if (focused && document.activeElement === document.body) done.focus();
+    }, SETTLE_MS);
   }
 
   function showCurrentStep() {

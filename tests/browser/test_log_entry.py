@@ -61,6 +61,21 @@ def problem_above_the_controls(page) -> bool:
       document.getElementById('controls').getBoundingClientRect().top""")
 
 
+@pytest.mark.engines("chromium")  # Playwright's keyboard
+def test_a_figure_refused_from_the_keyboard_leaves_the_focus_on_done(page, served):
+    """Done is disabled a moment after it is refused, against a double tap: the focus fell to the page."""
+    start(page, served)
+    type_into(page, WEIGHT, "abc")
+    page.evaluate("document.getElementById('done').focus() || true")
+    page.raw.keyboard.press("Enter")
+    page.wait_for("document.querySelector('.step.current .log .problem').textContent")
+    page.wait_for("!document.getElementById('done').disabled")
+    assert page.evaluate("document.activeElement.id") == "done"
+    page.raw.keyboard.press("Enter")  # refused again, from where the focus is
+    page.wait_for("!document.getElementById('done').disabled")
+    assert page.evaluate("document.activeElement.id") == "done" and step_of(page) == "glute-bridge:1"
+
+
 def test_a_double_tap_on_done_logs_one_set(page, served):
     start(page, served)
     page.wait_for("!document.getElementById('done').disabled")
