@@ -215,9 +215,11 @@ class DevSiteHandler(SiteFileHandler):
 
     def prepare(self) -> None:
         # Served on this machine only, the site answers only to its names: a page elsewhere whose
-        # name was made to point here (DNS rebinding) gets the 404 page, not the site.
+        # name was made to point here (DNS rebinding) gets an empty 404, not the site (nor its
+        # 404 page, which would show the problems' box, paths and all).
         if self.hosts is not None and self.request.host_name not in self.hosts:
-            raise HTTPError(404)
+            self.set_status(404)
+            self.finish()
 
     async def get(self, path: str, include_body: bool = True) -> None:
         # Read once: a rebuild may end meanwhile (its files are renamed in before its number counts).

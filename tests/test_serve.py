@@ -147,7 +147,7 @@ def test_serve_binds_this_machine_only_unless_told(server):
     # A page elsewhere whose name was made to point here (DNS rebinding) gets the 404 page, not the site.
     port = url.split(":")[-1].strip("/")
     status, body = raw_status(url, "/", host=f"rebind.attacker.example:{port}")
-    assert status == 404 and "<h1>Not found</h1>" in body
+    assert (status, body) == (404, "")  # not even the 404 page: while a build fails, it shows the problems
     assert [raw_status(url, "/", host=f"{name}:{port}")[0] for name in ("localhost", "127.0.0.1", "[::1]")] == [200] * 3
 
 
