@@ -180,9 +180,9 @@ def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str], row: Callable[[ya
         if ": " in value or value.endswith(":"):  # a second colon in the value, not a nested key
             return at, f"text with ': ' in it needs quotes: {key}: \"{value}\""
         return at, "check the indentation of this line: it is indented under a value, not under a key"
-    if problem.startswith("did not find expected key") and _AFTER_QUOTES.match(line):  # cue: "Slow" and steady
-        return at, "text after the closing quote: put quotes around the whole value, or none"
     if problem.startswith("did not find expected key") or problem.startswith("did not find expected '-'"):
+        if _AFTER_QUOTES.match(line):  # cue: "Slow" and steady
+            return at, "text after the closing quote: put quotes around the whole value, or none"
         return at, "check the indentation of this line: the items of one list or mapping start in the same column"
     if "quoted scalar" in context:
         return opened, "a quote opened on this line is not closed"
@@ -193,7 +193,8 @@ def _what_to_do(error: yaml.MarkedYAMLError, lines: list[str], row: Callable[[ya
     return at, problem or context
 
 
-_AFTER_QUOTES = re.compile(r"""\s*(?:- )?[^\s:#][^:]*:\s+(["'])(?:(?!\1).)*\1\s*[^\s#]""")  # key: "text" more
+# key: "text" more, or - 'text' more: a quoted value (its quotes escaped as YAML escapes them), then more.
+_AFTER_QUOTES = re.compile(r"""\s*(?:-\s+|(?:-\s+)?[^\s:#"'][^:]*:\s+)(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*[^\s#]""")
 
 
 def _unquoted_break(line: str) -> str | None:
@@ -241,15 +242,19 @@ def _duplicate_keys(path: str, node: yaml.Node, line_of: Callable[[yaml.Mark], i
         if isinstance(current, yaml.SequenceNode):
             pending.extend((item, prefix) for item in reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
-            seen: dict[str, int] = {}
+            seen: dict[object, int] = {}
             for key, value in current.value:
                 line = line_of(key.start_mark)
                 name = f"{prefix}{key.value}"
-                if isinstance(key, yaml.ScalarNode):  # as the parsers read it: `2`, `02` and `"2"` are one week
-                    if (same := str(_read_as(key))) in seen:
-                        problems.append(Problem(path, line, f"{name}: written twice, on lines {seen[same]} and "
+                if isinstance(key, yaml.ScalarNode):
+                    # One key to YAML (`2` and `02`, `1` and `1.0`: it keeps the last) or to the parsers,
+                    # which read keys as text (`2` and `"2"`).
+                    made = _read_as(key)
+                    if (first := seen.get(made, seen.get(str(made)))) is not None:
+                        problems.append(Problem(path, line, f"{name}: written twice, on lines {first} and "
                                                             f"{line}; keep one"))
-                    seen.setdefault(same, line)
+                    seen.setdefault(made, line)
+                    seen.setdefault(str(made), line)
                 pending.append((value, f"{name}."))
     return sorted(problems, key=lambda p: p.line or 0)
 

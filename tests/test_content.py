@@ -479,9 +479,10 @@ def test_a_key_written_twice_is_named_with_both_lines_at_any_level():
     # take the text '2' for the same week (a program said "given twice" at the wrong line).
     from repcard.frontmatter import split_document
 
-    _, problems = split_document(PATH, "---\nweeks:\n  1: a\n  2: b\n  02: c\n  '2': d\n---\n")
+    _, problems = split_document(PATH, "---\nweeks:\n  1: a\n  2: b\n  02: c\n  '2': d\n  1.0: e\n---\n")
     assert [str(p) for p in problems] == [f"{PATH}:5: weeks.02: written twice, on lines 4 and 5; keep one",
-                                          f"{PATH}:6: weeks.2: written twice, on lines 4 and 6; keep one"]
+                                          f"{PATH}:6: weeks.2: written twice, on lines 4 and 6; keep one",
+                                          f"{PATH}:7: weeks.1.0: written twice, on lines 3 and 7; keep one"]
 
 
 @pytest.mark.parametrize("front, line, message", [
@@ -496,6 +497,8 @@ def test_a_key_written_twice_is_named_with_both_lines_at_any_level():
     ("title: x\nmuscles: [a, b\n", 3, "a [list] or {mapping} opened on this line is not closed"),
     # Said as a wrong indentation, where the quotes close before the value ends:
     ("title: x\ncue: \"Slow\" and steady\n", 3, "text after the closing quote: put quotes around the whole value, or none"),
+    ("title: x\nmuscles:\n  - 'glutes' and more\n", 4, "text after the closing quote: put quotes around the whole value, or none"),
+    ("title: x\ncue: a\n  tip: 'it''s'\n", 4, "check the indentation of this line: it is indented under a value, not under a key"),
 ])
 def test_common_yaml_mistakes_say_what_to_do_at_the_line_that_is_wrong(front, line, message):
     assert problems_of(f"---\n{front}---\n") == [f"{PATH}:{line}: invalid YAML: {message}"]
