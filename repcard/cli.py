@@ -32,8 +32,9 @@ def make_parser(prog: str, where: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         # Every command in the first lines, `new` and `import` too (their own arguments: --help after them).
-        usage=f"{prog} [options] [{'|'.join(COMMANDS)}]\n       {prog} new DIR [--force]\n"
-              f"       {prog} import [--content DIR] [--force] SOURCE...",
+        # argparse puts the name in (a "%" in build.py's path would be read as a placeholder here).
+        usage=f"%(prog)s [options] [{'|'.join(COMMANDS)}]\n       %(prog)s new DIR [--force]\n"
+              "       %(prog)s import [--content DIR] [--force] SOURCE...",
         description="Build workout routines written in Markdown into a static site.",
         epilog="Problems are printed one a line as path:line: message; exit status 1 for problems, "
                f"2 for a wrong command line. `{prog} new DIR` starts a site of your own ({prog} new --help); "

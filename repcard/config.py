@@ -173,9 +173,10 @@ def toml_problem(path: str, error: tomllib.TOMLDecodeError, text: str) -> Proble
     message = str(error)
     if found := _WHERE.search(message):
         line, lines = int(found[1]), text.split("\n")
-        if message.startswith("Cannot overwrite a value") and (key := _KEY_LINE.match(lines[line - 1])):
-            name = _name(key[1])
-            if first := key_lines("\n".join(lines[:line - 1])).get(name):
+        before = lines[:line - 1]
+        if (message.startswith("Cannot overwrite a value") and (key := _PLAIN_KEY_LINE.match(lines[line - 1]))
+                and not any(map(_TABLE_LINE.match, before))):  # a top-level key, as repcard.toml's all are
+            if first := key_lines("\n".join(before)).get(name := _name(key[1])):
                 return Problem(path, line, f"{name}: written twice, on lines {first} and {line}; keep one")
         return Problem(path, line, f"invalid TOML: {message[:found.start()]} (column {found[2]})")
     return Problem(path, None, f"invalid TOML: {message}")
@@ -186,6 +187,7 @@ def toml_problem(path: str, error: tomllib.TOMLDecodeError, text: str) -> Proble
 _KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _KEY_LINE = re.compile(rf"[ \t]*({_KEY})(?:[ \t]*\.[ \t]*{_KEY})*[ \t]*=")
 _TABLE_LINE = re.compile(rf"[ \t]*\[\[?[ \t]*({_KEY})")
+_PLAIN_KEY_LINE = re.compile(rf"[ \t]*({_KEY})[ \t]*=")  # not a.b = ...
 
 
 def key_lines(text: str) -> dict[str, int]:

@@ -331,3 +331,12 @@ def test_an_svg_in_a_body_needs_raw_html_let_through(tmp_path):
     result = run_build("--content", content, "--output", tmp_path / "site", "--cache", tmp_path / "cache")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site/exercises/band-walking/steps.svg").is_file()
+
+
+def test_help_takes_a_percent_sign_in_the_commands_path():
+    """build.py names itself as it was run: a "%" in its path was read as a placeholder, a traceback."""
+    from repcard.cli import make_parser
+
+    parser = make_parser(".venv/bin/python /tmp/100%x/build.py", "beside build.py")
+    assert parser.format_usage().startswith("usage: .venv/bin/python /tmp/100%x/build.py [options] [build|check")
+    assert "/tmp/100%x/build.py import [--content DIR]" in parser.format_help()

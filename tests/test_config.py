@@ -75,6 +75,7 @@ def test_invalid_toml_names_its_line():
     # A key written twice is said as the content files say it (tomllib: "Cannot overwrite a value").
     assert problems('content = "a"\n# the other\n"content" = "b"\n') == [
         "repcard.toml:3: content: written twice, on lines 1 and 3; keep one"]
+    assert problems('a.b = 1\na.b = 2\n')[0].startswith("repcard.toml:2: invalid TOML: ")  # no top-level key: as TOML says it
     # tomllib reads nesting by recursion: a thousand [ were a traceback.
     assert problems("a = " + "[" * 5000 + "]" * 5000 + "\n") == [
         "repcard.toml: invalid TOML: values nested too deeply; repcard.toml's are plain values"]
