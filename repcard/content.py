@@ -193,7 +193,8 @@ def load_with_facts(content_dir: Path, cache: ParseCache | None = None, changed:
     # Routines whose files have problems of their own: a program naming one says no more.
     broken = {name for path in routine_files for name in _names(path)} - {routine.slug for routine in routines}
     programs, specs, program_problems = _load_programs(content_dir, library_layout, routines, library,
-                                                       broken | unreadable, raw_allowed, warnings)
+                                                       broken | unreadable, raw_allowed, warnings,
+                                                       named=frozenset(path.stem for path in routine_files))
     problems += program_problems
     if problems or not header:
         raise ContentError(problems, tuple(e for e in checked if not image_problems[e.source]))
@@ -233,8 +234,10 @@ def language_folders(content_dir: Path) -> tuple[dict[str, Path] | None, list[Pr
 
 def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routine],
                    library: dict[str, tuple[Exercise, Placement]], unreadable: set[str], raw_allowed: bool,
-                   warnings: list[Problem]) -> tuple[tuple[Program, ...], dict[str, ProgramSpec], list[Problem]]:
-    """programs/*.md, each built on the library's routines and exercises; their specs, by slug."""
+                   warnings: list[Problem], named: frozenset[str]
+                   ) -> tuple[tuple[Program, ...], dict[str, ProgramSpec], list[Problem]]:
+    """programs/*.md, each built on the library's routines and exercises; their specs, by slug.
+    `named`: every routine file's name, built or not, for "did you mean"."""
     programs, specs, problems = [], {}, []
     files = [Path(path) for path in _markdown_files(content_dir / "programs", problems)]
     if files and not library_layout:
@@ -242,7 +245,6 @@ def _load_programs(content_dir: Path, library_layout: bool, routines: list[Routi
                                 "routines/: move index.md's routine into routines/<name>.md (the library layout)")]
     by_slug = {r.slug: r for r in routines}
     exercises = {slug: exercise for slug, (exercise, _) in library.items()}
-    named = frozenset(Path(path).stem for path in _markdown_files(content_dir / "routines"))
     for path in files:
         spec, read_problems = _read_header(path, content_dir, parse_program)
         problems += read_problems
