@@ -7,6 +7,7 @@ import errno
 import functools
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from .model import Exercise, Image, Photo
@@ -49,14 +50,10 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     A FIFO would block for ever and a device (/dev/zero) never ends, so anything but a
     regular file is refused before it is opened.
     """
-    try:
-        data = _read_regular_file(path)
-    except NotRegularFile:
-        return None, [Problem(str(path), None, "not a regular file")]
-    except TooLarge as error:
-        return None, [Problem(str(path), None, f"file is {error.size / 1024 / 1024:.1f} MiB; at most 1 MiB")]
-    except OSError as error:
-        return None, [cannot_read(path, error)]
+    data, problem = _read_bytes(path, MAX_FILE_SIZE,
+                                lambda size: f"file is {size / 1024 / 1024:.1f} MiB; at most 1 MiB")
+    if problem:
+        return None, [problem]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
@@ -78,17 +75,23 @@ class TooLarge(Exception):
 def read_picture(path: Path) -> tuple[bytes | None, Problem | None]:
     """A photo's bytes, of a regular file of at most MAX_IMAGE bytes, or why not (the importer's:
     a 3 GB file was read whole, and ran out of memory)."""
+    return _read_bytes(path, MAX_IMAGE,
+                       lambda size: f"is {size / 2**20:.0f} MB; expected at most {MAX_IMAGE // 2**20} MB")
+
+
+def _read_bytes(path: Path, limit: int, too_large: Callable[[int], str]) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a regular file of at most `limit` bytes, or the problem (`too_large` says a size)."""
     try:
-        return _read_regular_file(path, MAX_IMAGE), None
+        return _read_regular_file(path, limit), None
     except NotRegularFile:
         return None, Problem(str(path), None, "not a regular file")
     except TooLarge as error:
-        return None, Problem(str(path), None, f"is {error.size / 2**20:.0f} MB; expected at most {MAX_IMAGE // 2**20} MB")
+        return None, Problem(str(path), None, too_large(error.size))
     except OSError as error:
         return None, cannot_read(path, error)
 
 
-def _read_regular_file(path: Path, limit: int = MAX_FILE_SIZE) -> bytes:
+def _read_regular_file(path: Path, limit: int) -> bytes:
     if not stat.S_ISREG(os.stat(path).st_mode):
         raise NotRegularFile
     # O_NONBLOCK: should a FIFO take the file's place since, opening it does not wait.
