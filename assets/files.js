@@ -63,12 +63,13 @@ window.repcardFiles = (() => {
   // none, and every such name was "exercise", their sets one exercise: a hash of the whole name
   // keeps two names two. Latin names keep the slugs they always had, so an import made before
   // finds its sets again.
-  function slugify(name) {
-    const slug = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-    if (!OTHER_SCRIPT.test(name)) return slug.slice(0, 80) || "exercise";
+  const slugify = (name) => (OTHER_SCRIPT.test(name) ? hashed(name) : latin(name).slice(0, 80) || "exercise");
+  const latin = (name) => name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+
+  function hashed(name) {
     let hash = 0x811c9dc5; // FNV-1a
     for (const c of name) hash = Math.imul(hash ^ c.codePointAt(0), 0x01000193) >>> 0;
-    return `${slug.slice(0, 72) || "exercise"}-${hash.toString(36)}`;
+    return `${latin(name).slice(0, 72) || "exercise"}-${hash.toString(36)}`;
   }
 
   // "2024-03-04 18:30:00", "2024-03-04 6:30:00 PM" (any space before PM) or "4 Mar 2024, 18:30":
@@ -431,10 +432,11 @@ window.repcardFiles = (() => {
 
   // The log's sessions and sets from what read() found: `mapping` names each file name's exercise
   // ({ slug, title }, or null to keep it as its own), `unit` the weights' unit when the file does
-  // not say. Sets are numbered in the order done, warm-ups apart (w1, w2 …); each is known by its
+  // not say, `sites` the slugs of this site's exercises: a name kept as its own whose slug is one
+  // of them ("Glute Bridge") takes the hashed slug, or its sets would be that exercise's. Sets are numbered in the order done, warm-ups apart (w1, w2 …); each is known by its
   // workout, the file's name for its exercise and its number under that name, so importing the
   // same file again, whatever the names are matched to this time, finds them already there.
-  function toLog(found, mapping, unit) {
+  function toLog(found, mapping, unit, sites = new Set()) {
     const sessions = new Map();
     const sets = [];
     const counts = new Map();
@@ -450,7 +452,8 @@ window.repcardFiles = (() => {
       }
       const session = sessions.get(key);
       const target = mapping[row.name];
-      const exercise = target ? target.slug : slugify(row.name);
+      const own = slugify(row.name);
+      const exercise = target ? target.slug : sites.has(own) ? hashed(row.name) : own;
       const counter = `${session.id}|${exercise}|${row.warmup ? "w" : ""}`;
       const set = (counts.get(counter) || 0) + 1;
       if (set > 100) throw t("line %(line)s: more than 100 sets of %(name)s in one workout", { line: row.line, name: row.name.slice(0, 60) });

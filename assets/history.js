@@ -330,6 +330,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // --- Strong and Hevy: each of their exercise names matched to one of this site's
 
+  // The exercises a name can become: this site's (`sites`, their slugs) and those only the log has.
   async function choices(summaries) {
     let library = [];
     try {
@@ -342,7 +343,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const listed = new Set(library.map((x) => x.slug));
     const logged = summaries.filter((x) => !listed.has(x.exercise))
       .map((x) => ({ slug: x.exercise, title: x.sessions[x.sessions.length - 1].name }));
-    return library.concat(logged).sort((a, b) => a.title.localeCompare(b.title));
+    return { options: library.concat(logged).sort((a, b) => a.title.localeCompare(b.title)), sites: listed };
   }
 
   // Shows each name of the file with the exercise it would become (what was chosen last time,
@@ -433,9 +434,10 @@ document.addEventListener("DOMContentLoaded", () => {
         if (!found.rows.length) throw t("it holds no sets");
         const remembered = await inStores("readonly", (s) => done(s.meta.get("names")));
         const [, summaries] = await log.overview();
-        const chosen = await chooseMapping(found, (remembered && remembered.map) || {}, await choices(summaries), formats.guess);
+        const { options, sites } = await choices(summaries);
+        const chosen = await chooseMapping(found, (remembered && remembered.map) || {}, options, formats.guess);
         if (!chosen) throw t("cancelled");
-        data = formats.toLog(found, chosen.mapping, chosen.unit); // checked as a backup is
+        data = formats.toLog(found, chosen.mapping, chosen.unit, sites); // checked as a backup is
         names = Object.assign((remembered && remembered.map) || {}, chosen.names);
       }
       say(await merge(data, existing, names));

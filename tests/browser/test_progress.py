@@ -164,6 +164,9 @@ def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page,
         // Names in another script were all "exercise": two lifts kept as their own were one.
         slugs: ["Жим лёжа", "Приседания", "Жим лёжа (Barbell)", "Приседания (Barbell)", "Crème Brûlée Squat", "Squat",
                 "Single Arm Dumbbell Romanian Deadlift with Elevated Rear Foot on a Bench Slowly", "µ Curl"].map(f.slugify),
+        // A name kept as its own whose slug is one of the site's exercises stays apart from it.
+        ownApart: (() => { const found = f.read("Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n2024-03-04 18:30:00,Legs,Glute Bridge,1,20,12\n");
+          return [new Set(["glute-bridge"]), new Set(["squat"])].map((sites) => f.toLog(found, { "Glute Bridge": null }, "kg", sites).sets[0].exercise); })(),
         // What an import stores is checked as a backup is: a finish in the year 5193 is refused.
         ages: (() => { try { return f.toLog(f.read("Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps\n" +
           "2024-03-04 18:30:00,Legs,99999999999,Squat,1,100,5\n"), {}, "kg"); } catch (e) { return e; } })(),
@@ -198,6 +201,7 @@ def test_files_read_dates_durations_cells_and_names_as_the_apps_write_them(page,
     assert len(set(slugs)) == 8 and all(re.fullmatch("[a-z0-9-]+", slug) for slug in slugs)  # as a backup's check wants
     assert slugs[4:] == ["cre-me-bru-le-e-squat", "squat",  # Latin names as before: an earlier import's sets found again
                          "single-arm-dumbbell-romanian-deadlift-with-elevated-rear-foot-on-a-bench-slowly", "curl"]
+    assert re.fullmatch("glute-bridge-[a-z0-9]+", results["ownApart"][0]) and results["ownApart"][1] == "glute-bridge"
     assert results["ages"] == "session 1 is not a session"
     assert results["sameMinute"] == 2
     assert ",'=1+1,Squat;'=cmd|' /C calc'!A0;,1," in results["formula"]
@@ -373,6 +377,21 @@ def test_a_strong_export_imports_with_its_names_matched_and_merges_twice_without
     assert page.wait_for("document.getElementById('message').textContent") == \
         "Not imported: cancelled. Nothing stored was changed."
     assert page.text("#summary") == "2 sessions, 11 sets logged in this browser."
+
+
+def test_a_name_kept_as_its_own_stays_apart_from_the_site_exercise_of_its_name(page, served):
+    start(page, served, "history/")
+    open_history(page, served)
+    choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
+    mapping(page)
+    assert import_mapped(page, {"Glute Bridge": "", "Hip Thrust (Barbell)": "glute-bridge"}) == \
+        "Imported 11 sets in 2 new sessions; 0 already here."
+    logs = page.evaluate("[...document.querySelectorAll('.exercise-log')].map((x) => [x.dataset.exercise, x.querySelector('h3').textContent])")
+    assert ["glute-bridge", "Glute Bridge"] in logs  # the hip thrusts, as chosen
+    own = [slug for slug, title in logs if title == "Glute Bridge" and slug != "glute-bridge"]
+    assert len(own) == 1 and own[0].startswith("glute-bridge-")
+    assert page.text(f".exercise-log[data-exercise='{own[0]}'] .records").splitlines()[0] == "Heaviest: 22.5 kg × 12, Thu 7 Mar 2024"
+    assert page.text(".exercise-log[data-exercise=glute-bridge] .records").splitlines()[0] == "Heaviest: 70 kg × 8, Thu 7 Mar 2024"
 
 
 @pytest.mark.engines("chromium")  # the time zone is changed through the DevTools protocol
