@@ -227,8 +227,12 @@ def robots() -> Page:
     return Page("robots.txt", "robots.txt", key=("robots",))
 
 
+CACHE_PREFIX = "repcard-"  # of the service worker's caches' names: also how a folder repcard built is known
+
+
 def service_worker(version: str, urls: list[str], languages: tuple[str, ...] = ()) -> Page:
     """The service worker: it saves every file at `urls` under a cache named after `version`;
     `languages`: a multilingual site's other languages' folders ("fr/")."""
-    return Page("sw.js", "sw.js", {"version": version, "urls": urls, "languages": list(languages)},
+    return Page("sw.js", "sw.js", {"version": version, "cache_prefix": CACHE_PREFIX, "urls": urls,
+                                   "languages": list(languages)},
                 key=("sw", version, tuple(urls), languages))

@@ -1,6 +1,8 @@
 // Service worker: keeps every page and asset of this build so the routine works with no signal.
 // Its scope is the folder it is served from, so the site works under any URL prefix.
-const CACHE = {{ ("repcard-" ~ version) | tojson }};
+// Its cache is named after this build and where the site is: two sites on one origin (a GitHub user's
+// projects, or the same build at two prefixes) keep a cache each.
+const CACHE = {{ (cache_prefix ~ version) | tojson }} + " " + self.registration.scope;
 const FILES = {{ urls | tojson }};
 const LANGUAGES = {{ languages | tojson }}; // a multilingual site's other languages' folders: "fr/"
 
@@ -15,11 +17,17 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("repcard-") && key !== CACHE)
-        .map((key) => caches.delete(key))))
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith({{ cache_prefix | tojson }}) && key !== CACHE)
+        .map(ownOld)))
       .then(() => self.clients.claim()),
   );
 });
+
+// An earlier build's cache of this site is deleted: the one that holds this site's home page (named
+// before the scope was in the name, or after); another site's, which never holds it, stays.
+async function ownOld(key) {
+  if (await (await caches.open(key)).match(self.registration.scope)) await caches.delete(key);
+}
 
 // Pages: the saved copy at once, refreshed from the network behind it (a weak signal never
 // holds a page up; a new build's sw.js replaces the whole cache on the next visit).
@@ -30,7 +38,7 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     event.respondWith(page(request, event));
   } else {
-    event.respondWith(caches.match(request).then((saved) => saved || fetch(request)));
+    event.respondWith(caches.open(CACHE).then((cache) => cache.match(request)).then((saved) => saved || fetch(request)));
   }
 });
 
@@ -61,7 +69,7 @@ async function page(request, event) {
 async function notFound(url) {
   const folder = LANGUAGES.find((prefix) => url.href.startsWith(self.registration.scope + prefix)) || "";
   const root = self.registration.scope + folder;
-  const saved = await caches.match(new URL("404.html", root).href);
+  const saved = await (await caches.open(CACHE)).match(new URL("404.html", root).href);
   if (!saved) return Response.error();
   let html = await saved.text();
   if (!/<base\s/i.test(html)) {

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import shutil
+import threading
+
 from ..conftest import build_site
-from .conftest import SiteServer, site_pages
+from .conftest import QuietServer, SiteServer, site_pages
 
 
 def test_every_page_loads_offline_after_one_visit(page, seed_site):
@@ -37,3 +42,41 @@ def test_a_new_build_changes_the_cache_version(tmp_path, seed):
     second = build_site(seed, tmp_path / "two").joinpath("sw.js").read_text()
     version = [line for line in first.splitlines() if line.startswith("const CACHE")]
     assert version and version[0] not in second
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # not a line a request in the test run's output
+        pass
+
+
+def test_two_sites_on_one_origin_each_keep_their_offline_copy(page, seed_site, tmp_path):
+    """A GitHub user's sites share https://<user>.github.io: each worker deleted every repcard cache
+    but its own, so visiting one site took the other's offline copy (the same build at two prefixes
+    shared one cache, and updating one took the other's)."""
+    www = tmp_path / "www"
+    for name in ("a", "b"):
+        shutil.copytree(seed_site, www / name)
+    server = QuietServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    names = "caches.keys().then((keys) => keys.filter((k) => k.startsWith('repcard-')).sort())"
+    try:
+        for name in ("a", "b"):
+            page.goto(origin + name + "/")
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            page.reload()
+            assert page.evaluate("navigator.serviceWorker.controller !== null")
+        before = page.wait_for(f"{names}.then((keys) => keys.length === 2 && keys)")
+        # b's next build: its new worker replaces b's cache, and only b's.
+        (www / "b/sw.js").write_text((www / "b/sw.js").read_text().replace('const CACHE = "repcard-',
+                                                                           'const CACHE = "repcard-0'))
+        page.goto(origin + "b/")
+        page.wait_for(f"{names}.then((keys) => keys.length === 2 && !keys.includes(arg[1]) && keys)", 10, before)
+        assert before[0] in page.evaluate(names)
+    finally:
+        server.shutdown()
+        server.server_close()
+    for name in ("a", "b"):  # the signal gone: each site as it was saved
+        for path in ("", "workout/", "exercises/glute-bridge/"):
+            page.goto(origin + name + "/" + path)
+            assert page.count("main h1") == 1, (page.engine, name, path)
