@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
         return 1
     options = Options(
         content=args.content or folder(values, "content", path, root),
-        output=args.output or folder(values, "output", path, root),
+        output=followed(args.output or folder(values, "output", path, root)),
         base_url=values.get("base_url", "") if args.base_url is None else args.base_url,
         cache=args.cache or folder(values, "cache", path, root),
         overrides=path.parent,
@@ -110,6 +110,15 @@ def main(argv: list[str] | None = None, prog: str = "repcard", root: Path | None
         say_overrides(options)
     return interruptible(lambda: run(args, options, prog), lambda: "nothing was written"
                          if args.command in ("check", "check-site") else left_as(options.output))
+
+
+def followed(output: Path) -> Path:
+    """An output folder that is a symbolic link is built where the link leads: a build swaps the new
+    folder into the old one's place, which would replace the link, the folder it led to left stale."""
+    try:
+        return output.resolve() if output.is_symlink() and output.is_dir() else output
+    except (OSError, RuntimeError):  # a loop of links: said by the build's check of its folders
+        return output
 
 
 def interruptible(command: Callable[[], int], outcome: Callable[[], str]) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import pickle
 import re
@@ -23,6 +24,7 @@ import jinja2
 from . import content, make, photos, theme, write
 from .config import Settings
 from .make import BuildCache
+from .pages import CACHE_PREFIX
 from .problem import ContentError, Problem, in_order
 from .scripts import WORDS_FILE
 
@@ -235,10 +237,23 @@ def unsafe_output(options: Options) -> Problem | None:
     if options.cache.resolve().is_relative_to(output):  # published (with the machine's paths), then wiped
         return Problem(str(options.output), None, f"refusing to build {options.output} with its cache "
                        f"{options.cache} inside it: choose a cache folder outside the site")
-    if output.is_dir() and any(output.iterdir()) and not (output / "index.html").is_file():
-        return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not empty and "
-                       "holds no index.html, so it is no site built before; choose a new or empty folder")
+    if (output / ".git").exists():
+        return Problem(str(options.output), None, f"refusing to replace {options.output}: it holds .git, a "
+                       "repository, and the folder is replaced whole; build into a folder of its own")
+    if output.is_dir() and any(output.iterdir()) and not built_by_repcard(output):
+        return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not empty and is no "
+                       f"site repcard built (it has no {make.SERVICE_WORKER} of repcard's); choose a new or empty folder")
     return None
+
+
+def built_by_repcard(folder: Path) -> bool:
+    """A folder a build wrote: its service worker names its cache as repcard's do (a folder of
+    other files that merely holds an index.html, a gh-pages checkout, is not one)."""
+    try:
+        with open(folder / make.SERVICE_WORKER, "rb") as worker:
+            return json.dumps(CACHE_PREFIX)[:-1].encode() in worker.read(4096)
+    except OSError:
+        return False
 
 
 def template_problem(error: jinja2.TemplateError, templates: tuple[Path, ...]) -> Problem:

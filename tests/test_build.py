@@ -56,7 +56,8 @@ def test_a_failed_build_leaves_the_previous_site_untouched(seed, tmp_path):
 
 def test_a_rebuild_replaces_the_whole_site(seed, tmp_path):
     out = tmp_path / "site"
-    write_tree(out, {"index.html": "an older site", "stale.html": "old"})
+    assert run_build("--content", seed, "--output", out).returncode == 0
+    (out / "stale.html").write_text("old")
     (seed / "exercises/romanian-deadlift.md").unlink()
     assert run_build("--content", seed, "--output", out).returncode == 0
     assert not (out / "stale.html").exists()
@@ -123,8 +124,37 @@ def test_an_output_folder_that_is_not_a_site_is_refused(tmp_path):
     notes = write_tree(tmp_path / "notes", {"diary.txt": "do not lose me"})
     result = run_build("--content", SEED, "--output", notes)
     assert result.returncode == 1
-    assert "refusing to replace" in result.stderr and "holds no index.html" in result.stderr
+    assert result.stderr.splitlines()[0] == (f"{notes}: refusing to replace {notes}: it is not empty and is no site "
+                                             "repcard built (it has no sw.js of repcard's); choose a new or empty folder")
     assert (notes / "diary.txt").read_text() == "do not lose me"
+    # An index.html does not make a folder repcard's: a hand-made site, a thesis beside it.
+    write_tree(notes, {"index.html": "<p>my old site</p>", "sw.js": "// my own worker"})
+    assert run_build("--content", SEED, "--output", notes).returncode == 1
+    assert (notes / "diary.txt").read_text() == "do not lose me"
+
+
+def test_a_repository_in_the_output_folder_is_never_replaced(tmp_path):
+    """A gh-pages checkout given as the output: the swap took its .git and CNAME with it."""
+    site = tmp_path / "gh-pages"
+    assert run_build("--content", SEED, "--output", site).returncode == 0
+    write_tree(site, {".git/HEAD": "ref: refs/heads/gh-pages\n", "CNAME": "example.com\n"})
+    result = run_build("--content", SEED, "--output", site)
+    assert result.returncode == 1 and result.stderr.splitlines()[0] == (
+        f"{site}: refusing to replace {site}: it holds .git, a repository, and the folder is replaced whole; "
+        "build into a folder of its own")
+    assert (site / ".git/HEAD").is_file() and (site / "CNAME").is_file()
+
+
+def test_an_output_folder_that_is_a_link_is_built_where_it_leads(tmp_path):
+    """The swap replaced the link with a folder; the folder it led to (a web server's) kept the old site."""
+    served = tmp_path / "www/site"
+    assert run_build("--content", SEED, "--output", served).returncode == 0
+    (served / "stale.html").write_text("from before")
+    (tmp_path / "link").symlink_to(served)
+    assert run_build("--content", SEED, "--output", tmp_path / "link").returncode == 0
+    assert (tmp_path / "link").is_symlink() and (served / "index.html").is_file()
+    assert not (served / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "www"]  # nothing left beside the link
 
 
 def test_an_output_folder_holding_the_content_or_the_project_is_refused(seed, tmp_path):
