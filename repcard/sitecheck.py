@@ -21,6 +21,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 from .problem import Problem
 
@@ -93,8 +94,9 @@ def references(html: str) -> list[str]:
 
 
 def resolve(page_path: str, url: str) -> str:
-    """The site file a relative URL on page_path leads to ('dir/' means 'dir/index.html')."""
-    url = url.split("#")[0].split("?")[0]
+    """The site file a relative URL on page_path leads to ('dir/' means 'dir/index.html'), its
+    percent-escapes decoded as a server does."""
+    url = unquote(url.split("#")[0].split("?")[0])
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), url))
     if url.endswith("/") or url in ("", "."):
         target = posixpath.join(target, "index.html")
