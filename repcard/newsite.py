@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -36,7 +37,9 @@ def requirement() -> tuple[str, str]:
     if installed.version != __version__ or not isinstance(direct, dict):  # from PyPI, or not what runs here
         return pinned, ""
     vcs = direct.get("vcs_info")
-    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+    # Only https: the runner has no copy of a local clone (file://) and no key for ssh://.
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id") \
+            and str(direct.get("url")).startswith("https://"):
         asked = vcs.get("requested_revision") or ""
         pin = asked if re.fullmatch(r"v?\d+(\.\d+)*", asked) else vcs["commit_id"]  # a tag, or the commit
         return f"repcard[publish] @ git+{direct['url']}@{pin}", ""
@@ -120,6 +123,6 @@ def main(argv: list[str], prog: str = "repcard") -> int:
         return 1
     if note:  # about the workflow just written
         print(f"repcard: note: {note}", file=sys.stderr)
-    print(f"repcard: a new site in {args.folder}, built with repcard {__version__}. Next: cd {args.folder} && "
+    print(f"repcard: a new site in {args.folder}, built with repcard {__version__}. Next: cd {shlex.quote(str(args.folder))} && "
           "repcard serve; to publish it, see its README.md")
     return 1 if any(not p.message.endswith("kept as it is") for p in problems) else 0

@@ -78,8 +78,18 @@ def test_the_workflow_installs_repcard_as_it_was_installed_here(monkeypatch, dir
     assert newsite.requirement() == (expected, "")
 
 
-def test_a_repcard_from_a_local_file_pins_pypi_and_says_so(monkeypatch):
-    monkeypatch.setattr(newsite.metadata, "distribution",
-                        lambda name: Installed({"url": "file:///tmp/repcard.whl", "archive_info": {}}))
+@pytest.mark.parametrize("url, vcs", [("file:///tmp/repcard.whl", None), ("file:///work/repcard", "git"),
+                                      ("ssh://git@github.com/coach/repcard.git", "git")])
+def test_a_repcard_from_where_the_runner_cannot_reach_pins_pypi_and_says_so(monkeypatch, url, vcs):
+    """A local clone, or a repository over ssh (the runner has no key): the workflow would fail."""
+    found = {"url": url, "vcs_info": {"vcs": vcs, "commit_id": "abc123"}} if vcs else {"url": url, "archive_info": {}}
+    monkeypatch.setattr(newsite.metadata, "distribution", lambda name: Installed(found))
     install, note = newsite.requirement()
-    assert install == f"repcard[publish]=={__version__}" and "file:///tmp/repcard.whl" in note
+    assert install == f"repcard[publish]=={__version__}" and url in note
+
+
+def test_the_next_step_can_be_pasted_whatever_the_folder_is_called(tmp_path):
+    site = tmp_path / "My Séances — été"
+    result = run_build("new", site)
+    assert result.returncode == 0, result.stderr
+    assert f"Next: cd '{site}' && repcard serve" in result.stdout
