@@ -134,7 +134,8 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
         warnings += list(site.warnings) + [w for c in cards[code].values() for w in c.warnings] + said
         fired |= {_in(prefix, i) for i in found}
         sites[prefix], pictures[code] = site, shown
-        its = pages(site, {path: c.layout for path, c in cards[code].items()}, base_url + prefix, shown, words, prefix)
+        its = pages(site, {path: c.layout for path, c in cards[code].items()}, base_url and base_url + prefix, shown, words,
+                    prefix)  # "" without a base URL: "fr/" alone is no address
         local[prefix] = frozenset(path.removeprefix(prefix) for path in its)
         listed |= its
     if problems:

@@ -222,7 +222,7 @@ class Renderer:
                    path in paths) for language, prefix, paths in self.languages]
         return {"site": self.site, "settings": self.settings, "path": path,
                 "url_path": page_url(path).removeprefix("./"), "root": self.root(page), "site_root": site_root,
-                "base_url": self.base_url + self.prefix, "site_url": self.base_url, "languages": others,
+                "base_url": self.base_url and self.base_url + self.prefix, "site_url": self.base_url, "languages": others,
                 "structured_data": data(memo) if callable(data) else data, "renditions": self.pictures or {},
                 "fragment": fragment, "circuits": circuits, "each": each, "spliced": spliced, **page.context}
 

@@ -111,9 +111,13 @@ def test_sitemap_and_robots_point_at_every_page(published):
     assert f"Sitemap: {BASE_URL}sitemap.xml" in (published / "robots.txt").read_text()
 
 
-def test_without_a_base_url_nothing_absolute_is_emitted(unpublished):
-    assert not (unpublished / "sitemap.xml").exists() and not (unpublished / "robots.txt").exists()
-    for path in unpublished.rglob("*.html"):
+@pytest.mark.parametrize("languages", ["one", "two"])
+def test_without_a_base_url_nothing_absolute_is_emitted(unpublished, tmp_path, languages):
+    """A second language's pages had "fr/" for an address: a canonical link leading to fr/fr/…,
+    and a 404 page whose <base href="fr/"> broke its styles and links."""
+    site = unpublished if languages == "one" else build_site(ROOT / "tests/fixtures/multilingual", tmp_path / "site")
+    assert not (site / "sitemap.xml").exists() and not (site / "robots.txt").exists()
+    for path in site.rglob("*.html"):
         html = path.read_text()
         assert 'rel="canonical"' not in html and "og:" not in html and "<base" not in html, path
         for data in structured_data(parse(html)):
