@@ -43,13 +43,7 @@ document.addEventListener("DOMContentLoaded", () => {
     document.getElementById("message").textContent = text;
   }
 
-  const unitShown = () => {
-    try {
-      return localStorage.getItem("repcard:unit") === "lb" ? "lb" : "kg"; // workout mode's unit
-    } catch (error) {
-      return "kg";
-    }
-  };
+  const unitShown = () => log.unit(page.dataset.unit === "lb" ? "lb" : "kg"); // workout mode's, else the site's
 
   // Drawn again after each change; the sessions open stay open, and `done` (what an edit or delete
   // did) is said inside its session, where the thumb is, rather than up in the backup's message.

@@ -293,6 +293,26 @@ window.repcardLog = (() => {
     }
   }
 
+  // The weights' unit picked in this browser (workout mode's menu), else `fallback`, the site's
+  // (repcard.toml's weight_unit). This site's own: two sites on one origin may weigh otherwise;
+  // the one key of every site before it ("repcard:unit") counts until this site has its own.
+  const UNIT_KEY = "repcard:unit:" + sitePath;
+  function unit(fallback) {
+    try {
+      const picked = localStorage.getItem(UNIT_KEY) || localStorage.getItem("repcard:unit");
+      return picked === "lb" || picked === "kg" ? picked : fallback;
+    } catch (error) {
+      return fallback;
+    }
+  }
+  function pickUnit(value) {
+    try {
+      localStorage.setItem(UNIT_KEY, value);
+    } catch (error) {
+      // not remembered
+    }
+  }
+
   const pad = window.repcardText.pad;
   const dateText = words.date; // "Tue 1 Dec 2026", in the page's language
   const timeText = words.time;
@@ -304,5 +324,5 @@ window.repcardLog = (() => {
 
   return { VERSION, open, inStores, all, sessions, inSession, summary, overview, latest, lastTime, done, queue,
     idle: () => pending, number, grouped, MAX_AMOUNT, amount, figures, volumes, volume, lastSets, entryOf, summaryOf, summarise,
-    dateText, timeText, stamp, sitePath };
+    dateText, timeText, stamp, sitePath, unit, pickUnit };
 })();

@@ -333,28 +333,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const lastCache = new Map(); // slug -> Promise of last time's sets, sessions before this one
   const slugOf = (step) => step.dataset.step.split(":")[0];
   const roundOf = (step) => Number(step.dataset.step.split(":")[1]);
-  const unitKey = "repcard:unit";
-
-  // The unit picked in this browser, else the site's (repcard.toml's weight_unit).
-  const siteUnit = workout.dataset.unit === "lb" ? "lb" : "kg";
-  function unit() {
-    try {
-      const picked = localStorage.getItem(unitKey);
-      return picked === "lb" || picked === "kg" ? picked : siteUnit;
-    } catch (error) {
-      return siteUnit;
-    }
-  }
+  const unit = () => log.unit(workout.dataset.unit === "lb" ? "lb" : "kg"); // picked here, else the site's
 
   // In the page, in its first set (workout-circuit.html); showLog moves it from set to set.
   const box = workout.querySelector(".log");
   box.querySelector(".unit").addEventListener("change", (event) => {
     plans.clear(); // a program's figures, in the new unit from the next set on
-    try {
-      localStorage.setItem(unitKey, event.target.value);
-    } catch (error) {
-      // not remembered
-    }
+    log.pickUnit(event.target.value);
   });
   const field = (name) => box.querySelector("." + name);
 

@@ -83,6 +83,24 @@ class SiteServer:
         self.httpd.server_close()
 
 
+class OriginServer:
+    """Serves `folder` at an origin's root, quietly: sites in its subfolders (/a/, /b/) share the
+    origin, as a GitHub user's project sites share https://<user>.github.io."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # not a line a request in the test run's output
+            pass
+
+    def __init__(self, folder: Path):
+        self.httpd = QuietServer(("127.0.0.1", 0), functools.partial(self.Handler, directory=str(folder)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory) -> Path:
     return build_site(SEED, tmp_path_factory.mktemp("seed") / "site")

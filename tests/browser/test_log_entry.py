@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ..conftest import SEED, build_site
-from .conftest import SiteServer
+from .conftest import OriginServer, SiteServer
 from .engines import PHONE
 from .test_log import (ENTRIES, a_day_passes, context, fields_above_the_controls, go_through, kind, open_history, open_page, rest_left_behind,
                        settled, start, step_of, stored, type_into, value_of, walk)
@@ -310,6 +310,36 @@ def in_pounds(tmp_path_factory):
     server = SiteServer(site / "site")
     yield server
     server.close()
+
+
+def test_the_unit_picked_is_the_sites_own_and_the_history_page_starts_in_the_sites_unit(page, in_pounds, tmp_path):
+    """Two sites on one origin: lb picked on one made the other's workout mode start in lb; and the
+    history page's weekly volume was in kg on a site of pounds until a unit was picked."""
+    www = tmp_path / "www"
+    for name in ("a", "b"):
+        shutil.copytree(in_pounds.site, www / name)
+    server = OriginServer(www)
+    unit = "document.querySelector('.step.current .log .unit').value"
+    try:
+        page.goto(server.url + "a/workout/")
+        page.evaluate("localStorage.clear() || true")
+        page.goto(server.url + "a/workout/")
+        page.wait_for(f"{unit} === 'lb'")
+        type_into(page, WEIGHT, "100")
+        page.click("#done")  # 100 lb, in the site's unit
+        stored(page)
+        page.goto(server.url + "a/history/")
+        page.wait_for("document.getElementById('history').dataset.ready === 'true'")
+        assert page.text("#weeks").count(" lb") >= 1 and " kg" not in page.text("#weeks")
+        page.goto(server.url + "b/workout/")
+        page.wait_for(f"{unit} === 'lb'")
+        type_into(page, ".step.current .log .unit", "kg")  # picked on b
+        page.goto(server.url + "a/workout/")
+        page.wait_for(f"{unit} === 'lb'")  # a keeps its own
+        page.goto(server.url + "b/workout/")
+        page.wait_for(f"{unit} === 'kg'")
+    finally:
+        server.close()
 
 
 def test_workout_mode_starts_in_the_sites_unit_until_the_lifter_picks_one(page, in_pounds, served):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 
 from ..conftest import build_site
-from .conftest import QuietServer, SiteServer, site_pages
+from .conftest import OriginServer, SiteServer, site_pages
 
 
 def test_every_page_loads_offline_after_one_visit(page, seed_site):
@@ -44,11 +41,6 @@ def test_a_new_build_changes_the_cache_version(tmp_path, seed):
     assert version and version[0] not in second
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # not a line a request in the test run's output
-        pass
-
-
 def test_two_sites_on_one_origin_each_keep_their_offline_copy(page, seed_site, tmp_path):
     """A GitHub user's sites share https://<user>.github.io: each worker deleted every repcard cache
     but its own, so visiting one site took the other's offline copy (the same build at two prefixes
@@ -56,9 +48,8 @@ def test_two_sites_on_one_origin_each_keep_their_offline_copy(page, seed_site, t
     www = tmp_path / "www"
     for name in ("a", "b"):
         shutil.copytree(seed_site, www / name)
-    server = QuietServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(www)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    server = OriginServer(www)
+    origin = server.url
     names = "caches.keys().then((keys) => keys.filter((k) => k.startsWith('repcard-')).sort())"
     try:
         for name in ("a", "b"):
@@ -74,8 +65,7 @@ def test_two_sites_on_one_origin_each_keep_their_offline_copy(page, seed_site, t
         page.wait_for(f"{names}.then((keys) => keys.length === 2 && !keys.includes(arg[1]) && keys)", 10, before)
         assert before[0] in page.evaluate(names)
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()
     for name in ("a", "b"):  # the signal gone: each site as it was saved
         for path in ("", "workout/", "exercises/glute-bridge/"):
             page.goto(origin + name + "/" + path)
