@@ -337,11 +337,25 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // In the page, in its first set (workout-circuit.html); showLog moves it from set to set.
   const box = workout.querySelector(".log");
-  box.querySelector(".unit").addEventListener("change", (event) => {
-    plans.clear(); // a program's figures, in the new unit from the next set on
-    log.pickUnit(event.target.value);
-  });
   const field = (name) => box.querySelector("." + name);
+  const setUnit = (value) => { // the menu's value, and the unit of the weight shown beside it
+    field("unit").value = box.dataset.unit = value;
+  };
+  // A weight the lifter did not type (last time's, the program's) stays the same load in the new
+  // unit, not the same number: 42.5 kg relabelled 42.5 lb was logged at under half the load. Rounded
+  // to the program's plates, else to half a unit.
+  field("unit").addEventListener("change", (event) => {
+    const to = event.target.value === "lb" ? "lb" : "kg";
+    const from = box.dataset.unit;
+    setUnit(to);
+    log.pickUnit(to);
+    plans.clear(); // a program's figures, in the new unit from the next set on
+    const weight = log.amount(field("weight").value, false);
+    if (field("weight").dataset.edited || weight == null || !from || from === to) return;
+    const { toKg, fromKg, round } = window.repcardRecords;
+    const step = program ? program.steps[to] : 0.5;
+    fill("weight", round(Math.round(fromKg(toKg(weight, from), to) / step) * step, 2));
+  });
 
   // What is typed is kept with the progress until the set is logged: a reload (iOS drops
   // background tabs) finds it again.
@@ -370,7 +384,7 @@ document.addEventListener("DOMContentLoaded", () => {
       field(name).value = typed[name].slice(0, 20);
       field(name).dataset.edited = "1";
     }
-    if (typed.unit === "kg" || typed.unit === "lb") field("unit").value = typed.unit;
+    if (typed.unit === "kg" || typed.unit === "lb") setUnit(typed.unit);
   }
 
   function lastTime(slug) {
@@ -430,7 +444,7 @@ document.addEventListener("DOMContentLoaded", () => {
     restoreTyped(shownStep);
     fill("reps", low);
     fill("weight", null);
-    field("unit").value = unit();
+    setUnit(unit());
     const line = step.querySelector(".set");
     if (box.previousElementSibling !== line) line.after(box); // each move lays it out again
     const id = shownStep;
@@ -448,7 +462,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (from) {
         fill("reps", from.reps);
         fill("weight", from.weight);
-        if (from.weight != null && !field("weight").dataset.edited) field("unit").value = from.unit;
+        if (from.weight != null && !field("weight").dataset.edited) setUnit(from.unit);
       }
       field("last").textContent = last.length ? t("Last time: %(figures)s", { figures: log.figures(last) }) : t("Last time: none yet");
       // Double progression: every set at the range's top last time, so more load — or, for a move

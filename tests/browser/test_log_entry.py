@@ -342,6 +342,28 @@ def test_the_unit_picked_is_the_sites_own_and_the_history_page_starts_in_the_sit
         server.close()
 
 
+def test_a_weight_not_typed_keeps_its_load_when_the_unit_changes(page, served):
+    """40 kg prefilled, the menu turned to lb: it was logged as 40 lb, under half the load, and a
+    program built the next sessions on it."""
+    start(page, served)
+    go_through(page, {"glute-bridge": ("10", "40")}, stop_after=2)
+    page.click("#done")  # the rest: 1A's second set, prefilled with the first's 40 kg
+    assert step_of(page) == "glute-bridge:2"
+    page.wait_for(f"document.querySelector('{WEIGHT}').value === '40'")
+    assert value_of(page, "unit") == "kg"
+    type_into(page, ".step.current .log .unit", "lb")
+    assert value_of(page, "weight") == "88"  # 88.2 lb, to half a pound
+    page.click("#done")
+    type_into(page, WEIGHT, "20")  # typed: the lifter's number, whatever the unit
+    type_into(page, ".step.current .log .unit", "kg")
+    assert value_of(page, "weight") == "20"
+    page.click("#done")
+    stored(page)
+    assert page.evaluate("repcardLog.all().then(([, sets]) => sets.sort((a, b) => a.at - b.at).slice(-2)"
+                         ".map((s) => [s.step, s.weight, s.unit]))") == [["glute-bridge:2", 88, "lb"],
+                                                                          ["band-walking:2", 20, "kg"]]
+
+
 def test_workout_mode_starts_in_the_sites_unit_until_the_lifter_picks_one(page, in_pounds, served):
     start(page, in_pounds)
     page.wait_for("document.querySelector('.step.current .log .unit').value === 'lb'")
