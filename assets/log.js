@@ -191,10 +191,10 @@ window.repcardLog = (() => {
   const overview = () => inStores("readonly", (s) => Promise.all([done(s.sessions.getAll()), done(s.summaries.getAll())]));
 
   // The latest session that did this exercise with working sets, other than `except`, that
-  // `accept(session)` (any, without it): {session (read only for `accept`, else null), sets: its
-  // working sets of the exercise by set number}, or null. Walked through the exercise's sets by
-  // time, newest first: a few reads, not years of sets.
-  function latest(slug, except, accept) {
+  // `accept(session)` (any, without it) and, when `weighted`, in which a set had a weight: {session
+  // (read only for `accept`, else null), sets: its working sets of the exercise by set number}, or
+  // null. Walked through the exercise's sets by time, newest first: a few reads, not years of sets.
+  function latest(slug, except, accept, weighted = false) {
     return inStores("readonly", (s) => new Promise((resolve, reject) => {
       const asked = (request) => Object.assign(request, { onerror: () => reject(request.error) });
       const walk = asked(s.sets.index("exercise-at").openCursor(IDBKeyRange.bound([slug, -Infinity], [slug, Infinity]), "prev"));
@@ -209,8 +209,8 @@ window.repcardLog = (() => {
           const read = asked(s.sets.index("session").getAll(id));
           read.onsuccess = () => {
             const sets = read.result.filter((x) => x.exercise === slug && !x.warmup).sort((a, b) => a.set - b.set);
-            if (sets.length) resolve({ session, sets });
-            else cursor.continue(); // warm-ups alone
+            if (sets.length && (!weighted || sets.some((x) => x.weight != null))) resolve({ session, sets });
+            else cursor.continue(); // warm-ups alone, or no weight where one is asked for
           };
         };
         if (!accept) return take(null);

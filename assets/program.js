@@ -106,7 +106,9 @@
     };
     const start = () => (rule && rule.start != null ? roundTo(convert(rule.start, rule.startUnit, unit), step) : null);
 
-    if (week.deload) {
+    // A deload lightens a weight: a move done without one goes by its rule (more reps each week), or
+    // by last time; one whose rule is a weight's, with none logged yet, is told of it.
+    if (week.deload && (lastWeight != null || (rule && rule.kind !== "reps"))) {
       if (lastWeight == null) return plan(null, target.low, t("Deload week: %(percent)s%% of your working weight", { percent: week.deload }));
       const light = roundTo(lastWeight * week.deload / 100, step);
       return plan(light, target.low, t("Deload week: %(percent)s%% of %(weight)s — %(light)s today, %(reps)s reps",

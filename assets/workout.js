@@ -415,10 +415,12 @@ document.addEventListener("DOMContentLoaded", () => {
       const session = p().session;
       const target = { low: Number(step.dataset.low) || null, high: Number(step.dataset.high) || null,
         sets: steps.filter((li) => li.classList.contains("set") && slugOf(li) === slug).length };
-      // The rules look back to the latest session of the move outside a deload week, in the program or not.
+      // The rules look back to the latest session of the move outside a deload week, in the program or
+      // not; for a weight, the latest with one (a day done with a band did not start the move over).
       const working = (s) => !(rules.weekOf(program, s.routine, app.languagePath) || {}).deload;
-      plans.set(slug, log.latest(slug, session, working).then((found) =>
-        rules.prescribe(program.rules[slug] || null,
+      const rule = program.rules[slug] || null;
+      plans.set(slug, log.latest(slug, session, working, !!week.deload || (rule && rule.kind !== "reps")).then((found) =>
+        rules.prescribe(rule,
           found ? rules.historyOf(program, found.sets, [found.session], session, app.languagePath) : [],
           week, target, unit(), program.steps)));
     }

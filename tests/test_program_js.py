@@ -94,6 +94,11 @@ PRESCRIPTIONS = {
     "deload: for a move without a rule too": (
         (None, [session(4, 20, 10, 10)], week(5, deload=50), {"low": 10, "high": 10, "sets": 2}, "kg"),
         plan(10, [10, 10], "Deload week: 50% of 20 kg — 10 kg today, 10 reps")),
+    "deload: a move done without weight goes by its rule of reps, not a share of no weight": (
+        (REPS, [session(4, None, 13, 13)], week(5, deload=50), {"low": 14, "high": 14, "sets": 2}, "kg"),
+        plan(None, [14, 14], "Week 5: 14 reps, one more each week up to 15")),
+    "deload: a move without weight or rule is left to last time": (
+        (None, [session(4, None, 10, 10)], week(5, deload=50), {"low": 10, "high": 10, "sets": 2}, "kg"), None),
     "deload: nothing logged yet": (
         (DOUBLE, [], week(5, deload=60), RANGE, "kg"),
         plan(None, [8, 8], "Deload week: 60% of your working weight")),

@@ -107,6 +107,32 @@ def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_
     assert hint(page).startswith("42.5 kg × 8, 8 last time — 42.5 kg again, aim for 9, 9")
 
 
+def test_a_session_of_the_move_without_weight_does_not_start_its_progression_over(page, library_served):
+    """A day the deadlift was done with a band, on the routine's own page: week 1's second session
+    said "First time: choose a weight" instead of building on last week's 40 kg."""
+    server = library_served
+    start(page, server, PROGRAM, NO_LOG)
+    start_today(page)
+    until(page, "romanian-deadlift:1")
+    type_into(page, ".step.current .log .weight", "40")
+    go_through(page, {"romanian-deadlift": ("10", "")})
+    a_day_passes(page)
+    page.goto(server.url + "routines/whole-workout/workout/")  # the routine on its own, not the program's
+    until(page, "romanian-deadlift:1")
+    while step_of(page) != "finish":
+        if step_of(page).startswith("romanian-deadlift:"):
+            type_into(page, ".step.current .log .weight", "")  # no weight today
+        page.click("#done")
+    stored(page)
+    assert page.evaluate("repcardLog.lastTime('romanian-deadlift').then((sets) => sets.map((s) => s.weight))") == [None, None]
+    a_day_passes(page)
+    assert today(page, server) == "Today: week 1 of 6, session 2 of 2, The Whole Workout."
+    start_today(page)
+    until(page, "romanian-deadlift:1")
+    assert hint(page) == "40 kg × 10, 10 last time — 40 kg again, aim for 11, 11 (top: 12)"
+    page.wait_for("document.querySelector('.step.current .log .weight').value === '40'")
+
+
 def test_restart_starts_at_week_1_with_the_log_kept(page, library_served):
     server = library_served
     start(page, server, PROGRAM + "week-1/workout/", NO_LOG)
