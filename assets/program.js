@@ -47,20 +47,24 @@
   // sessions: the log's {routine: page path, started, finished}; state: {since: ms, week: number}.
   // Returns {week, session, path, going} or {finished: true} once every week is done.
   function nextSession(program, sessions, state, now, idle, sitePath) {
-    const counts = new Map();
+    const done = new Map(); // week number -> the pages of its sessions logged, in order
     let going = null;
     for (const s of [...sessions].sort((a, b) => a.started - b.started)) {
       const week = s.started >= (state.since || 0) && weekOf(program, s.routine, sitePath);
       if (!week || week.number < (state.week || 1)) continue;
-      counts.set(week.number, (counts.get(week.number) || 0) + 1);
-      going = !s.finished && now - s.started < idle ? { week: week.number, session: counts.get(week.number),
-        path: s.routine.slice(sitePath.length), going: true } : null;
+      const path = s.routine.slice(sitePath.length);
+      done.set(week.number, [...(done.get(week.number) || []), path]);
+      going = !s.finished && now - s.started < idle ? { week: week.number, session: done.get(week.number).length,
+        path, going: true } : null;
     }
     if (going) return going;
     for (const week of program.weeks) {
-      const count = counts.get(week.number) || 0;
-      if (week.number >= (state.week || 1) && count < program.perWeek) {
-        return { week: week.number, session: count + 1, path: week.sessions[count], going: false };
+      const paths = done.get(week.number) || [];
+      if (week.number >= (state.week || 1) && paths.length < program.perWeek) {
+        // The week's first session not done yet: day B done first, day A is next, not B again.
+        const left = [...week.sessions];
+        for (const path of paths) if (left.includes(path)) left.splice(left.indexOf(path), 1);
+        return { week: week.number, session: paths.length + 1, path: left[0] || week.sessions[paths.length], going: false };
       }
     }
     return { finished: true };

@@ -149,6 +149,9 @@ NEXT = {
     "one session done: the week's second, its B day": (
         next_session([logged("week-1-a/", 1 * HOUR)]),
         {"week": 1, "session": 2, "path": "programs/p/week-1-b/", "going": False}),
+    "day B done first: day A is next, not B again": (
+        next_session([logged("week-1-b/", 1 * HOUR)]),
+        {"week": 1, "session": 2, "path": "programs/p/week-1-a/", "going": False}),
     "a week's two sessions done: the next week": (
         next_session([logged("week-1-a/", 1 * HOUR), logged("week-1-b/", 30 * HOUR)]),
         {"week": 2, "session": 1, "path": "programs/p/week-2-a/", "going": False}),
