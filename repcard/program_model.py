@@ -64,7 +64,7 @@ class Rule:
     line: int | None = None
 
     def reps_in_week(self, reps: Reps, week: int) -> Reps:
-        """A "reps" rule's reps in `week`: the week's own, `add_reps` more a week after the first."""
+        """A "reps" rule's reps in `week`: the routine's, `add_reps` more a week after the first."""
         if self.kind != "reps" or reps.low is None:
             return reps
         more = self.add_reps * (week - 1)

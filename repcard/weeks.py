@@ -115,8 +115,12 @@ def _week_routine(base: Routine, week: WeekSpec, number: int, count: int, rules:
     def slot(s: Slot) -> Slot:
         change = changes.get(s.slug)
         rule = rules.get(s.slug)
-        reps = (rule.reps if rule and rule.reps else None) or week.reps or s.reps
-        reps = rule.reps_in_week(reps, number) if rule else reps
+        if rule and rule.reps:
+            reps = rule.reps
+        elif rule and rule.kind == "reps":  # more each week, from the routine's, whatever a week's `reps` says
+            reps = rule.reps_in_week(s.reps, number)
+        else:
+            reps = week.reps or s.reps
         label = (change.variation if change else "") or week.variation
         return replace(s, sets=(change.sets if change else None) or week.rounds or s.sets,
                        reps=(change.reps if change else None) or reps,

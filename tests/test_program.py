@@ -249,6 +249,16 @@ def test_a_week_of_two_routines_takes_them_in_turn_and_a_week_changes_one_move(t
                                                   "every": "week", "start": 95.0, "startUnit": "lb"}
 
 
+def test_a_rule_of_reps_goes_on_through_a_week_of_other_reps(tmp_path):
+    """A week's `reps` is for the moves without a rule of their own, as the README's order says:
+    step-ups going one more a week came down to 7 in a week of 6 (6, and a week's one more)."""
+    program = built(tmp_path, program_text("  1: {routine: whole-workout}\n  2: {routine: whole-workout, reps: 6}\n",
+                                           "progression:\n  step-ups: {add_reps: 1, up_to: 15}\n"))
+    reps = [{s.slug: ENGLISH.reps(s.reps) for s in week.routines[0].slots} for week in program.weeks]
+    assert [r["step-ups"] for r in reps] == ["10–12 reps", "11–13 reps"]
+    assert reps[1]["reverse-lunge"] == "6 reps"
+
+
 def test_an_exercise_says_how_each_program_uses_it():
     site = load(LIBRARY)
     [program] = site.programs
