@@ -87,21 +87,24 @@ class Rule:
 @dataclass(frozen=True)
 class Week:
     number: int
-    routines: tuple[Routine, ...]  # its sessions' routines, in the order the sessions take them (A, B)
-    rounds: int | None  # what the program changed, for its table; None: the routine's own
-    reps: Reps | None
+    routines: tuple[Routine, ...]  # its sessions' routines as the week does them, in the sessions' order (A, B)
     variation: str
     note: str
     deload: int  # percent of the working weight; 0 in a working week
 
     @property
     def rounds_range(self) -> tuple[int, int]:
-        """The fewest and the most rounds a circuit of the week does, in every routine of it: the
-        program's rounds, or else the routines' own, which a move's own sets in the week can raise."""
-        if self.rounds:
-            return self.rounds, self.rounds
+        """The fewest and the most rounds a circuit of the week does, in every routine of it: as its
+        pages say (a move's own sets in the week raise its circuit's over the week's rounds)."""
         every = [circuit.rounds for routine in self.routines for circuit in routine.circuits]
         return min(every), max(every)
+
+    @property
+    def reps(self) -> Reps | None:
+        """The reps every move of the week does, for its table; None when they differ (a rule's, a
+        move's own in the week): the table never says what the pages do not."""
+        found = {slot.reps for routine in self.routines for slot in routine.slots}
+        return found.pop() if len(found) == 1 else None
 
     def session(self, n: int, per_week: int) -> Routine:
         """The routine of the week's session `n` (1-based): A, B, A, ... when there are several."""

@@ -69,7 +69,7 @@ def build_program(spec: ProgramSpec, slug: str, routines: dict[str, Routine], ex
     weeks = tuple(
         Week(number, tuple(_week_routine(base, week, number, count, by_slug, spec.title, slug, len(bases[week]) > 1)
                            for base in bases[week]),
-             week.rounds, week.reps, week.variation, week.note, week.deload)
+             week.variation, week.note, week.deload)
         for week in spec.weeks for number in range(week.first, week.last + 1))
     return Program(slug, spec.title, spec.description, spec.intro_html, per_week, weeks, tuple(rules), spec.steps,
                    path), []

@@ -66,6 +66,22 @@ def test_a_week_without_rounds_says_its_circuits_rounds_in_every_routine(tmp_pat
     assert [row[2] for row in rows] == ["2–3 rounds", "2–3 rounds", "3 rounds", "3 rounds", "2 rounds", "2–5 rounds"]
 
 
+def test_the_weeks_table_says_only_what_the_weeks_pages_do(tmp_path):
+    """A week of 2 rounds and 6 reps said "2 rounds × 6 reps" where its deadlift did 5 sets of 8–12
+    (its own sets, its rule's reps)."""
+    root = tmp_path / "content"
+    shutil.copytree(LIBRARY, root)
+    program = root / "programs/six-weeks.md"
+    text = program.read_text().replace("6:   {routine: whole-workout, rounds: 3, variation: harder}",
+                                       "6:   {routine: whole-workout, rounds: 2, reps: 6, exercises: {romanian-deadlift: {sets: 5}}}")
+    cells = []
+    for ruled in (text, text[:text.index("progression:")] + text[text.index("---\n", 4):]):  # with its rules, without
+        program.write_text(ruled)
+        page = parse(build_files(Options(root, tmp_path / "out", ""))["programs/six-weeks/index.html"])
+        cells.append(page.find("table", "weeks").find("tbody").find_all("tr")[5].find_all("td")[1].text)
+    assert cells == ["2–5 rounds", "2–5 rounds × 6 reps"]
+
+
 def test_each_week_has_a_routine_page_workout_and_card_that_say_which_week(site):
     for n, week in enumerate(WEEKS, 1):
         for kind in ("", "workout/", "card/"):
