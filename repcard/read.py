@@ -144,11 +144,12 @@ def check_images(exercise: Exercise, content_dir: Path, raw_allowed: bool) -> li
     return problems
 
 
-def load_assets(folders: tuple[Path, ...]) -> dict[str, bytes]:
+def load_assets(folders: tuple[Path, ...], made: frozenset[str] = frozenset()) -> dict[str, bytes]:
     """Every file under the asset folders, keyed by its path in the site (assets/...), sorted;
     a file in an earlier folder (the site's own) wins over the same name in a later one (the theme's).
 
-    Raises ContentError for a file that cannot be read or that links out of its folder.
+    Raises ContentError for a file that cannot be read, that links out of its folder, or that
+    has the path of a file the build makes itself (`made`): it would be replaced without a word.
     """
     assets, problems = {}, []
     for folder in reversed(folders):  # the theme first, the site's own over it
@@ -160,8 +161,13 @@ def load_assets(folders: tuple[Path, ...]) -> dict[str, bytes]:
             if link := outside(path, folder):
                 problems.append(link)
                 continue
+            name = f"assets/{path.relative_to(folder).as_posix()}"
+            if name in made:
+                problems.append(Problem(str(path), None, f"{path.name} is the name of a file the build makes "
+                                                         "itself, which would replace it: name yours otherwise"))
+                continue
             try:
-                assets[f"assets/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+                assets[name] = path.read_bytes()
             except OSError as error:
                 problems.append(Problem(str(path), None, f"cannot read the file: {error.strerror or error}"))
     if problems:

@@ -57,7 +57,7 @@ class Static:
         if asset_folders and (changed is None or any(
                 path.is_relative_to(folder.resolve()) or folder.resolve().is_relative_to(path)
                 for path in changed for folder in asset_folders)):
-            assets = {path: served(path, data) for path, data in read.load_assets(asset_folders).items()}
+            assets = {path: served(path, data) for path, data in read.load_assets(asset_folders, frozenset({CARD_SIZES})).items()}
             self.assets = {path: self.assets[path] if self.assets.get(path) == data else data
                            for path, data in assets.items()}  # unchanged: the same object
         images, photos = self._wanted(site.exercises, changed)
