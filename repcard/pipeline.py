@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 import jinja2
 
-from . import content, make, photos, theme, write
+from . import content, make, photos, render, theme, write
 from .config import Settings
 from .make import BuildCache
 from .pages import CACHE_PREFIX
@@ -94,13 +94,32 @@ def _naming_template_problems(files: Iterator[make.SiteFile], templates: tuple[P
         try:
             yield from chunks
         except jinja2.TemplateError as error:
-            raise ContentError([template_problem(error, templates)]) from None
+            raise ContentError(_with_every_syntax_error(error, templates)) from None
 
     try:
         for path, chunks in files:
             yield path, chunks if isinstance(chunks, write.Known) else named(chunks)  # drawn already, or a link
     except jinja2.TemplateError as error:
-        raise ContentError([template_problem(error, templates)]) from None
+        raise ContentError(_with_every_syntax_error(error, templates)) from None
+
+
+def _with_every_syntax_error(error: jinja2.TemplateError, templates: tuple[Path, ...]) -> list[Problem]:
+    """The error that stopped the drawing, and every template that does not compile: all said in
+    one run, not one a run as the pages meet them."""
+    problems = [template_problem(error, templates)]
+    try:
+        env = render.make_environment(templates)
+        names = env.list_templates()
+    except (jinja2.TemplateError, OSError):  # an inline script that does not compile: said already
+        return problems
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as broken:
+            problems.append(template_problem(broken, templates))
+        except (jinja2.TemplateError, OSError, UnicodeError):  # not a template's syntax: the drawing says it
+            continue
+    return in_order(list(dict.fromkeys(problems)))
 
 
 def build_files(options: Options) -> dict[str, bytes]:

@@ -57,6 +57,27 @@ def test_an_override_with_a_mistake_is_named_with_its_own_file_and_line(tmp_path
     assert result.stderr.startswith(f"{base}:{line}: template error: ")
 
 
+def test_every_template_that_does_not_compile_is_said_in_one_run(tmp_path):
+    site = a_site_with_overrides(tmp_path)
+    for name, line in (("routine.html", 3), ("exercise.html", 10)):
+        lines = (ROOT / "templates" / name).read_text().split("\n")
+        lines[line - 1] += "{% endfor %}" if name == "routine.html" else "{% if %}"
+        (site / "templates" / name).write_text("\n".join(lines))
+    result = run_build("--config", site / "repcard.toml")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    said = [line.split(": template error")[0] for line in result.stderr.splitlines() if "template error" in line]
+    assert sorted(said) == [f"{site}/templates/exercise.html:10", f"{site}/templates/routine.html:3"]
+
+
+def test_an_asset_named_as_a_file_the_build_makes_is_refused_not_replaced(tmp_path):
+    site = a_site_with_overrides(tmp_path)
+    write_tree(site, {"assets/card-sizes.css": ".mine { color: red }\n"})
+    result = run_build("--config", site / "repcard.toml")
+    assert result.returncode == 1 and result.stderr.splitlines()[0] == (
+        f"{site}/assets/card-sizes.css: card-sizes.css is the name of a file the build makes itself, which would "
+        "replace it: name yours otherwise")
+
+
 def test_an_override_the_theme_later_changes_still_builds(tmp_path):
     # A site's old copy of a template keeps building against a newer theme: here, a theme
     # whose base.html gained a block the site's copy does not have.
