@@ -16,12 +16,7 @@ import shlex
 import sys
 from pathlib import Path
 
-try:
-    from repcard.cli import main
-except ModuleNotFoundError as missing:  # run by a Python without the packages: say how to get them
-    sys.exit(f"repcard: the Python package '{missing.name}' is missing here ({sys.executable}); "
-             "run `make build` once (it installs them into .venv/), then `.venv/bin/python build.py ...`")
-
+from repcard.entry import main  # the stages load inside it, where Ctrl-C and a missing package are one line
 
 
 def as_run() -> str:
@@ -34,4 +29,5 @@ def as_run() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main(prog=as_run(), root=Path(__file__).resolve().parent))
+    sys.exit(main(prog=as_run(), root=Path(__file__).resolve().parent,
+                  install="run `make build` once (it installs them into .venv/), then `.venv/bin/python build.py ...`"))

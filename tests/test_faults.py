@@ -374,6 +374,31 @@ def test_ctrl_c_or_sigterm_is_one_line_and_leaves_the_site(parsed_in_a_pool, tmp
     assert beside(out) == ["site"]
 
 
+class Failing:
+    """An import finder that fails the import of repcard's stages, as Ctrl-C or a missing package would."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "repcard.cli":
+            raise self.error
+
+
+@pytest.mark.parametrize("error, said, status", [
+    (KeyboardInterrupt(), "repcard: interrupted; nothing was written", 130),
+    (ModuleNotFoundError("No module named 'jinja2'", name="jinja2"),
+     f"repcard: the Python package 'jinja2' is missing here ({sys.executable}); install repcard again with pip", 1)])
+def test_ctrl_c_or_a_missing_package_while_the_stages_load_is_one_line(monkeypatch, capsys, error, said, status):
+    """Ctrl-C in a command's first fifth of a second, while Python loaded the stages, was a traceback."""
+    from repcard import entry
+
+    monkeypatch.delitem(sys.modules, "repcard.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Failing(error), *sys.meta_path])
+    assert entry.main() == status
+    assert capsys.readouterr().err == said + "\n"
+
+
 def test_ctrl_c_as_the_workers_start_stops_the_build(parsed_in_a_pool, tmp_path):
     """Sent the moment a worker exists, before it could ignore it: the worker must not die of it
     half-started, or the build waits for its pool for ever (12 runs in 30 hung so)."""

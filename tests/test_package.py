@@ -82,7 +82,7 @@ def test_the_wheel_holds_the_theme_the_version_and_the_pinned_dependencies(wheel
     assert not [name for name in names if "__pycache__" in name or name.startswith(("tests/", "content/"))]
     pins = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
     assert sorted(re.findall(r"^Requires-Dist: ([^;\n]+)$", metadata, re.M)) == sorted(p for p in pins if p)
-    assert "repcard = repcard.cli:main" in scripts
+    assert "repcard = repcard.entry:main" in scripts
     # The tests build with the backend the project declares (requirements-dev.txt pins the same).
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
     dev = (ROOT / "requirements-dev.txt").read_text()
