@@ -49,7 +49,12 @@ def base_url(value: object) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise Wrong("expected an absolute http(s) address such as https://you.github.io/site/")
+    if _NOT_IN_URLS.search(value):  # written as they are into the sitemap and every canonical link
+        raise Wrong("expected an address without spaces, quotes or <>{}|\\^`: write a space as %20")
     return value if value.endswith("/") else value + "/"
+
+
+_NOT_IN_URLS = re.compile(r'[\s"<>{}|\\^`]')
 
 
 def folder(value: object) -> Path:

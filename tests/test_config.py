@@ -61,6 +61,13 @@ def test_every_mistake_is_a_line_naming_the_key_and_what_it_expects():
     ]
 
 
+def test_a_base_url_with_a_space_is_refused_not_written_into_every_link():
+    assert problems('base_url = "https://me.github.io/a b/"\n') == [
+        "repcard.toml:1: base_url: expected an address without spaces, quotes or <>{}|\\^`: write a space as %20, "
+        "got 'https://me.github.io/a b/'"]
+    assert problems('base_url = "https://me.github.io/a%20b/"\n') == []
+
+
 def test_good_values_are_read_in_any_case():
     values, found, warnings = parse_config("repcard.toml", 'paper = "a4"\nweight_unit = "LB"\nbase_url = '
                                            '"https://me.github.io/legs"\nraw_html = true\ncache = "/tmp/c"\n')
