@@ -394,6 +394,22 @@ def test_a_name_kept_as_its_own_stays_apart_from_the_site_exercise_of_its_name(p
     assert page.text(".exercise-log[data-exercise=glute-bridge] .records").splitlines()[0] == "Heaviest: 70 kg × 8, Thu 7 Mar 2024"
 
 
+@pytest.mark.engines("chromium")  # the request is refused through Playwright
+def test_an_import_whose_script_cannot_load_says_so_and_can_be_tried_again(page, served):
+    """The import's code comes the first time a file is chosen: without a signal, it is said, and
+    the next choice loads it again."""
+    start(page, served, "history/")
+    open_history(page, served)
+    page.raw.route("**/assets/importing.js", lambda route: route.abort())
+    choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
+    assert page.wait_for("document.getElementById('message').textContent") == \
+        "Not imported: its reader could not be loaded; try again with a signal. Nothing stored was changed."
+    page.raw.unroute("**/assets/importing.js")
+    choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
+    assert mapping(page)[0] == ["Deadlift (Barbell)", "5 sets", "romanian-deadlift"]
+    assert page.count("script[src$='importing.js']") == 1  # the failed one taken out
+
+
 @pytest.mark.engines("chromium")  # the time zone is changed through the DevTools protocol
 def test_an_export_imported_again_in_another_time_zone_adds_nothing(page, served):
     """Strong and Hevy write the phone's local time, without its zone: read here in local time, so
