@@ -46,6 +46,16 @@ def hint(page) -> str:
     return page.wait_for("document.querySelector('.step.current .log .hint').innerText")
 
 
+def second_session_builds_on_40_kg(page, server):
+    """A day later, week 1's second session: the deadlift prescribed from 40 kg × 10, 10."""
+    a_day_passes(page)
+    assert today(page, server) == "Today: week 1 of 6, session 2 of 2, The Whole Workout."
+    start_today(page)
+    until(page, "romanian-deadlift:1")
+    assert hint(page) == "40 kg × 10, 10 last time — 40 kg again, aim for 11, 11 (top: 12)"
+    page.wait_for("document.querySelector('.step.current .log .weight').value === '40'")
+
+
 def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_each_set(page, library_served):
     server = library_served
     start(page, server, PROGRAM, NO_LOG)  # an empty log
@@ -61,12 +71,7 @@ def test_a_program_walked_over_its_weeks_offers_the_next_session_and_prescribes_
     go_through(page, {"romanian-deadlift": ("10", "")})  # set 2 carries 40 kg
     assert page.text(".step.current h2") == "Done!"
 
-    a_day_passes(page)
-    assert today(page, server) == "Today: week 1 of 6, session 2 of 2, The Whole Workout."
-    start_today(page)
-    until(page, "romanian-deadlift:1")
-    assert hint(page) == "40 kg × 10, 10 last time — 40 kg again, aim for 11, 11 (top: 12)"
-    page.wait_for("document.querySelector('.step.current .log .weight').value === '40'")
+    second_session_builds_on_40_kg(page, server)
     assert value_of(page, "reps") == "11"
     go_through(page, {"romanian-deadlift": ("12", "")})  # the top of the range, every set
 
@@ -125,12 +130,7 @@ def test_a_session_of_the_move_without_weight_does_not_start_its_progression_ove
         page.click("#done")
     stored(page)
     assert page.evaluate("repcardLog.lastTime('romanian-deadlift').then((sets) => sets.map((s) => s.weight))") == [None, None]
-    a_day_passes(page)
-    assert today(page, server) == "Today: week 1 of 6, session 2 of 2, The Whole Workout."
-    start_today(page)
-    until(page, "romanian-deadlift:1")
-    assert hint(page) == "40 kg × 10, 10 last time — 40 kg again, aim for 11, 11 (top: 12)"
-    page.wait_for("document.querySelector('.step.current .log .weight').value === '40'")
+    second_session_builds_on_40_kg(page, server)
 
 
 def test_restart_starts_at_week_1_with_the_log_kept(page, library_served):
