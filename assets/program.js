@@ -45,17 +45,18 @@
   // a week missed on the calendar is done later, never skipped. A session not finished and started
   // within `idle` ms is still going on: it is offered again, to continue.
   // sessions: the log's {routine: page path, started, finished}; state: {since: ms, week: number}.
-  // Returns {week, session, path, going} or {finished: true} once every week is done.
+  // Returns {week, session, path, title (its routine's), going} or {finished: true} once every week is done.
   function nextSession(program, sessions, state, now, idle, sitePath) {
     const done = new Map(); // week number -> the pages of its sessions logged, in order
+    const next = (week, session, path, going) =>
+      ({ week: week.number, session, path, title: (week.titles || [])[week.sessions.indexOf(path)], going });
     let going = null;
     for (const s of [...sessions].sort((a, b) => a.started - b.started)) {
       const week = s.started >= (state.since || 0) && weekOf(program, s.routine, sitePath);
       if (!week || week.number < (state.week || 1)) continue;
       const path = s.routine.slice(sitePath.length);
       done.set(week.number, [...(done.get(week.number) || []), path]);
-      going = !s.finished && now - s.started < idle ? { week: week.number, session: done.get(week.number).length,
-        path, going: true } : null;
+      going = !s.finished && now - s.started < idle ? next(week, done.get(week.number).length, path, true) : null;
     }
     if (going) return going;
     for (const week of program.weeks) {
@@ -64,7 +65,7 @@
         // The week's first session not done yet: day B done first, day A is next, not B again.
         const left = [...week.sessions];
         for (const path of paths) if (left.includes(path)) left.splice(left.indexOf(path), 1);
-        return { week: week.number, session: paths.length + 1, path: left[0] || week.sessions[paths.length], going: false };
+        return next(week, paths.length + 1, left[0], false);
       }
     }
     return { finished: true };

@@ -52,7 +52,7 @@ document.addEventListener("DOMContentLoaded", () => {
     } else {
       const week = program.weeks.find((w) => w.number === next.week);
       const values = { week: next.week, weeks: program.weeks.length, session: next.session, sessions: program.perWeek,
-        title: week.titles[next.session - 1], percent: week.deload };
+        title: next.title, percent: week.deload };
       line.textContent = week.deload
         ? t("Today: week %(week)s of %(weeks)s, session %(session)s of %(sessions)s, %(title)s — a deload week, %(percent)s%% of your working weight.", values)
         : t("Today: week %(week)s of %(weeks)s, session %(session)s of %(sessions)s, %(title)s.", values);

@@ -149,9 +149,10 @@ NEXT = {
     "one session done: the week's second, its B day": (
         next_session([logged("week-1-a/", 1 * HOUR)]),
         {"week": 1, "session": 2, "path": "programs/p/week-1-b/", "going": False}),
-    "day B done first: day A is next, not B again": (
-        next_session([logged("week-1-b/", 1 * HOUR)]),
-        {"week": 1, "session": 2, "path": "programs/p/week-1-a/", "going": False}),
+    "day B done first: day A is next, not B again, named as its routine": (
+        (dict(PROGRAM, weeks=[dict(PROGRAM["weeks"][0], titles=["Day A", "Day B"])]), [logged("week-1-b/", 1 * HOUR)],
+         {}, NOW, 3 * HOUR, SITE),
+        {"week": 1, "session": 2, "path": "programs/p/week-1-a/", "title": "Day A", "going": False}),
     "a week's two sessions done: the next week": (
         next_session([logged("week-1-a/", 1 * HOUR), logged("week-1-b/", 30 * HOUR)]),
         {"week": 2, "session": 1, "path": "programs/p/week-2-a/", "going": False}),
