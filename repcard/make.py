@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
+from urllib.parse import quote
 
 from . import card, changes, content, render, workers, write
 from .config import Settings
@@ -235,11 +236,12 @@ class Plan:
         for path, data in self.static.items():
             yield from self._copy(path, data)
         # Offline, a phone keeps every page (of every language) and the photos of the moves its
-        # routines use, not the whole library's.
+        # routines use, not the whole library's; at the addresses the pages ask for, percent-encoded
+        # as photos are (the Cache API compares them as written: a photo "IMG (1).jpg" was missed).
         library_only = {prefix + p.path for prefix, renderer in self.renderers.items()
                         for (slug, _), shown in (renderer.pictures or {}).items() if not renderer.site.uses(slug)
                         for p in shown}
-        urls = [page_url(path) for path in sorted(self.current - {SERVICE_WORKER}) if path not in library_only]
+        urls = [quote(page_url(path)) for path in sorted(self.current - {SERVICE_WORKER}) if path not in library_only]
         yield from self.draw(service_worker(render.version(self.total), urls, tuple(p for _, p in self.languages[1:])))
 
     def shares(self, path: str, digest: bytes) -> None:

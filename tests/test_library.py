@@ -313,17 +313,18 @@ def test_a_photo_whose_name_has_spaces_and_commas_is_found_at_every_width(tmp_pa
     """A srcset is split at spaces and commas: unescaped, the wider photo was never chosen."""
     root = write_tree(tmp_path / "content", {
         "index.md": "---\ntitle: Moves\n---\n",
-        "exercises/bridge.md": '---\ntitle: Bridge\nsets: 2\nreps: 10\nphotos:\n  - {src: "side views/début 0, left.jpg", alt: A bridge}\n---\n',
+        "exercises/bridge.md": '---\ntitle: Bridge\nsets: 2\nreps: 10\nphotos:\n  - {src: "side views/début (0), left.jpg", alt: A bridge}\n---\n',
         "routines/core.md": "---\ntitle: Core\nexercises:\n  1A: bridge\n---\n",
     })
     (root / "exercises/side views").mkdir()
-    shutil.copy(LIBRARY / "exercises/glute-bridge/0.jpg", root / "exercises/side views/début 0, left.jpg")
+    shutil.copy(LIBRARY / "exercises/glute-bridge/0.jpg", root / "exercises/side views/début (0), left.jpg")
     files = build_files(Options(root, tmp_path / "out", "", cache=tmp_path / "cache"))
     img = parse(files["exercises/bridge/index.html"]).find("div", "photos").find("img")
     candidates = [part.split() for part in img.attrs["srcset"].split(", ")]
     assert [width for _, width in candidates] == ["360w", "720w"]  # each an address and its width, nothing more
     for url in (img.attrs["src"], *[address for address, _ in candidates]):
         assert files[resolve("exercises/bridge/index.html", url)].startswith(b"RIFF")  # WebP
+        assert f'"{url.removeprefix("../../")}"' in files["sw.js"].decode()  # kept offline at that address
 
 
 def test_offline_keeps_the_photos_of_routine_moves_only(tmp_path):
