@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 import os
 import pickle
 import re
@@ -16,7 +15,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 import jinja2
@@ -112,7 +111,8 @@ def _with_every_syntax_error(error: jinja2.TemplateError, templates: tuple[Path,
         names = env.list_templates()
     except (jinja2.TemplateError, OSError):  # an inline script that does not compile: said already
         return problems
-    for name in names:
+    kinds = {PurePosixPath(name).suffix for name in jinja2.FileSystemLoader(templates[-1]).list_templates()}
+    for name in (name for name in names if PurePosixPath(name).suffix in kinds):  # not an editor's base.html~
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as broken:
@@ -261,16 +261,23 @@ def unsafe_output(options: Options) -> Problem | None:
                        "repository, and the folder is replaced whole; build into a folder of its own")
     if output.is_dir() and any(output.iterdir()) and not built_by_repcard(output):
         return Problem(str(options.output), None, f"refusing to replace {options.output}: it is not empty and is no "
-                       f"site repcard built (it has no {make.SERVICE_WORKER} of repcard's); choose a new or empty folder")
+                       "site repcard built (neither its sw.js nor its index.html is repcard's); choose a new or empty folder")
     return None
 
 
 def built_by_repcard(folder: Path) -> bool:
-    """A folder a build wrote: its service worker names its cache as repcard's do (a folder of
-    other files that merely holds an index.html, a gh-pages checkout, is not one)."""
+    """A folder a build wrote: its service worker names its cache as repcard's do, or its home page
+    says where the site's root is as repcard's pages do (a site whose own templates changed one of
+    them). A folder of other files that merely holds an index.html, a gh-pages checkout, is neither."""
+    return _opens_with(folder / make.SERVICE_WORKER, b'"' + CACHE_PREFIX.encode()) or \
+        _opens_with(folder / "index.html", b' data-site="')
+
+
+def _opens_with(path: Path, mark: bytes) -> bool:
+    """Is `mark` in the file's first 4 KB?"""
     try:
-        with open(folder / make.SERVICE_WORKER, "rb") as worker:
-            return json.dumps(CACHE_PREFIX)[:-1].encode() in worker.read(4096)
+        with open(path, "rb") as file:
+            return mark in file.read(4096)
     except OSError:
         return False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -125,12 +126,23 @@ def test_an_output_folder_that_is_not_a_site_is_refused(tmp_path):
     result = run_build("--content", SEED, "--output", notes)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (f"{notes}: refusing to replace {notes}: it is not empty and is no site "
-                                             "repcard built (it has no sw.js of repcard's); choose a new or empty folder")
+                                             "repcard built (neither its sw.js nor its index.html is repcard's); choose a new "
+                                             "or empty folder")
     assert (notes / "diary.txt").read_text() == "do not lose me"
     # An index.html does not make a folder repcard's: a hand-made site, a thesis beside it.
     write_tree(notes, {"index.html": "<p>my old site</p>", "sw.js": "// my own worker"})
     assert run_build("--content", SEED, "--output", notes).returncode == 1
     assert (notes / "diary.txt").read_text() == "do not lose me"
+
+
+def test_a_site_built_with_its_own_service_worker_is_built_again(tmp_path):
+    """A site's own templates/sw.js, without repcard's cache name: its home page still says it is repcard's."""
+    site = write_tree(tmp_path / "mine", {"repcard.toml": "", "templates/sw.js": "// no offline copies here\n"})
+    shutil.copytree(SEED, site / "content")
+    for _ in range(2):
+        result = run_build("--config", site / "repcard.toml")
+        assert result.returncode == 0, result.stderr
+    assert (site / "site/sw.js").read_text() == "// no offline copies here\n"
 
 
 def test_a_repository_in_the_output_folder_is_never_replaced(tmp_path):
