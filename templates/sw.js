@@ -18,15 +18,17 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((key) => key.startsWith({{ cache_prefix | tojson }}) && key !== CACHE)
-        .map(ownOld)))
+        .map(deleteIfOurs)))
       .then(() => self.clients.claim()),
   );
 });
 
-// An earlier build's cache of this site is deleted: the one that holds this site's home page (named
-// before the scope was in the name, or after); another site's, which never holds it, stays.
-async function ownOld(key) {
-  if (await (await caches.open(key)).match(self.registration.scope)) await caches.delete(key);
+// An earlier build's cache of this site is deleted: one named after this site's address (even left
+// empty by an install cut short), or one named before the address was in the name that holds this
+// site's home page. Another site's stays.
+async function deleteIfOurs(key) {
+  const scope = self.registration.scope;
+  if (key.endsWith(" " + scope) || await (await caches.open(key)).match(scope)) await caches.delete(key);
 }
 
 // Pages: the saved copy at once, refreshed from the network behind it (a weak signal never
