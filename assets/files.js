@@ -433,9 +433,10 @@ window.repcardFiles = (() => {
   // The log's sessions and sets from what read() found: `mapping` names each file name's exercise
   // ({ slug, title }, or null to keep it as its own), `unit` the weights' unit when the file does
   // not say, `sites` the slugs of this site's exercises: a name kept as its own whose slug is one
-  // of them ("Glute Bridge") takes the hashed slug, or its sets would be that exercise's. Sets are numbered in the order done, warm-ups apart (w1, w2 …); each is known by its
-  // workout, the file's name for its exercise and its number under that name, so importing the
-  // same file again, whatever the names are matched to this time, finds them already there.
+  // of them ("Glute Bridge") takes the hashed slug, or its sets would be that exercise's. Sets are
+  // numbered in the order done, warm-ups apart (w1, w2 …); each is known by its workout, the
+  // file's name for its exercise and its number under that name, so importing the same file
+  // again, whatever the names are matched to this time, finds them already there.
   function toLog(found, mapping, unit, sites = new Set()) {
     const sessions = new Map();
     const sets = [];

@@ -193,7 +193,8 @@ window.repcardLog = (() => {
   // The latest session that did this exercise with working sets, other than `except`, that
   // `accept(session)` (any, without it) and, when `weighted`, in which a set had a weight: {session
   // (read only for `accept`, else null), sets: its working sets of the exercise by set number}, or
-  // null. Walked through the exercise's sets by time, newest first: a few reads, not years of sets.
+  // null. Walked through the exercise's sets by time, newest first: a few reads, not years of sets
+  // (but for a move `weighted` asks a weight of and that has gone without one for long).
   function latest(slug, except, accept, weighted = false) {
     return inStores("readonly", (s) => new Promise((resolve, reject) => {
       const asked = (request) => Object.assign(request, { onerror: () => reject(request.error) });

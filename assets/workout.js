@@ -416,10 +416,10 @@ document.addEventListener("DOMContentLoaded", () => {
       const target = { low: Number(step.dataset.low) || null, high: Number(step.dataset.high) || null,
         sets: steps.filter((li) => li.classList.contains("set") && slugOf(li) === slug).length };
       // The rules look back to the latest session of the move outside a deload week, in the program or
-      // not; for a weight, the latest with one (a day done with a band did not start the move over).
+      // not; a rule of weight to the latest with one (a day done with a band did not start it over).
       const working = (s) => !(rules.weekOf(program, s.routine, app.languagePath) || {}).deload;
       const rule = program.rules[slug] || null;
-      plans.set(slug, log.latest(slug, session, working, !!week.deload || (rule && rule.kind !== "reps")).then((found) =>
+      plans.set(slug, log.latest(slug, session, working, !!rule && rule.kind !== "reps").then((found) =>
         rules.prescribe(rule,
           found ? rules.historyOf(program, found.sets, [found.session], session, app.languagePath) : [],
           week, target, unit(), program.steps)));
