@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from .conftest import SiteServer
 from .seedlog import PLAN, seed_log
 from .test_log import choose_file as choose, fields_above_the_controls, go_through, open_history, start, step_of, stored, type_into
 
@@ -394,20 +396,25 @@ def test_a_name_kept_as_its_own_stays_apart_from_the_site_exercise_of_its_name(p
     assert page.text(".exercise-log[data-exercise=glute-bridge] .records").splitlines()[0] == "Heaviest: 70 kg × 8, Thu 7 Mar 2024"
 
 
-@pytest.mark.engines("chromium")  # the request is refused through Playwright
-def test_an_import_whose_script_cannot_load_says_so_and_can_be_tried_again(page, served):
-    """The import's code comes the first time a file is chosen: without a signal, it is said, and
-    the next choice loads it again."""
-    start(page, served, "history/")
-    open_history(page, served)
-    page.raw.route("**/assets/importing.js", lambda route: route.abort())
-    choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
-    assert page.wait_for("document.getElementById('message').textContent") == \
-        "Not imported: its reader could not be loaded; try again with a signal. Nothing stored was changed."
-    page.raw.unroute("**/assets/importing.js")
-    choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
-    assert mapping(page)[0] == ["Deadlift (Barbell)", "5 sets", "romanian-deadlift"]
-    assert page.count("script[src$='importing.js']") == 1  # the failed one taken out
+def test_an_import_whose_script_cannot_load_says_so_and_can_be_tried_again(page, seed_site, tmp_path):
+    """The import's code comes the first time a file is chosen: when it cannot come (a signal lost
+    since the page opened; here a server without it), that is said, and the next choice loads it."""
+    site = shutil.copytree(seed_site, tmp_path / "site")
+    script = site / "assets/importing.js"
+    kept = script.rename(tmp_path / "importing.js")
+    server = SiteServer(site)
+    try:
+        start(page, server, "history/")
+        open_history(page, server)
+        choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
+        assert page.wait_for("document.getElementById('message').textContent") == \
+            "Not imported: its reader could not be loaded; try again with a signal. Nothing stored was changed."
+        kept.rename(script)
+        choose(page, "strong.csv", (IMPORTS / "strong.csv").read_text())
+        assert mapping(page)[0] == ["Deadlift (Barbell)", "5 sets", "romanian-deadlift"]
+        assert page.count("script[src$='importing.js']") == 1  # the failed one taken out
+    finally:
+        server.close()
 
 
 @pytest.mark.engines("chromium")  # the time zone is changed through the DevTools protocol
