@@ -170,12 +170,24 @@ class Page:
     def wait_for(self, expression: str, timeout: float = 5, arg=None):
         deadline = time.monotonic() + timeout
         while True:
-            value = self.evaluate(expression, arg)
+            try:
+                value = self.evaluate(expression, arg)
+            except Exception as error:
+                if not self._unloaded(error):
+                    raise
+                value = None  # the page went away under the script (a link followed): asked again of the next
             if value:
                 return value
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.engine}: still false after {timeout} s: {expression}")
             time.sleep(0.05)
+
+    def _unloaded(self, error: Exception) -> bool:
+        """Did `error` come from the page unloading while a script ran in it? Each engine says so in
+        its own words: WebKit "Callback was not called before the unload event", Chromium "Execution
+        context was destroyed", Firefox "Document was unloaded"."""
+        return any(words in str(error) for words in ("before the unload event", "context was destroyed",
+                                                      "was unloaded"))
 
     def _first(self, selector: str, then: str, arg=None):
         value = self.evaluate(f"""(() => {{
