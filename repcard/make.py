@@ -26,7 +26,7 @@ from .loader import Loader
 from .model import Routine, Site
 from .pages import Page, Pictures, page_url, pages, robots, service_worker, sitemap
 from .problem import ContentError, Problem
-from .scripts import WORDS_FILE, ScriptWords
+from .scripts import WORDS_FILE, Bundles, ScriptWords
 from .static import Static
 from .words import Words
 from .write import Known, Linked, Whole
@@ -76,6 +76,7 @@ class BuildCache:
     envs: dict[str, render.Environment] = field(default_factory=dict)  # by language code
     languages: tuple[tuple[str, str], ...] = ()  # each edition's language and prefix, as the site on disk has them
     scripts: ScriptWords | None = None  # the scripts whose words the pages on disk carry
+    bundles: Bundles = field(default_factory=Bundles)  # the files the pages on disk load their scripts from
     pages: frozenset[str] = frozenset()  # the site's pages' paths
     files: dict[str, Made] = field(default_factory=dict)
     graph: Graph = field(default_factory=Graph)
@@ -89,6 +90,7 @@ class BuildCache:
         for edition in self.editions.values():
             edition.model = None
         self.site, self.files, self.graph, self.pages, self.total, self.languages = None, {}, Graph(), frozenset(), 0, ()
+        self.bundles = Bundles()
 
 
 SERVICE_WORKER = "sw.js"
@@ -148,15 +150,17 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
     envs = {code: (kept.envs.get(code) if stale == set() else None) or
             render.make_environment(template_folders, Language(code), compiled) for code, _ in languages}
     every = tuple((Language(code), prefix, local[prefix]) for code, prefix in languages)
+    bundles = Bundles(None if everything else kept.bundles.asked)  # a page not drawn again loads what it did
     for code, prefix in languages:
-        envs[code].globals["script_words"] = partial(scripts.page_messages, Language(code))  # this build's scripts
+        envs[code].globals |= {"script_words": partial(scripts.page_messages, Language(code)),  # this build's scripts
+                               "scripts_file": bundles.path}
         renderers[prefix] = render.Renderer(envs[code], sites[prefix], base_url, settings, pictures[code] or None,
                                             prefix, every if len(languages) > 1 else ())
     if base_url:  # search engines want absolute addresses
         listed |= {"sitemap.xml": partial(sitemap, list(listed), tuple(p for _, p in languages)), "robots.txt": robots}
     if len(languages) > 1 and set(listed) - set(SEARCH_FILES) != kept.pages:
         everything = True  # every page's language switcher says which languages have it
-    made = Plan(kept, loaded, languages, renderers, listed, static, cards, envs, scripts, everything, keep,
+    made = Plan(kept, loaded, languages, renderers, listed, static, cards, envs, scripts, bundles, everything, keep,
                 frozenset(stale or ()))
     if not everything:
         made.reached = kept.graph.reading(fired) | (made.current - kept.files.keys())
@@ -205,12 +209,12 @@ class Plan:
     def __init__(self, kept: BuildCache, loaded: list[tuple[str, Edition, Site]], languages: tuple[tuple[str, str], ...],
                  renderers: dict[str, render.Renderer], listed: dict[str, Callable[[], Page]],
                  static: dict[str, bytes | Linked], cards: dict[str, dict[str, Card]],
-                 envs: dict[str, render.Environment], scripts: ScriptWords, everything: bool, keep: bool,
-                 stale: frozenset[str]) -> None:
+                 envs: dict[str, render.Environment], scripts: ScriptWords, bundles: Bundles, everything: bool,
+                 keep: bool, stale: frozenset[str]) -> None:
         self.kept, self.loaded, self.languages, self.renderers = kept, loaded, languages, renderers
         self.listed, self.static, self.cards, self.envs, self.scripts = listed, static, cards, envs, scripts
-        self.everything, self.keep, self.stale = everything, keep, stale
-        self.current = set(listed) | set(static) | {SERVICE_WORKER}
+        self.bundles, self.everything, self.keep, self.stale = bundles, everything, keep, stale
+        self.current = set(listed) | set(static) | set(bundles.asked) | {SERVICE_WORKER}
         self.removed = sorted(set(kept.files) - self.current)
         self.reached = set(self.current)  # the files to look at: every one, unless the graph says fewer
         # A routine's pages list every exercise (25 MB at 10,000): streamed, never whole in memory.
@@ -234,6 +238,11 @@ class Plan:
             for _, make in wanted:
                 yield from self.draw(make())
         for path, data in self.static.items():
+            yield from self._copy(path, data)
+        for path, data in self.bundles.files(self.static).items():  # the pages have asked for theirs
+            self.current.add(path)
+            if path in self.removed:  # a build of every file starts from none asked: the writer deletes
+                self.removed.remove(path)  # `removed` once every file is written, so it keeps this one
             yield from self._copy(path, data)
         # Offline, a phone keeps every page (of every language) and the photos of the moves its
         # routines use, not the whole library's; at the addresses the pages ask for, percent-encoded
@@ -304,7 +313,7 @@ class Plan:
             edition.model, edition.cards = site, self.cards[code]
             edition.pictures = self.renderers[dict(self.languages)[code]].pictures or {}
         kept.pages = frozenset(self.listed) - set(SEARCH_FILES)
-        kept.envs, kept.languages, kept.scripts = self.envs, self.languages, self.scripts
+        kept.envs, kept.languages, kept.scripts, kept.bundles = self.envs, self.languages, self.scripts, self.bundles
         kept.total, kept.pending = self.total, set()
 
 
@@ -332,7 +341,7 @@ def _cards(kept: Edition, site: Site, base_url: str, paper: str, keep: bool, fir
 
 DRAW_APART_FROM = 300  # pages to draw before worker processes pay for their start-up
 DRAW_APART_TO = 3000  # and at most: past that, the copies of the site each worker makes weigh too much
-_DRAWING: tuple[dict[str, render.Renderer], dict[str, Callable[[], Page]]] | None = None  # what forked workers draw from
+_DRAWING: tuple[dict[str, render.Renderer], dict[str, Callable[[], Page]], Bundles] | None = None  # what forked workers draw from
 
 
 def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[str], count: int,
@@ -340,7 +349,7 @@ def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[
     """The pages at `apart` drawn by `count` workers forked from this process (they see its site
     as it stands), while this one draws those `here`."""
     global _DRAWING
-    _DRAWING = plan.renderers, makers
+    _DRAWING = plan.renderers, makers, plan.bundles
     try:
         # Every chunk at once (DRAW_APART_TO pages at most): this process draws the long pages
         # meanwhile, half a second at 1,000, and two chunks a worker left the workers idle then.
@@ -348,7 +357,8 @@ def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[
             _DRAWING = None  # the workers have their own copy
             for make in here:
                 yield from plan.draw(make())
-            for path, data, digest in drawn:
+            for path, data, digest, bundles in drawn:
+                plan.bundles.asked |= bundles
                 plan.shares(path, digest)
                 yield path, Whole((data,), digest)
     finally:
@@ -356,9 +366,10 @@ def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[
 
 
 def _draw(paths: list[str]) -> list[tuple[str, bytes, bytes]]:
-    """In a worker: the pages at `paths`, each with its bytes and digest."""
-    renderers, makers = _DRAWING
-    return [(path, *_drawn(renderers[page.edition], page)) for path in paths for page in [makers[path]()]]
+    """In a worker: the pages at `paths`, each with its bytes, digest and the script files it
+    was the first in this worker to ask for."""
+    renderers, makers, bundles = _DRAWING
+    return [(path, *_drawn(renderers[page.edition], page), bundles.taken()) for path in paths for page in [makers[path]()]]
 
 
 def _drawn(renderer: render.Renderer, page: Page) -> tuple[bytes, bytes]:

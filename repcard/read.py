@@ -144,12 +144,12 @@ def check_images(exercise: Exercise, content_dir: Path, raw_allowed: bool) -> li
     return problems
 
 
-def load_assets(folders: tuple[Path, ...], made: frozenset[str] = frozenset()) -> dict[str, bytes]:
+def load_assets(folders: tuple[Path, ...], made: Callable[[str], bool] = lambda name: False) -> dict[str, bytes]:
     """Every file under the asset folders, keyed by its path in the site (assets/...), sorted;
     a file in an earlier folder (the site's own) wins over the same name in a later one (the theme's).
 
     Raises ContentError for a file that cannot be read, that links out of its folder, or that
-    has the path of a file the build makes itself (`made`): it would be replaced without a word.
+    has the path of a file the build makes itself (`made(path)`): it would be replaced without a word.
     """
     assets, problems = {}, []
     for folder in reversed(folders):  # the theme first, the site's own over it
@@ -162,7 +162,7 @@ def load_assets(folders: tuple[Path, ...], made: frozenset[str] = frozenset()) -
                 problems.append(link)
                 continue
             name = f"assets/{path.relative_to(folder).as_posix()}"
-            if name in made:
+            if made(name):
                 problems.append(Problem(str(path), None, f"{path.name} is the name of a file the build makes "
                                                          "itself, which would replace it: name yours otherwise"))
                 continue

@@ -29,6 +29,7 @@ from .config import Settings
 from .i18n import Language
 from .model import Circuit, Routine, Site, term_slug
 from .pages import Page, Pictures, page_url
+from .scripts import Bundles
 from .words import Words
 from .write import Whole
 
@@ -72,9 +73,9 @@ def make_environment(templates: Path | Sequence[Path], language: Language = Lang
     new environment when a template changes rather than ask the disk at every page.
 
     One environment a language: its gettext (Jinja's i18n extension, new-style:
-    `_("Set %(n)s", n=...)`, escaped as autoescape says), its `words` (words.py) and
-    `script_words`, the messages a page's scripts use, which the build sets for its scripts
-    (scripts.py). `compiled`: where compiled templates are kept between builds (CompiledTemplates)."""
+    `_("Set %(n)s", n=...)`, escaped as autoescape says), its `words` (words.py), and
+    `script_words` and `scripts_file`, the messages a page's scripts use and the file they are
+    served from, which the build sets for its scripts (scripts.py). `compiled`: where compiled templates are kept between builds (CompiledTemplates)."""
     env = Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,  # every template is HTML; content text is escaped unless marked safe
@@ -91,7 +92,7 @@ def make_environment(templates: Path | Sequence[Path], language: Language = Lang
     env.filters["tojson"] = tojson
     env.globals["csp"] = Markup(csp.site_policy(env))  # our own text: its quotes need no escaping
     env.globals |= {"lang": language, "words": Words(language),
-                    "script_words": lambda names: {}}
+                    "script_words": lambda names: {}, "scripts_file": Bundles().path}
     return env
 
 

@@ -1,4 +1,5 @@
-"""The words a page's scripts say, written into the page by the build in the site's language.
+"""A page's scripts: the words they say, written into the page by the build in the site's
+language, and the one file they are served from (Bundles).
 
 Each script of the theme asks for its messages as `t("...")` and `tn("...", "...", n)`
 (assets/text.js); Babel's JavaScript extractor finds them in the script's own source, so the
@@ -13,10 +14,12 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from .i18n import Language, script_messages_of
+from .problem import ContentError, Problem
 from .write import whole_file
 
 WORDS_FILE = "script-words.json"  # beside the compiled templates: each script's messages, by its digest
@@ -76,3 +79,47 @@ def _messages(stored: object) -> tuple:
         else:
             raise ValueError(message)
     return tuple(found)
+
+
+class Bundles:
+    """Each page's scripts joined into one file, the way Hugo's `resources.Concat` does: a phone
+    fetches, compiles and runs one script a page instead of seven or eight, which cost an exercise
+    page a fifth of its main-thread time (bench/RESULTS.md). The theme's scripts stay files of their
+    own, each a small module the tests load by itself.
+
+    A template asks for its scripts by name (`path`, a Jinja global) and gets the file they are
+    served from, named after the names alone: a page is the same when a script's code changes.
+    `files` joins every file asked for; the dev server keeps `asked` from build to build, as it
+    draws again only the pages an edit reaches."""
+
+    def __init__(self, asked: Mapping[str, tuple[str, ...]] | None = None):
+        self.asked: dict[str, tuple[str, ...]] = dict(asked or {})  # path -> its scripts' names, in order
+        self.new: dict[str, tuple[str, ...]] = {}  # asked since `taken` (a forked worker's, for the build)
+
+    NAMED = re.compile(r"assets/scripts-[0-9a-f]{12}\.js")  # what `path` names them: an asset's own is refused
+
+    def path(self, names: list[str]) -> str:
+        """Where the scripts `names` are served from, joined in this order (relative to the site)."""
+        names = tuple(names)
+        path = f"assets/scripts-{hashlib.sha256(' '.join(names).encode()).hexdigest()[:12]}.js"
+        if path not in self.asked:
+            self.asked[path] = self.new[path] = names
+        return path
+
+    def taken(self) -> dict[str, tuple[str, ...]]:
+        """What was asked since the last call (in a worker: for the process that writes the site)."""
+        new, self.new = self.new, {}
+        return new
+
+    def files(self, assets: Mapping[str, object]) -> dict[str, bytes]:
+        """Each file asked for, from the site's assets as served (`assets/<name>.js` -> bytes); a
+        line first names its scripts. A script that is not among the assets is a ContentError."""
+        missing = sorted({name for names in self.asked.values() for name in names
+                          if not isinstance(assets.get(f"assets/{name}"), bytes)})
+        if missing:
+            raise ContentError([Problem("templates", None, f"a page's scripts name assets/{name}, which is not "
+                                        "among the assets (the theme's or the site's own)") for name in missing])
+        # Joined by a line holding only `;`: a script whose last statement lacks its own does not run on into the next.
+        return {path: "/* {} */\n".format(" ".join(names)).encode() +
+                b"\n;\n".join(assets[f"assets/{name}"].rstrip(b"\n") for name in names) + b"\n"
+                for path, names in sorted(self.asked.items())}

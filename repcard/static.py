@@ -17,9 +17,16 @@ from . import card, read
 from .model import Exercise, Image, Picture, Site
 from .pages import Pictures
 from .problem import ContentError, Problem
+from .scripts import Bundles
 from .write import Linked
 
 CARD_SIZES = "assets/card-sizes.css"  # written by the build from repcard/card.py
+
+
+def _made(path: str) -> bool:
+    """Whether the build makes the asset at `path` itself: the card's sizes, a file the pages' scripts are joined in."""
+    return path == CARD_SIZES or Bundles.NAMED.fullmatch(path) is not None
+
 
 Files = dict[str, bytes | Linked]  # path in the site -> its bytes, or a link to the photo cache's file
 
@@ -57,7 +64,7 @@ class Static:
         if asset_folders and (changed is None or any(
                 path.is_relative_to(folder.resolve()) or folder.resolve().is_relative_to(path)
                 for path in changed for folder in asset_folders)):
-            assets = {path: served(path, data) for path, data in read.load_assets(asset_folders, frozenset({CARD_SIZES})).items()}
+            assets = {path: served(path, data) for path, data in read.load_assets(asset_folders, _made).items()}
             self.assets = {path: self.assets[path] if self.assets.get(path) == data else data
                            for path, data in assets.items()}  # unchanged: the same object
         images, photos = self._wanted(site.exercises, changed)

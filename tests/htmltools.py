@@ -74,3 +74,14 @@ def references(page: Element) -> list[str]:
     """Every URL a page points at: links, stylesheets, scripts, images, icons."""
     urls = [e.attrs[a] for e in page.iter() for a in ("href", "src") if a in e.attrs]
     return [u for u in urls if not u.startswith("#")]
+
+
+def scripts_of(site: dict[str, bytes], path: str) -> list[str]:
+    """The theme's scripts the page at `path` runs, in order: those its one script file joins
+    (scripts.py's Bundles names them on its first line)."""
+    names = []
+    for script in parse(site[path]).iter():
+        if script.tag == "script" and "src" in script.attrs:
+            joined = site[resolve(path, script.attrs["src"])]
+            names += joined.split(b"\n", 1)[0].removeprefix(b"/* ").removesuffix(b" */").decode().split()
+    return names

@@ -72,11 +72,27 @@ def test_every_template_that_does_not_compile_is_said_in_one_run(tmp_path):
 
 def test_an_asset_named_as_a_file_the_build_makes_is_refused_not_replaced(tmp_path):
     site = a_site_with_overrides(tmp_path)
-    write_tree(site, {"assets/card-sizes.css": ".mine { color: red }\n"})
+    write_tree(site, {"assets/card-sizes.css": ".mine { color: red }\n", "assets/scripts-0123456789ab.js": "mine();\n",
+                      "assets/scripts-mine.js": "mine();\n"})  # not a name the build gives
     result = run_build("--config", site / "repcard.toml")
-    assert result.returncode == 1 and result.stderr.splitlines()[0] == (
+    assert result.returncode == 1 and result.stderr.splitlines()[:2] == [
         f"{site}/assets/card-sizes.css: card-sizes.css is the name of a file the build makes itself, which would "
-        "replace it: name yours otherwise")
+        "replace it: name yours otherwise",
+        f"{site}/assets/scripts-0123456789ab.js: scripts-0123456789ab.js is the name of a file the build makes "
+        "itself, which would replace it: name yours otherwise"]
+    assert len(result.stderr.splitlines()) == 3  # and the count
+
+
+def test_a_page_whose_scripts_name_one_the_assets_lack_is_a_problem_not_a_broken_page(tmp_path):
+    site = a_site_with_overrides(tmp_path)
+    exercise = (ROOT / "templates/exercise.html").read_text()
+    write_tree(site, {"templates/exercise.html": exercise.replace('"exercise.js"]', '"exercise.js", "coach.js"]', 1)})
+    result = run_build("--config", site / "repcard.toml")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == ("templates: a page's scripts name assets/coach.js, which is not among "
+                                             "the assets (the theme's or the site's own)")
+    write_tree(site, {"assets/coach.js": "window.coach = 1;\n"})
+    assert run_build("--config", site / "repcard.toml").returncode == 0
 
 
 def test_an_override_the_theme_later_changes_still_builds(tmp_path):

@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from functools import partial
 
 import pytest
 
 from repcard.pipeline import Options, build_files
 
 from .conftest import ROOT
-from .htmltools import parse, references, resolve
+from .htmltools import parse, references, resolve, scripts_of
 
 LIBRARY = ROOT / "tests/fixtures/library"
 WEEKS = [f"programs/six-weeks/week-{n}/" for n in range(1, 7)]
@@ -116,13 +117,11 @@ def test_a_weeks_pages_do_its_rounds_reps_and_variation(site):
 
 
 def test_the_program_script_loads_only_on_the_pages_that_use_it(site):
-    def scripts(path):
-        return sorted(src.rsplit("/", 1)[1] for src in re.findall(r'<script src="([^"]+)"', site[path].decode()))
-
-    assert scripts("programs/six-weeks/week-3/workout/index.html") == ["app.js", "backup.js", "log.js", "program.js",
-                                                                        "records.js", "text.js", "workout.js"]
-    assert scripts("programs/six-weeks/index.html") == ["app.js", "log.js", "program.js", "text.js", "today.js"]
-    assert scripts("index.html") == ["app.js", "log.js", "program.js", "text.js", "today.js"]  # it lists the program
+    scripts = partial(scripts_of, site)
+    assert scripts("programs/six-weeks/week-3/workout/index.html") == ["text.js", "log.js", "program.js", "records.js",
+                                                                        "backup.js", "workout.js", "app.js"]
+    assert scripts("programs/six-weeks/index.html") == ["text.js", "log.js", "program.js", "today.js", "app.js"]
+    assert scripts("index.html") == ["text.js", "log.js", "program.js", "today.js", "app.js"]  # it lists the program
     for page in ("routines/whole-workout/workout/index.html", "programs/six-weeks/week-3/index.html",
                  "programs/six-weeks/week-3/card/index.html", "exercises/step-ups/index.html"):
         assert "program.js" not in scripts(page), page

@@ -12,9 +12,10 @@ import pytest
 from repcard import csp
 from repcard.pipeline import Options, build_files
 from repcard.problem import ContentError
+from repcard.static import served
 
 from .conftest import MINIMAL_INDEX, ROOT, SEED, build_site, exercise_text, write_tree
-from .htmltools import parse, references, resolve
+from .htmltools import parse, references, resolve, scripts_of
 
 SEED_ORDER = ["1A Glute Bridge", "1B Band Walking", "2A Hip Extension With Leg Curl", "2B Step-Ups",
               "3A Reverse Lunge", "3B Romanian Deadlift"]
@@ -47,8 +48,23 @@ def test_charts_load_only_on_the_pages_that_show_them(site):
     for path, page in site.items():
         if path.endswith(".html"):
             charted = path.startswith(("exercises/", "history/"))
-            assert (b"assets/chart.js" in page) == charted, path
-            assert b"assets/files.js" not in page, path  # loaded by the history page when a file is chosen
+            assert ("chart.js" in scripts_of(site, path)) == charted, path
+            assert "files.js" not in scripts_of(site, path), path  # loaded by the history page when a file is chosen
+
+
+def test_each_page_runs_its_scripts_from_one_file_that_joins_them_in_order(site):
+    joined = set()
+    for path, page in site.items():
+        if path.endswith(".html"):
+            files = [resolve(path, e.attrs["src"]) for e in parse(page).iter() if e.tag == "script" and "src" in e.attrs]
+            assert len(files) == 1, path  # one request, compile and run a page, not seven
+            names = scripts_of(site, path)
+            assert names[0] == "text.js" and names[-1] == "app.js", path  # the words first, then the page's own
+            assert site[files[0]] == (f"/* {' '.join(names)} */\n".encode() + b"\n;\n".join(
+                served(f"assets/{name}", (ROOT / "assets" / name).read_bytes()).rstrip(b"\n") for name in names) + b"\n")
+            joined.add(files[0])
+    assert len(joined) == 5  # the exercise pages', the history's, workout mode's, the card's, the rest's
+    assert all(f'"{path}"'.encode() in site["sw.js"] for path in joined)  # offline too
 
 
 def test_routine_page_lists_circuits_in_order_with_sets_and_reps(site):
