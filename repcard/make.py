@@ -17,13 +17,14 @@ from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import quote
 
-from . import card, changes, content, render, workers, write
+from . import changes, content, render, workers, write
+from .cards import Card, plan_cards
 from .config import Settings
 from .content import ParseCache
 from .graph import Graph, Input
 from .i18n import Language
 from .loader import Loader
-from .model import Routine, Site
+from .model import Site
 from .pages import Page, Pictures, page_url, pages, robots, service_worker, sitemap
 from .problem import ContentError, Problem
 from .scripts import WORDS_FILE, Bundles, ScriptWords
@@ -42,17 +43,6 @@ class Made:
     key: tuple | None = None  # a page's: what it shows, with the site's title and the settings
     drawn: render.Drawn | None = None  # a page's templates and fragments
     copied: bytes | Linked | None = None  # a copied file's data: the same object while unchanged
-
-
-@dataclass(frozen=True)
-class Card:
-    """A routine's printed card as planned: its layout, its warnings, and (the dev server's) the
-    circuits' estimates that planning it again after an edit starts from."""
-
-    routine: Routine
-    layout: card.CardLayout
-    warnings: list[Problem]
-    estimates: card.Kept | None
 
 
 @dataclass
@@ -133,7 +123,7 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
         static |= {prefix + path: data for path, data in files.items()}
         found |= {changes.photos(slug) for slug in {s for s, _ in shown.keys() ^ edition.pictures.keys()} |
                   {s for (s, src), seen in shown.items() if edition.pictures.get((s, src), seen) != seen}}
-        cards[code] = _cards(edition, site, base_url, settings.paper, keep, found, words, prefix)
+        cards[code] = plan_cards(edition.cards, site, base_url, settings.paper, keep, found, words, prefix)
         warnings += list(site.warnings) + [w for c in cards[code].values() for w in c.warnings] + said
         fired |= {_in(prefix, i) for i in found}
         sites[prefix], pictures[code] = site, shown
@@ -322,23 +312,6 @@ def _inputs(page: Page) -> frozenset[Input]:
     return frozenset(_in(page.edition, item) for item in page.inputs) if page.edition else page.inputs
 
 
-def _cards(kept: Edition, site: Site, base_url: str, paper: str, keep: bool, fired: set[Input], words: Words,
-           prefix: str) -> dict[str, Card]:
-    """Each routine's card, in `words`' language: planned again if the routine changed (`fired`
-    gains it if its layout did)."""
-    cards = {}
-    for routine in site.every_routine:
-        before = kept.cards.get(routine.path)
-        if before and before.routine is routine:
-            cards[routine.path] = before
-            continue
-        estimates = before.estimates if before else card.Kept() if keep else None
-        cards[routine.path] = Card(routine, *_plan_card(routine, base_url, paper, estimates, words, prefix), estimates)
-        if not before or before.layout != cards[routine.path].layout:
-            fired.add(changes.card(routine.path))
-    return cards
-
-
 DRAW_APART_FROM = 300  # pages to draw before worker processes pay for their start-up
 DRAW_APART_TO = 3000  # and at most: past that, the copies of the site each worker makes weigh too much
 _DRAWING: tuple[dict[str, render.Renderer], dict[str, Callable[[], Page]], Bundles] | None = None  # what forked workers draw from
@@ -365,7 +338,7 @@ def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[
         _DRAWING = None
 
 
-def _draw(paths: list[str]) -> list[tuple[str, bytes, bytes]]:
+def _draw(paths: list[str]) -> list[tuple[str, bytes, bytes, dict[str, tuple[str, ...]]]]:
     """In a worker: the pages at `paths`, each with its bytes, digest and the script files it
     was the first in this worker to ask for."""
     renderers, makers, bundles = _DRAWING
@@ -397,21 +370,3 @@ def _stale_templates(folders: tuple[Path, ...], changed: set[Path] | None, kept:
 def _read(templates: frozenset[str]) -> frozenset[Input]:
     """Templates as the graph names them: a few sets of them serve every page."""
     return frozenset(map(changes.template, templates))
-
-
-def _plan_card(routine: Routine, base_url: str, paper: str, kept: card.Kept | None, words: Words, prefix: str
-               ) -> tuple[card.CardLayout, list[Problem]]:
-    """The routine's card in `words`' language, with a warning for each text it cuts and when it
-    needs more pages; `prefix`: where the language's pages are ("fr/")."""
-    layout = card.plan_card(routine, bool(base_url), paper, words, kept)
-    where = f"{prefix}{routine.path}card/index.html"
-    warnings = [repcard_warning(str(cut).replace("card/index.html", where)) for cut in layout.cuts]
-    if layout.pages > 1:
-        warnings.append(repcard_warning(f"{where} needs {layout.pages} pages of {paper}, not one: "
-                                        "fewer exercises, or shorter cues and variations, would fit"))
-    return layout, warnings
-
-
-def repcard_warning(message: str) -> Problem:
-    """A warning about the build as a whole, said as `repcard: warning: ...`."""
-    return Problem("repcard", None, f"warning: {message}")
