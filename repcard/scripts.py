@@ -83,8 +83,8 @@ def _messages(stored: object) -> tuple:
 
 class Bundles:
     """Each page's scripts joined into one file, the way Hugo's `resources.Concat` does: a phone
-    fetches, compiles and runs one script a page instead of seven or eight, which cost a page about
-    a tenth of its main-thread time (bench/RESULTS.md). The theme's scripts stay files of their
+    fetches, compiles and runs one script a page instead of seven or eight, which cost a page a tenth
+    or more of its main-thread time (bench/RESULTS.md). The theme's scripts stay files of their
     own, each a small module the tests load by itself.
 
     A template asks for its scripts by name (`path`, a Jinja global) and gets the file they are
