@@ -43,6 +43,7 @@ class Made:
     key: tuple | None = None  # a page's: what it shows, with the site's title and the settings
     drawn: render.Drawn | None = None  # a page's templates and fragments
     copied: bytes | Linked | None = None  # a copied file's data: the same object while unchanged
+    scripts: frozenset[str] = frozenset()  # a page's: the files its scripts are joined in (scripts.Bundles)
 
 
 @dataclass
@@ -140,16 +141,17 @@ def plan(kept: BuildCache, content_dir: Path, parsed: ParseCache | None, templat
     envs = {code: (kept.envs.get(code) if stale == set() else None) or
             render.make_environment(template_folders, Language(code), compiled) for code, _ in languages}
     every = tuple((Language(code), prefix, local[prefix]) for code, prefix in languages)
-    bundles = Bundles(None if everything else kept.bundles.asked)  # a page not drawn again loads what it did
     for code, prefix in languages:
-        envs[code].globals |= {"script_words": partial(scripts.page_messages, Language(code)),  # this build's scripts
-                               "scripts_file": bundles.path}
         renderers[prefix] = render.Renderer(envs[code], sites[prefix], base_url, settings, pictures[code] or None,
                                             prefix, every if len(languages) > 1 else ())
     if base_url:  # search engines want absolute addresses
         listed |= {"sitemap.xml": partial(sitemap, list(listed), tuple(p for _, p in languages)), "robots.txt": robots}
     if len(languages) > 1 and set(listed) - set(SEARCH_FILES) != kept.pages:
         everything = True  # every page's language switcher says which languages have it
+    bundles = Bundles(None if everything else kept.bundles.asked)  # a page not drawn again loads what it did
+    for code, _ in languages:
+        envs[code].globals |= {"script_words": partial(scripts.page_messages, Language(code)),  # this build's scripts
+                               "scripts_file": bundles.path}
     made = Plan(kept, loaded, languages, renderers, listed, static, cards, envs, scripts, bundles, everything, keep,
                 frozenset(stale or ()))
     if not everything:
@@ -229,6 +231,8 @@ class Plan:
                 yield from self.draw(make())
         for path, data in self.static.items():
             yield from self._copy(path, data)
+        if self.keep:  # the pages on disk, drawn now or before, load these and no others
+            self._forget_unused_scripts()
         for path, data in self.bundles.files(self.static).items():  # the pages have asked for theirs
             self.current.add(path)
             if path in self.removed:  # a build of every file starts from none asked: the writer deletes
@@ -270,12 +274,25 @@ class Plan:
             self.made[page.path] = before
             self.inputs[page.path] = _inputs(page) | _read(before.drawn.templates)
             return
+        self.bundles.by_page()  # none of another page's
         drawn = renderer.draw(page, before.drawn if before else None, self.stale)
-        self.made[page.path] = Made(drawn.file.digest, key, drawn)
+        self.made[page.path] = Made(drawn.file.digest, key, drawn, scripts=self.bundles.by_page())
         self.inputs[page.path] = _inputs(page) | _read(drawn.templates)
         if before is None or before.digest != drawn.file.digest:
             self.shares(page.path, drawn.file.digest)
             yield page.path, drawn.file
+
+    def _forget_unused_scripts(self) -> None:
+        """The joined script files no page loads any more are removed, as a clean build would not make them
+        (a template's scripts changed, a script of the site's own then deleted)."""
+        used = {name for path in self.listed for made in [self.made.get(path) or self.kept.files.get(path)] if made
+                for name in made.scripts}
+        for path in self.bundles.keep_only(used):
+            self.current.discard(path)
+            if path in self.kept.files and path not in self.removed:
+                self.removed.append(path)
+                if not self.everything:
+                    self.total -= render.version_part(path, self.kept.files[path].digest)
 
     def _copy(self, path: str, data: bytes | Linked) -> Iterator[SiteFile]:
         before = None if self.everything else self.kept.files.get(path)

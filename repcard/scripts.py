@@ -83,18 +83,20 @@ def _messages(stored: object) -> tuple:
 
 class Bundles:
     """Each page's scripts joined into one file, the way Hugo's `resources.Concat` does: a phone
-    fetches, compiles and runs one script a page instead of seven or eight, which cost a page a tenth
-    or more of its main-thread time (bench/RESULTS.md). The theme's scripts stay files of their
+    fetches, compiles and runs one script a page instead of up to eight, which cost a page up to a
+    third of its main-thread time (bench/RESULTS.md). The theme's scripts stay files of their
     own, each a small module the tests load by itself.
 
     A template asks for its scripts by name (`path`, a Jinja global) and gets the file they are
     served from, named after the names alone: a page is the same when a script's code changes.
     `files` joins every file asked for; the dev server keeps `asked` from build to build, as it
-    draws again only the pages an edit reaches."""
+    draws again only the pages an edit reaches, and each page's (`by_page`) to forget the files no
+    page loads any more (`keep_only`)."""
 
     def __init__(self, asked: Mapping[str, tuple[str, ...]] | None = None):
         self.asked: dict[str, tuple[str, ...]] = dict(asked or {})  # path -> its scripts' names, in order
         self.new: dict[str, tuple[str, ...]] = {}  # asked since `taken` (a forked worker's, for the build)
+        self.asking: set[str] = set()  # asked since `by_page` (the page being drawn's)
 
     NAMED = re.compile(r"assets/scripts-[0-9a-f]{12}\.js")  # what `path` names them: an asset's own is refused
 
@@ -104,7 +106,21 @@ class Bundles:
         path = f"assets/scripts-{hashlib.sha256(' '.join(names).encode()).hexdigest()[:12]}.js"
         if path not in self.asked:
             self.asked[path] = self.new[path] = names
+        self.asking.add(path)
         return path
+
+    def by_page(self) -> frozenset[str]:
+        """What was asked since the last call: called before and after a page is drawn, the files it loads."""
+        asked, self.asking = frozenset(self.asking), set()
+        return asked
+
+    def keep_only(self, used: set[str]) -> list[str]:
+        """Forget the files no page loads any more (the dev server's, after a template's scripts changed);
+        returns them."""
+        unused = sorted(self.asked.keys() - used)
+        for path in unused:
+            del self.asked[path]
+        return unused
 
     def taken(self) -> dict[str, tuple[str, ...]]:
         """What was asked since the last call (in a worker: for the process that writes the site)."""

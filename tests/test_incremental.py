@@ -103,6 +103,32 @@ def test_editing_an_asset(project):
     change_then_compare(project, lambda options: (options.assets / "style.css").write_text("body { margin: 0 }\n"))
 
 
+@pytest.mark.parametrize("watched", [False, True], ids=["unknown", "watched"])
+def test_editing_a_script_and_which_scripts_a_page_loads(project, watched):
+    def script_edited(options):
+        (path := options.assets / "log.js").write_text(path.read_text() + "window.edited = 1;\n")
+        return path
+
+    def card_scripts(names):
+        def change(options):
+            card = options.templates / "card.html"
+            card.write_text(re.sub(r"{% set scripts = \[[^]]*\] %}", "{% set scripts = " + names + " %}", card.read_text()))
+            return card
+        return change
+
+    def script_added(options):
+        (path := options.assets / "coach.js").write_text("window.coach = 1;\n")
+        return path
+
+    change_then_compare(project, script_edited, watched)  # the joined files hold the new code
+    change_then_compare(project, script_added, watched)
+    change_then_compare(project, card_scripts('["card.js", "coach.js"]'), watched)
+    change_then_compare(project, card_scripts('["card.js"]'), watched)  # the file only the card loaded goes
+    # and the script no page loads any more can go without the rebuild asking for it
+    change_then_compare(project, lambda options: (options.assets / "coach.js").unlink() or options.assets / "coach.js",
+                        watched)
+
+
 def test_deleting_an_exercise_and_adding_one(project):
     def delete(options):
         # The last slot of the last circuit, so no gap appears.

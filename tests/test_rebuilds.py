@@ -9,6 +9,7 @@ CI runs a modest number of sequences; `make fuzz` (HYPOTHESIS_PROFILE=long) many
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -242,12 +243,26 @@ def edit_template(p: Project, data) -> set[Path]:
 
 
 def edit_asset(p: Project, data) -> set[Path]:
-    if data.draw(st.booleans()):
+    kind = data.draw(st.sampled_from(["style", "new", "script"]))
+    if kind == "style":
         path = p.options.assets / "style.css"
         path.write_text(path.read_text() + f"/* edit {p.edits} */\n")
-    else:
+    elif kind == "new":
         path = p.options.assets / f"extra-{p.edits}.css"
         path.write_text("body { margin: 0 }\n")
+    else:  # a script the build joins into each page's one file
+        path = p.options.assets / data.draw(st.sampled_from(["text.js", "log.js", "card.js", "app.js"]))
+        path.write_text(path.read_text() + f"window.edit{p.edits} = {p.edits};\n")
+    return {path}
+
+
+def edit_scripts(p: Project, data) -> set[Path]:
+    """A page's scripts changed: records.js added to (or taken from) the card's or an exercise page's."""
+    path = p.options.templates / data.draw(st.sampled_from(["card.html", "exercise.html"]))
+    text = path.read_text()
+    listed = re.search(r"{% set scripts = (\[[^]]*\]) %}", text)[1]
+    names = [n for n in json.loads(listed) if n != "records.js"] + ([] if '"records.js"' in listed else ["records.js"])
+    path.write_text(text.replace(listed, json.dumps(names), 1))
     return {path}
 
 
@@ -273,7 +288,7 @@ def fix(p: Project, data) -> set[Path]:
 
 STEPS_BY_NAME = {f.__name__: f for f in (edit_exercise, add_exercise, delete_exercise, rename_exercise, move_slot,
                                          edit_routine, edit_site, edit_program, edit_template, edit_asset,
-                                         break_something, fix)}
+                                         edit_scripts, break_something, fix)}
 # Each field an edit may change as likely as any other step; mistakes get fixed soon.
 WEIGHTS = {"edit_exercise": len(EXERCISE_FIELDS), "edit_routine": len(ROUTINE_FIELDS), "fix": 3}
 
