@@ -276,7 +276,7 @@ class Plan:
             return
         self.bundles.by_page()  # none of another page's
         drawn = renderer.draw(page, before.drawn if before else None, self.stale)
-        self.made[page.path] = Made(drawn.file.digest, key, drawn, scripts=self.bundles.by_page())
+        self.made[page.path] = Made(drawn.file.digest, key, drawn, scripts=frozenset(self.bundles.by_page()))
         self.inputs[page.path] = _inputs(page) | _read(drawn.templates)
         if before is None or before.digest != drawn.file.digest:
             self.shares(page.path, drawn.file.digest)
@@ -356,10 +356,10 @@ def _drawn_apart(plan: Plan, makers: dict[str, Callable[[], Page]], apart: list[
 
 
 def _draw(paths: list[str]) -> list[tuple[str, bytes, bytes, dict[str, tuple[str, ...]]]]:
-    """In a worker: the pages at `paths`, each with its bytes, digest and the script files it
-    was the first in this worker to ask for."""
+    """In a worker: the pages at `paths`, each with its bytes, digest and the script files it loads."""
     renderers, makers, bundles = _DRAWING
-    return [(path, *_drawn(renderers[page.edition], page), bundles.taken()) for path in paths for page in [makers[path]()]]
+    return [(path, *_drawn(renderers[page.edition], page), bundles.by_page()) for path in paths
+            for page in [makers[path]()]]
 
 
 def _drawn(renderer: render.Renderer, page: Page) -> tuple[bytes, bytes]:

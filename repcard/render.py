@@ -75,7 +75,8 @@ def make_environment(templates: Path | Sequence[Path], language: Language = Lang
     One environment a language: its gettext (Jinja's i18n extension, new-style:
     `_("Set %(n)s", n=...)`, escaped as autoescape says), its `words` (words.py), and
     `script_words` and `scripts_file`, the messages a page's scripts use and the file they are
-    served from, which the build sets for its scripts (scripts.py). `compiled`: where compiled templates are kept between builds (CompiledTemplates)."""
+    served from, which the build sets for its scripts (scripts.py). `compiled`: where compiled
+    templates are kept between builds (CompiledTemplates)."""
     env = Environment(
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,  # every template is HTML; content text is escaped unless marked safe

@@ -93,25 +93,23 @@ class Bundles:
     draws again only the pages an edit reaches, and each page's (`by_page`) to forget the files no
     page loads any more (`keep_only`)."""
 
+    NAMED = re.compile(r"assets/scripts-[0-9a-f]{12}\.js")  # what `path` names them: an asset's own is refused
+
     def __init__(self, asked: Mapping[str, tuple[str, ...]] | None = None):
         self.asked: dict[str, tuple[str, ...]] = dict(asked or {})  # path -> its scripts' names, in order
-        self.new: dict[str, tuple[str, ...]] = {}  # asked since `taken` (a forked worker's, for the build)
-        self.asking: set[str] = set()  # asked since `by_page` (the page being drawn's)
-
-    NAMED = re.compile(r"assets/scripts-[0-9a-f]{12}\.js")  # what `path` names them: an asset's own is refused
+        self.asking: dict[str, tuple[str, ...]] = {}  # the same, asked since `by_page`
 
     def path(self, names: list[str]) -> str:
         """Where the scripts `names` are served from, joined in this order (relative to the site)."""
         names = tuple(names)
         path = f"assets/scripts-{hashlib.sha256(' '.join(names).encode()).hexdigest()[:12]}.js"
-        if path not in self.asked:
-            self.asked[path] = self.new[path] = names
-        self.asking.add(path)
+        self.asked[path] = self.asking[path] = names
         return path
 
-    def by_page(self) -> frozenset[str]:
-        """What was asked since the last call: called before and after a page is drawn, the files it loads."""
-        asked, self.asking = frozenset(self.asking), set()
+    def by_page(self) -> dict[str, tuple[str, ...]]:
+        """What was asked since the last call: called before and after a page is drawn, the files it
+        loads (a forked worker's are handed to the process that writes the site)."""
+        asked, self.asking = self.asking, {}
         return asked
 
     def keep_only(self, used: set[str]) -> list[str]:
@@ -121,11 +119,6 @@ class Bundles:
         for path in unused:
             del self.asked[path]
         return unused
-
-    def taken(self) -> dict[str, tuple[str, ...]]:
-        """What was asked since the last call (in a worker: for the process that writes the site)."""
-        new, self.new = self.new, {}
-        return new
 
     def files(self, assets: Mapping[str, object]) -> dict[str, bytes]:
         """Each file asked for, from the site's assets as served (`assets/<name>.js` -> bytes); a
